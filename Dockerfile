@@ -1,0 +1,23 @@
+# Production image: the app only; PostGIS comes from docker-compose.yml (or DATABASE_URL).
+FROM node:20-bookworm-slim AS frontend
+WORKDIR /src/frontend
+COPY frontend/package.json frontend/package-lock.json ./
+RUN npm ci --no-audit --no-fund --omit=dev
+
+FROM python:3.11-slim-bookworm
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1
+WORKDIR /app
+COPY pyproject.toml README.md ./
+COPY app ./app
+RUN pip install --quiet .
+COPY alembic.ini ./
+COPY migrations ./migrations
+COPY data ./data
+COPY frontend/templates ./frontend/templates
+COPY frontend/static ./frontend/static
+COPY --from=frontend /src/frontend/node_modules ./frontend/node_modules
+RUN useradd --system --uid 10001 morharita && chown -R morharita /app
+USER morharita
+EXPOSE 8000
+HEALTHCHECK --interval=30s --timeout=5s CMD python -c "import urllib.request,sys; sys.exit(urllib.request.urlopen('http://127.0.0.1:8000/health').status != 200)"
+CMD ["sh", "-c", "morharita migrate && morharita serve --host 0.0.0.0 --port 8000"]

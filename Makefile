@@ -1,0 +1,70 @@
+# Mor Harita: the one task runner. `make run` serves the demo; `make test` runs every test.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+
+.PHONY: help setup run serve db-up db-down migrate demo test test-fast lint format typecheck bench clean
+
+help:
+	@echo "make run        set up, start PostGIS (if DATABASE_URL is unset), migrate, load the demo, serve on http://$(HOST):$(PORT)"
+	@echo "make test       set up and run the whole test suite (API, importers, browser)"
+	@echo "make lint       ruff lint + format check; make typecheck: mypy on app/"
+	@echo "make bench      run the benchmarks under bench/"
+	@echo "make db-down    stop the local PostGIS"
+
+$(BIN)/.installed: pyproject.toml
+	scripts/system-deps.sh base
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+frontend/node_modules/.installed: frontend/package.json frontend/package-lock.json
+	scripts/system-deps.sh base
+	cd frontend && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+setup: $(BIN)/.installed frontend/node_modules/.installed
+
+db-up: setup
+	$(BIN)/morharita db up
+
+db-down:
+	$(BIN)/morharita db down
+
+migrate: db-up
+	$(BIN)/morharita migrate
+
+demo: migrate
+	$(BIN)/morharita demo
+
+serve: setup
+	$(BIN)/morharita serve --host $(HOST) --port $(PORT)
+
+run: demo serve
+
+test: setup db-up
+	scripts/system-deps.sh browser
+	$(BIN)/pytest
+
+test-fast: setup db-up
+	$(BIN)/pytest -m "not browser"
+
+lint: setup
+	$(BIN)/ruff check app tests migrations bench
+	$(BIN)/ruff format --check app tests migrations bench
+
+format: setup
+	$(BIN)/ruff check --fix app tests migrations bench
+	$(BIN)/ruff format app tests migrations bench
+
+typecheck: setup
+	$(BIN)/mypy
+
+bench: db-up
+	$(BIN)/python -m bench.run_all
+
+clean:
+	rm -rf $(VENV) frontend/node_modules .pytest_cache .ruff_cache .mypy_cache test-artifacts

@@ -1,0 +1,1 @@
+"""Mor Harita: a participatory safety map for Turkish cities."""

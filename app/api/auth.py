@@ -1,0 +1,60 @@
+"""Staff login and logout with a server-side session cookie."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import JSONResponse
+
+from app.api.deps import SESSION_COOKIE, CurrentUser, SessionDep, SettingsDep
+from app.schemas.auth import LoginRequest, UserPublic
+from app.services import auth
+
+router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
+
+
+@router.post("/login", response_model=UserPublic)
+def login(body: LoginRequest, request: Request, db: SessionDep, settings: SettingsDep):
+    """Log in; sets an HttpOnly, SameSite=Lax session cookie (Secure over HTTPS)."""
+    user = auth.authenticate(db, body.email, body.password)
+    if user is None:  # answered, not raised: the failed attempt is kept in the audit log
+        return JSONResponse(
+            {
+                "error": {
+                    "code": "not_authenticated",
+                    "message": "Wrong e-mail or password, or the account is not active.",
+                }
+            },
+            status_code=401,
+        )
+    token = auth.start_session(db, user, settings.session_max_age_s)
+    secure = settings.cookie_secure
+    if secure is None:
+        secure = request.url.scheme == "https"
+    response = JSONResponse(UserPublic.model_validate(user).model_dump(mode="json"))
+    response.set_cookie(
+        SESSION_COOKIE,
+        token,
+        max_age=settings.session_max_age_s,
+        httponly=True,
+        samesite="lax",
+        secure=secure,
+        path="/",
+    )
+    return response
+
+
+@router.post("/logout", status_code=204)
+def logout(request: Request, db: SessionDep) -> Response:
+    """End the session (the cookie and its server-side record)."""
+    token = request.cookies.get(SESSION_COOKIE)
+    if token:
+        auth.end_session(db, token)
+    response = Response(status_code=204)
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response
+
+
+@router.get("/me", response_model=UserPublic)
+def me(user: CurrentUser):
+    """Who is logged in."""
+    return user

@@ -1,0 +1,71 @@
+"""Top-level `morharita` commands; sub-apps live in sibling modules."""
+
+from __future__ import annotations
+
+import typer
+
+from app.cli import db as db_cli
+from app.cli import imports as import_cli
+from app.cli import users as user_cli
+from app.cli.common import console_errors, settings_and_engine
+
+app = typer.Typer(help="Mor Harita: participatory safety map.", no_args_is_help=True)
+app.add_typer(db_cli.app, name="db")
+app.add_typer(import_cli.app, name="import")
+app.add_typer(user_cli.app, name="user")
+
+
+@app.command()
+def migrate(revision: str = typer.Argument("head", help="Target revision.")) -> None:
+    """Apply database migrations (alembic upgrade)."""
+    from app.migrate import upgrade
+
+    with console_errors():
+        _, engine = settings_and_engine()
+        upgrade(engine, revision)
+        typer.echo(f"Database migrated to {revision}.")
+
+
+@app.command("seed-categories")
+def seed_categories() -> None:
+    """Create or update the seed category taxonomy (Turkish and English labels)."""
+    from app.services.categories import seed_categories as seed
+
+    with console_errors():
+        _, engine = settings_and_engine()
+        from app.db import make_session_factory, unit_of_work
+
+        with unit_of_work(make_session_factory(engine)) as session:
+            count = seed(session)
+        typer.echo(f"{count} categories in place.")
+
+
+@app.command()
+def demo() -> None:
+    """Load the Ankara demo: boundaries, population, categories, sample services, reports."""
+    from app.services.demo import load_demo
+
+    with console_errors():
+        settings, engine = settings_and_engine()
+        from app.db import make_session_factory, unit_of_work
+
+        with unit_of_work(make_session_factory(engine)) as session:
+            summary = load_demo(session, settings)
+        for line in summary:
+            typer.echo(line)
+
+
+@app.command()
+def serve(
+    host: str = typer.Option("127.0.0.1", help="Interface to listen on."),
+    port: int = typer.Option(8000, help="TCP port."),
+) -> None:
+    """Serve the web application with uvicorn."""
+    import uvicorn
+
+    from app.main import create_app
+
+    with console_errors():
+        settings, _ = settings_and_engine()
+    typer.echo(f"Mor Harita on http://{host}:{port}/")
+    uvicorn.run(create_app(settings), host=host, port=port, proxy_headers=True)

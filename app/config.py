@@ -1,0 +1,114 @@
+"""One validated settings object, read from the environment (and `.env`)."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path
+
+from pydantic import Field, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+from shapely import wkt
+from shapely.geometry.base import BaseGeometry
+
+DEV_SECRET = "dev-only-secret-change-me"
+
+
+class Settings(BaseSettings):
+    """Everything configurable; created once at startup and injected."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="MORHARITA_",
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        populate_by_name=True,
+    )
+
+    # DATABASE_URL is the conventional name, so it is read without the prefix.
+    database_url: str | None = Field(default=None, validation_alias="DATABASE_URL")
+    data_dir: Path = Path(".data")
+    local_db_port: int = Field(default=54329, ge=1024, le=65535)
+
+    secret_key: str = Field(
+        default=DEV_SECRET,
+        min_length=16,
+        description="Signs cookies and salts short-lived abuse-protection hashes.",
+    )
+    environment: str = Field(default="development", pattern="^(development|test|production)$")
+
+    tile_url: str = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+    tile_attribution: str = (
+        '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
+    )
+    map_center_lat: float = Field(default=39.90, ge=-90, le=90)
+    map_center_lon: float = Field(default=32.82, ge=-180, le=180)
+    map_zoom: int = Field(default=12, ge=1, le=19)
+
+    deployment_area_wkt: str | None = Field(
+        default=None,
+        description="Optional (Multi)Polygon in EPSG:4326 WKT; reports inside it are accepted "
+        "even where no mahalle has been imported.",
+    )
+    k_threshold: int = Field(default=5, ge=1, description="Small-cell suppression threshold.")
+    displacement_min_m: float = Field(default=50.0, ge=0)
+    displacement_max_m: float = Field(default=200.0, gt=0)
+
+    session_max_age_s: int = Field(default=8 * 3600, ge=60)
+    cookie_secure: bool | None = Field(
+        default=None,
+        description="Force the Secure cookie flag; default: on when served over HTTPS.",
+    )
+
+    @field_validator("deployment_area_wkt")
+    @classmethod
+    def _area_is_polygon(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        try:
+            geom = wkt.loads(value)
+        except Exception as exc:  # shapely raises several error types
+            raise ValueError(f"MORHARITA_DEPLOYMENT_AREA_WKT is not valid WKT: {exc}") from exc
+        if geom.geom_type not in ("Polygon", "MultiPolygon") or not geom.is_valid:
+            raise ValueError(
+                "MORHARITA_DEPLOYMENT_AREA_WKT must be a valid Polygon or MultiPolygon"
+            )
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _psycopg_driver(cls, value: str | None) -> str | None:
+        """Accept the usual `postgres://` and `postgresql://` forms; we always talk psycopg 3."""
+        if value is None or not value.strip():
+            return None
+        for prefix in ("postgres://", "postgresql://"):
+            if value.startswith(prefix):
+                return "postgresql+psycopg://" + value[len(prefix) :]
+        if not value.startswith("postgresql+psycopg://"):
+            raise ValueError("DATABASE_URL must be a PostgreSQL URL (postgresql://user@host/db)")
+        return value
+
+    @field_validator("displacement_max_m")
+    @classmethod
+    def _max_above_min(cls, value: float, info) -> float:  # type: ignore[no-untyped-def]
+        low = info.data.get("displacement_min_m", 0.0)
+        if value <= low:
+            raise ValueError("displacement_max_m must be greater than displacement_min_m")
+        return value
+
+    @model_validator(mode="after")
+    def _production_needs_a_secret(self) -> Settings:
+        if self.environment == "production" and self.secret_key == DEV_SECRET:
+            raise ValueError(
+                "MORHARITA_SECRET_KEY must be set to a long random string in production"
+            )
+        return self
+
+    @cached_property
+    def deployment_area(self) -> BaseGeometry | None:
+        """The configured bounding area as a Shapely geometry, if any."""
+        return wkt.loads(self.deployment_area_wkt) if self.deployment_area_wkt else None
+
+
+def get_settings() -> Settings:
+    """Read settings from the environment; call once at startup."""
+    return Settings()

@@ -1,0 +1,83 @@
+"""Domain errors, and the one table that maps them to HTTP status codes.
+
+Services raise these; they never import HTTPException. Every error response is JSON of the
+form {"error": {"code": ..., "message": ..., "field": ...}} with a message a person can act on.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class DomainError(Exception):
+    """Base of every error a service may raise on purpose."""
+
+    code = "error"
+
+    def __init__(self, message: str, *, field: str | None = None, details: Any = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+        self.details = details
+
+
+class NotFound(DomainError):
+    code = "not_found"
+
+
+class ReportNotFound(NotFound):
+    code = "report_not_found"
+
+
+class InvalidInput(DomainError):
+    code = "invalid_input"
+
+
+class OutsideDeploymentArea(InvalidInput):
+    code = "outside_deployment_area"
+
+
+class InvalidTransition(DomainError):
+    code = "invalid_transition"
+
+
+class NotAuthenticated(DomainError):
+    code = "not_authenticated"
+
+
+class NotPermitted(DomainError):
+    code = "not_permitted"
+
+
+class Conflict(DomainError):
+    code = "conflict"
+
+
+class ImportFailed(DomainError):
+    """A data file cannot be imported; nothing from it was written."""
+
+    code = "import_failed"
+
+
+class ServiceUnavailable(DomainError):
+    code = "service_unavailable"
+
+
+# The one mapping from domain errors to HTTP status codes (most specific class wins).
+HTTP_STATUS: dict[type[DomainError], int] = {
+    NotFound: 404,
+    InvalidInput: 422,
+    ImportFailed: 422,
+    InvalidTransition: 409,
+    Conflict: 409,
+    NotAuthenticated: 401,
+    NotPermitted: 403,
+    ServiceUnavailable: 503,
+}
+
+
+def status_for(error: DomainError) -> int:
+    for cls in type(error).__mro__:
+        if cls in HTTP_STATUS:
+            return HTTP_STATUS[cls]
+    return 400

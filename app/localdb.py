@@ -1,0 +1,335 @@
+"""A local PostgreSQL + PostGIS cluster under `.data/`, for development, the demo and tests.
+
+Used only when `DATABASE_URL` is not set. The cluster is made with the machine's own
+PostgreSQL binaries; on Debian/Ubuntu missing packages are installed with apt. PostgreSQL
+refuses to run as root, so as root every server command runs as the `postgres` user.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import shutil
+import socket
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from app.config import Settings
+
+DB_NAME = "morharita"
+SUPERUSER = "postgres"
+
+
+class LocalDbError(RuntimeError):
+    """The local cluster cannot be set up; the message says what to do."""
+
+
+@dataclass(frozen=True)
+class Cluster:
+    """Where the local cluster lives and how to reach it."""
+
+    datadir: Path
+    port: int
+    bindir: Path
+
+    @property
+    def socket_dir(self) -> Path:
+        return self.datadir / "run"
+
+    @property
+    def logfile(self) -> Path:
+        return self.datadir / "server.log"
+
+    def url(self, database: str = DB_NAME) -> str:
+        return f"postgresql+psycopg://{SUPERUSER}@127.0.0.1:{self.port}/{database}"
+
+
+def _as_root() -> bool:
+    return hasattr(os, "geteuid") and os.geteuid() == 0
+
+
+def _run(cmd: list[str], *, as_postgres: bool = False, check: bool = True, **kw):
+    """Run a command; as root, server commands run as the `postgres` user."""
+    if as_postgres and _as_root():
+        cmd = ["runuser", "-u", "postgres", "--", *cmd]
+    return subprocess.run(cmd, check=check, text=True, capture_output=True, **kw)
+
+
+def _versions_installed() -> list[int]:
+    base = Path("/usr/lib/postgresql")
+    found = [
+        int(p.name) for p in base.glob("*") if p.name.isdigit() and (p / "bin/initdb").exists()
+    ]
+    return sorted(found)
+
+
+def find_bindir() -> Path | None:
+    """The newest PostgreSQL server bin directory on this machine, if any."""
+    versions = _versions_installed()
+    if versions:
+        return Path(f"/usr/lib/postgresql/{versions[-1]}/bin")
+    initdb = shutil.which("initdb")
+    if initdb:
+        return Path(initdb).resolve().parent
+    pg_config = shutil.which("pg_config")
+    if pg_config:
+        out = _run([pg_config, "--bindir"], check=False).stdout.strip()
+        if out and (Path(out) / "initdb").exists():
+            return Path(out)
+    return None
+
+
+def _major_version(bindir: Path) -> int:
+    out = _run([str(bindir / "postgres"), "--version"]).stdout
+    match = re.search(r"(\d+)(?:\.\d+)?", out)
+    if not match:
+        raise LocalDbError(f"cannot read the PostgreSQL version from {out!r}")
+    return int(match.group(1))
+
+
+def postgis_installed(bindir: Path) -> bool:
+    """Whether the PostGIS extension files exist for this PostgreSQL version."""
+    major = _major_version(bindir)
+    candidates = [Path(f"/usr/share/postgresql/{major}/extension/postgis.control")]
+    pg_config = bindir / "pg_config"
+    if pg_config.exists():
+        share = _run([str(pg_config), "--sharedir"], check=False).stdout.strip()
+        if share:
+            candidates.append(Path(share) / "extension/postgis.control")
+    return any(p.exists() for p in candidates)
+
+
+def _apt_install(packages: list[str]) -> None:
+    if not shutil.which("apt-get"):
+        raise LocalDbError(
+            "PostgreSQL with PostGIS 3 is needed and this is not a Debian/Ubuntu system: install "
+            "PostgreSQL (15 or newer) and PostGIS 3 with your package manager, or set DATABASE_URL "
+            "to an existing PostGIS server."
+        )
+    prefix: list[str] = []
+    if not _as_root():
+        if not shutil.which("sudo"):
+            raise LocalDbError(
+                f"please install {' '.join(packages)} (as root: apt-get install {' '.join(packages)})"
+            )
+        prefix = ["sudo"]
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    print(f"Installing {' '.join(packages)} with apt ...", flush=True)
+    update = subprocess.run([*prefix, "apt-get", "update", "-qq"], env=env, check=False)
+    if update.returncode != 0:
+        print("warning: apt-get update failed; trying the install anyway", flush=True)
+    result = subprocess.run(
+        [*prefix, "apt-get", "install", "-y", "-qq", "--no-install-recommends", *packages],
+        env=env,
+        check=False,
+    )
+    if result.returncode != 0:
+        raise LocalDbError(f"apt-get install {' '.join(packages)} failed; see the output above")
+
+
+def ensure_installed() -> Path:
+    """Make sure PostgreSQL and PostGIS are installed; return the server bin directory."""
+    bindir = find_bindir()
+    if bindir is None:
+        _apt_install(["postgresql", "postgresql-contrib"])
+        bindir = find_bindir()
+        if bindir is None:
+            raise LocalDbError("PostgreSQL was installed but its binaries were not found")
+    if not postgis_installed(bindir):
+        _apt_install([f"postgresql-{_major_version(bindir)}-postgis-3"])
+        if not postgis_installed(bindir):
+            raise LocalDbError(f"PostGIS is still missing for PostgreSQL {_major_version(bindir)}")
+    return bindir
+
+
+def _postgres_can_reach(path: Path) -> bool:
+    probe = path if path.exists() else path.parent
+    while not probe.exists():
+        probe = probe.parent
+    return _run(["test", "-x", str(probe)], as_postgres=True, check=False).returncode == 0
+
+
+def _cluster_dir(settings: Settings) -> Path:
+    """`.data/pg`, unless (as root) the `postgres` user cannot reach it.
+
+    A clone inside a private directory (mode 700, as `mktemp -d` makes) cannot be entered
+    by `postgres`; rather than loosen permissions on someone's directories, the cluster
+    then lives under /var/lib/postgresql and `.data/pg-location` records where.
+    """
+    data_dir = settings.data_dir.resolve()
+    default = data_dir / "pg"
+    marker = data_dir / "pg-location"
+    if marker.exists():
+        return Path(marker.read_text().strip())
+    if not _as_root() or _postgres_can_reach(data_dir):
+        return default
+    digest = hashlib.sha1(str(data_dir).encode()).hexdigest()[:12]
+    elsewhere = Path("/var/lib/postgresql/morharita") / digest
+    data_dir.mkdir(parents=True, exist_ok=True)
+    marker.write_text(str(elsewhere))
+    return elsewhere
+
+
+def _port_free(port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        return sock.connect_ex(("127.0.0.1", port)) != 0
+
+
+def _choose_port(settings: Settings) -> int:
+    port_file = settings.data_dir.resolve() / "pg.port"
+    if port_file.exists():
+        return int(port_file.read_text().strip())
+    for port in range(settings.local_db_port, settings.local_db_port + 100):
+        if _port_free(port):
+            port_file.parent.mkdir(parents=True, exist_ok=True)
+            port_file.write_text(str(port))
+            return port
+    raise LocalDbError(f"no free TCP port from {settings.local_db_port} upwards")
+
+
+def cluster(settings: Settings, bindir: Path | None = None) -> Cluster:
+    """Describe the local cluster (without creating or starting it)."""
+    bindir = bindir or find_bindir()
+    if bindir is None:
+        raise LocalDbError("PostgreSQL is not installed; run `morharita db up`")
+    return Cluster(datadir=_cluster_dir(settings), port=_choose_port(settings), bindir=bindir)
+
+
+def _init(c: Cluster) -> None:
+    c.datadir.mkdir(parents=True, exist_ok=True)
+    if _as_root():
+        shutil.chown(c.datadir, "postgres", "postgres")
+    c.datadir.chmod(0o700)
+    _run(
+        [
+            str(c.bindir / "initdb"),
+            "-D",
+            str(c.datadir),
+            "-U",
+            SUPERUSER,
+            "--auth=trust",
+            "--encoding=UTF8",
+            "--locale=C.UTF-8",
+        ],
+        as_postgres=True,
+    )
+    conf = c.datadir / "postgresql.conf"
+    with conf.open("a") as fh:
+        fh.write(
+            "\n# Mor Harita local cluster\n"
+            "listen_addresses = '127.0.0.1'\n"
+            f"port = {c.port}\n"
+            f"unix_socket_directories = '{c.socket_dir}'\n"
+            "synchronous_commit = off\n"
+            "max_connections = 50\n"
+        )
+    c.socket_dir.mkdir(exist_ok=True)
+    if _as_root():
+        shutil.chown(c.socket_dir, "postgres", "postgres")
+
+
+def is_running(c: Cluster) -> bool:
+    if not (c.datadir / "PG_VERSION").exists():
+        return False
+    status = _run(
+        [str(c.bindir / "pg_ctl"), "-D", str(c.datadir), "status"], as_postgres=True, check=False
+    )
+    return status.returncode == 0
+
+
+def _psql(c: Cluster, sql: str, database: str = "postgres") -> str:
+    out = _run(
+        [
+            str(c.bindir / "psql"),
+            "-h",
+            "127.0.0.1",
+            "-p",
+            str(c.port),
+            "-U",
+            SUPERUSER,
+            "-d",
+            database,
+            "-tAc",
+            sql,
+        ],
+        check=False,
+    )
+    if out.returncode != 0:
+        raise LocalDbError(f"psql failed: {out.stderr.strip()}")
+    return out.stdout.strip()
+
+
+def ensure_database(c: Cluster, name: str, *, recreate: bool = False) -> str:
+    """Create database `name` with PostGIS on the local cluster; return its URL."""
+    if recreate:
+        _psql(c, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    if _psql(c, f"SELECT 1 FROM pg_database WHERE datname = '{name}'") != "1":
+        _psql(c, f'CREATE DATABASE "{name}"')
+    _psql(c, "CREATE EXTENSION IF NOT EXISTS postgis", database=name)
+    return c.url(name)
+
+
+def up(settings: Settings) -> Cluster:
+    """Install if needed, create (first time) and start the local cluster; idempotent."""
+    bindir = ensure_installed()
+    c = cluster(settings, bindir)
+    if not (c.datadir / "PG_VERSION").exists():
+        print(f"Creating a PostgreSQL cluster in {c.datadir} ...", flush=True)
+        _init(c)
+    if not is_running(c):
+        if not _port_free(c.port):
+            raise LocalDbError(
+                f"port {c.port} is taken by another server; stop it, or delete "
+                f"{settings.data_dir / 'pg.port'} and set MORHARITA_LOCAL_DB_PORT to a free port"
+            )
+        started = _run(
+            [
+                str(c.bindir / "pg_ctl"),
+                "-D",
+                str(c.datadir),
+                "-l",
+                str(c.logfile),
+                "-w",
+                "-t",
+                "60",
+                "start",
+            ],
+            as_postgres=True,
+            check=False,
+        )
+        if started.returncode != 0:
+            tail = c.logfile.read_text()[-2000:] if c.logfile.exists() else started.stderr
+            raise LocalDbError(f"PostgreSQL did not start:\n{tail}")
+    ensure_database(c, DB_NAME)
+    return c
+
+
+def down(settings: Settings) -> bool:
+    """Stop the local cluster; return whether it was running."""
+    bindir = find_bindir()
+    if bindir is None:
+        return False
+    c = cluster(settings, bindir)
+    if not is_running(c):
+        return False
+    _run(
+        [str(c.bindir / "pg_ctl"), "-D", str(c.datadir), "-m", "fast", "-w", "stop"],
+        as_postgres=True,
+    )
+    return True
+
+
+def database_url(settings: Settings, *, start: bool = True) -> str:
+    """`DATABASE_URL` when set; otherwise the local cluster's URL (started if asked)."""
+    if settings.database_url:
+        return settings.database_url
+    if start:
+        return up(settings).url()
+    c = cluster(settings)
+    if not is_running(c):
+        raise LocalDbError(
+            "DATABASE_URL is not set and the local database is not running: run `morharita db up`"
+        )
+    return c.url()

@@ -1,0 +1,39 @@
+"""All tables; importing this module registers them on `Base.metadata`."""
+
+from app.models.base import Base
+from app.models.category import Category, CategoryGroup
+from app.models.mahalle import Mahalle
+from app.models.moderation import ModerationEvent
+from app.models.report import (
+    AgeBand,
+    Confirmation,
+    Gender,
+    MunicipalStatus,
+    Report,
+    ReportSource,
+    ReportStatus,
+    TimeBand,
+)
+from app.models.service_point import ServiceKind, ServicePoint
+from app.models.user import Role, User, UserSession
+
+__all__ = [
+    "AgeBand",
+    "Base",
+    "Category",
+    "CategoryGroup",
+    "Confirmation",
+    "Gender",
+    "Mahalle",
+    "ModerationEvent",
+    "MunicipalStatus",
+    "Report",
+    "ReportSource",
+    "ReportStatus",
+    "Role",
+    "ServiceKind",
+    "ServicePoint",
+    "TimeBand",
+    "User",
+    "UserSession",
+]

@@ -1,0 +1,126 @@
+"""Reports of unsafe places, and "me too" confirmations of them."""
+
+from __future__ import annotations
+
+import enum
+import uuid
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from geoalchemy2 import Geometry
+from sqlalchemy.dialects.postgresql import UUID
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.models.base import Base, Timestamps, str_enum
+
+
+class ReportStatus(enum.StrEnum):
+    pending = "pending"
+    published = "published"
+    rejected = "rejected"
+    merged = "merged"
+    hidden = "hidden"
+    deleted = "deleted"  # by the reporter; the row stays, soft-deleted
+
+
+class MunicipalStatus(enum.StrEnum):
+    none = "none"
+    forwarded = "forwarded"
+    in_progress = "in_progress"
+    resolved = "resolved"
+    declined = "declined"
+
+
+class TimeBand(enum.StrEnum):
+    day = "day"  # 06:00-18:00
+    evening = "evening"  # 18:00-22:00
+    night = "night"  # 22:00-06:00
+
+
+class Gender(enum.StrEnum):
+    woman = "woman"
+    man = "man"
+    other = "other"
+    undisclosed = "undisclosed"
+
+
+class AgeBand(enum.StrEnum):
+    under_18 = "under_18"
+    age_18_24 = "18_24"
+    age_25_34 = "25_34"
+    age_35_44 = "35_44"
+    age_45_54 = "45_54"
+    age_55_64 = "55_64"
+    age_65_plus = "65_plus"
+    undisclosed = "undisclosed"
+
+
+class ReportSource(enum.StrEnum):
+    web = "web"
+    open311 = "open311"
+    import_ = "import"
+    demo = "demo"
+
+
+class Report(Timestamps, Base):
+    __tablename__ = "report"
+    __table_args__ = (
+        sa.CheckConstraint("perceived_safety BETWEEN 1 AND 5", name="perceived_safety_range"),
+        sa.CheckConstraint("char_length(text) <= 2000", name="text_length"),
+        sa.Index("ix_report_status_occurred_on", "status", "occurred_on"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=uuid.uuid4)
+    public_id: Mapped[str] = mapped_column(sa.String(16), unique=True)
+    category_id: Mapped[int] = mapped_column(sa.ForeignKey("category.id"), index=True)
+    # The exact point: never leaves the server except to moderators and administrators.
+    location = mapped_column(Geometry("POINT", srid=4326, spatial_index=True), nullable=False)
+    # The displaced point, chosen once at write time, is the only location the public sees.
+    public_location = mapped_column(
+        Geometry("POINT", srid=4326, spatial_index=True), nullable=False
+    )
+    mahalle_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("mahalle.id", ondelete="SET NULL"), index=True
+    )
+    # Municipality/area key (province/district), so reports can be partitioned by area later.
+    area_key: Mapped[str] = mapped_column(sa.String(120), index=True)
+    happening_now: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    occurred_on: Mapped[date] = mapped_column(sa.Date)
+    time_band: Mapped[TimeBand] = mapped_column(str_enum(TimeBand, "time_band"))
+    perceived_safety: Mapped[int] = mapped_column(sa.SmallInteger)
+    text: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
+    redacted_text: Mapped[str | None] = mapped_column(sa.Text)
+    reporter_gender: Mapped[Gender | None] = mapped_column(str_enum(Gender, "gender"))
+    reporter_age_band: Mapped[AgeBand | None] = mapped_column(str_enum(AgeBand, "age_band"))
+    status: Mapped[ReportStatus] = mapped_column(
+        str_enum(ReportStatus, "report_status"), default=ReportStatus.pending, index=True
+    )
+    municipal_status: Mapped[MunicipalStatus] = mapped_column(
+        str_enum(MunicipalStatus, "municipal_status"), default=MunicipalStatus.none
+    )
+    tracking_code_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    source: Mapped[ReportSource] = mapped_column(
+        str_enum(ReportSource, "report_source"), default=ReportSource.web
+    )
+    consent_version: Mapped[str] = mapped_column(sa.String(32))
+    merged_into_id: Mapped[uuid.UUID | None] = mapped_column(
+        UUID(as_uuid=True), sa.ForeignKey("report.id")
+    )
+    published_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    resolved_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+
+
+class Confirmation(Base):
+    """A "me too": someone else felt unsafe at the same place for the same reason."""
+
+    __tablename__ = "confirmation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), sa.ForeignKey("report.id"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(
+        sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False
+    )
+    reporter_gender: Mapped[Gender | None] = mapped_column(str_enum(Gender, "gender"))
+    reporter_age_band: Mapped[AgeBand | None] = mapped_column(str_enum(AgeBand, "age_band"))

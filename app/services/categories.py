@@ -1,0 +1,150 @@
+"""Categories: the seed taxonomy and the active list."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.orm import Session
+
+from app.errors import InvalidInput
+from app.models import Category, CategoryGroup
+
+G = CategoryGroup
+# (code, group, sensitive, Turkish label, English label, icon)
+SEED_TAXONOMY: tuple[tuple[str, CategoryGroup, bool, str, str, str], ...] = (
+    ("dark_street", G.lighting, False, "Karanlık sokak", "Dark street", "lamp-off"),
+    (
+        "broken_street_light",
+        G.lighting,
+        False,
+        "Bozuk sokak lambası",
+        "Broken street light",
+        "lamp",
+    ),
+    (
+        "unsafe_stop",
+        G.transport,
+        False,
+        "Güvensiz veya ıssız durak",
+        "Unsafe or remote transport stop",
+        "bus-stop",
+    ),
+    (
+        "no_night_service",
+        G.transport,
+        False,
+        "Gece ulaşım yok",
+        "No transport service at night",
+        "bus-off",
+    ),
+    (
+        "harassment_in_transport",
+        G.harassment,
+        True,
+        "Toplu taşımada taciz",
+        "Harassment in transport",
+        "bus-alert",
+    ),
+    ("verbal_harassment", G.harassment, True, "Sözlü taciz", "Verbal harassment", "speech"),
+    (
+        "following",
+        G.harassment,
+        True,
+        "Takip edilme / ısrarlı takip",
+        "Following / stalking",
+        "footsteps",
+    ),
+    ("physical_harassment", G.harassment, True, "Fiziksel taciz", "Physical harassment", "hand"),
+    (
+        "deserted_area",
+        G.environment,
+        False,
+        "Issız veya tenha alan",
+        "Deserted or isolated area",
+        "empty",
+    ),
+    (
+        "abandoned_building",
+        G.environment,
+        False,
+        "Terk edilmiş bina",
+        "Abandoned building",
+        "building",
+    ),
+    (
+        "no_visibility",
+        G.environment,
+        False,
+        "Görüşü kapalı yer (kör köşe, bakımsız bitki örtüsü)",
+        "No visibility (blind corner, overgrown)",
+        "eye-off",
+    ),
+    (
+        "unsafe_underpass",
+        G.environment,
+        False,
+        "Güvensiz alt veya üst geçit",
+        "Unsafe underpass or overpass",
+        "underpass",
+    ),
+    ("unsafe_park", G.environment, False, "Güvensiz park", "Unsafe park", "tree"),
+    ("broken_sidewalk", G.infrastructure, False, "Bozuk kaldırım", "Broken sidewalk", "sidewalk"),
+    (
+        "no_crossing",
+        G.infrastructure,
+        False,
+        "Yaya geçidi yok",
+        "No pedestrian crossing",
+        "crossing",
+    ),
+    ("other", G.other, False, "Diğer", "Other", "dots"),
+)
+
+
+def seed_categories(session: Session) -> int:
+    """Insert or update the seed taxonomy (idempotent); return how many categories it holds."""
+    rows = [
+        {
+            "code": code,
+            "group": group.value,
+            "sensitive": sensitive,
+            "labels": {"tr": tr, "en": en},
+            "icon": icon,
+            "sort_order": (index + 1) * 10,
+        }
+        for index, (code, group, sensitive, tr, en, icon) in enumerate(SEED_TAXONOMY)
+    ]
+    stmt = insert(Category).values(rows)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=[Category.code],
+        set_={
+            "group": stmt.excluded.group,
+            "sensitive": stmt.excluded.sensitive,
+            "labels": stmt.excluded.labels,
+            "icon": stmt.excluded.icon,
+            "sort_order": stmt.excluded.sort_order,
+        },
+    )
+    session.execute(stmt)
+    session.flush()
+    return len(rows)
+
+
+def active_categories(session: Session) -> Sequence[Category]:
+    """Active categories in display order."""
+    return session.scalars(
+        select(Category).where(Category.active).order_by(Category.sort_order, Category.code)
+    ).all()
+
+
+def active_category_by_code(session: Session, code: str) -> Category:
+    """The active category `code`, or an error naming the field."""
+    category = session.scalar(select(Category).where(Category.code == code, Category.active))
+    if category is None:
+        raise InvalidInput(
+            f"Unknown or inactive category '{code}'; see GET /api/v1/categories for the list.",
+            field="category",
+        )
+    return category

@@ -1,0 +1,138 @@
+"""Per-mahalle indicators, computed in PostGIS from the publicly visible reports.
+
+This is the foundation set: published reports and reports per 1,000 women residents. Any
+count between 1 and k-1 is suppressed (returned as null and marked), never shown as zero.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import Float, case, cast, func, select
+from sqlalchemy.orm import Session
+
+from app.geo.geojson import feature_collection
+from app.models import Category, Mahalle, Report
+from app.services.visibility import visible_reports
+
+# Simplification tolerance for display polygons, in degrees (~10 m).
+DISPLAY_TOLERANCE_DEG = 0.0001
+
+
+@dataclass(frozen=True)
+class IndicatorFilters:
+    since: date | None = None
+    until: date | None = None
+    categories: tuple[str, ...] = ()
+
+
+def suppress(count: int | None, k: int) -> tuple[int | None, bool]:
+    """(value, suppressed): counts 1..k-1 are withheld; zero and >= k are shown."""
+    if count is not None and 0 < count < k:
+        return None, True
+    return count, False
+
+
+def mahalle_report_counts(session: Session, filters: IndicatorFilters):
+    """Rows of (mahalle columns..., reports, geometry GeoJSON) for every mahalle."""
+    visible = visible_reports(None).join(Category, Category.id == Report.category_id)
+    if filters.since:
+        visible = visible.where(Report.occurred_on >= filters.since)
+    if filters.until:
+        visible = visible.where(Report.occurred_on <= filters.until)
+    if filters.categories:
+        visible = visible.where(Category.code.in_(filters.categories))
+    reports = visible.with_only_columns(Report.id, Report.mahalle_id).subquery("visible")
+    count = func.count(reports.c.id)
+    return session.execute(
+        select(
+            Mahalle.code,
+            Mahalle.name,
+            Mahalle.district,
+            Mahalle.area_km2,
+            Mahalle.population_total,
+            Mahalle.women_residents,
+            Mahalle.women_is_estimate,
+            Mahalle.population_year,
+            count.label("reports"),
+            case(
+                (
+                    Mahalle.women_residents > 0,
+                    cast(count, Float) * 1000.0 / Mahalle.women_residents,
+                ),
+                else_=None,
+            ).label("rate"),
+            func.ST_AsGeoJSON(
+                func.ST_SimplifyPreserveTopology(Mahalle.geom, DISPLAY_TOLERANCE_DEG), 6
+            ).label("geometry"),
+        )
+        .outerjoin(reports, reports.c.mahalle_id == Mahalle.id)
+        .group_by(Mahalle.id)
+        .order_by(Mahalle.district, Mahalle.name)
+    ).all()
+
+
+def indicator_features(session: Session, filters: IndicatorFilters, k: int) -> list[dict]:
+    """GeoJSON features of the indicators per mahalle, with small cells suppressed."""
+    features = []
+    for row in mahalle_report_counts(session, filters):
+        reports, suppressed = suppress(row.reports, k)
+        rate = None if suppressed or row.rate is None else round(row.rate, 3)
+        features.append(
+            {
+                "type": "Feature",
+                "id": row.code,
+                "geometry": json.loads(row.geometry),
+                "properties": {
+                    "code": row.code,
+                    "name": row.name,
+                    "district": row.district,
+                    "area_km2": round(row.area_km2, 3),
+                    "population_total": row.population_total,
+                    "population_year": row.population_year,
+                    "women_residents": row.women_residents,
+                    "women_is_estimate": row.women_is_estimate,
+                    "reports": reports,
+                    "reports_suppressed": suppressed,
+                    "reports_per_1000_women": rate,
+                    "rate_is_estimate": bool(row.women_is_estimate and rate is not None),
+                },
+            }
+        )
+    return features
+
+
+DEFINITIONS = {
+    "reports": {
+        "name": {"tr": "Yayımlanan bildirimler", "en": "Published reports"},
+        "definition": "Reports approved by a moderator whose date falls in the period, "
+        "located in the mahalle.",
+        "unit": "count",
+    },
+    "reports_per_1000_women": {
+        "name": {"tr": "1.000 kadın başına bildirim", "en": "Reports per 1,000 women residents"},
+        "definition": "reports × 1000 / women residents. Where women residents are estimated "
+        "(mahalle total × district female share, TÜİK), the rate is an estimate too.",
+        "unit": "per 1,000 women",
+    },
+}
+
+
+def indicator_collection(session: Session, filters: IndicatorFilters, k: int) -> dict:
+    """The indicators as a FeatureCollection with the metadata a reader needs."""
+    return feature_collection(
+        indicator_features(session, filters, k),
+        metadata={
+            "period": {
+                "since": filters.since.isoformat() if filters.since else None,
+                "until": filters.until.isoformat() if filters.until else None,
+            },
+            "categories": list(filters.categories),
+            "suppression_threshold_k": k,
+            "definitions": DEFINITIONS,
+            "attribution": "Boundaries © OpenStreetMap contributors (ODbL 1.0); "
+            "population: Kaynak: TÜİK",
+        },
+    )

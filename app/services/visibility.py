@@ -1,0 +1,42 @@
+"""The one rule for who sees which reports (DESIGN.md §2.7).
+
+Every public list, map layer, indicator and export starts from `visible_reports(viewer)`;
+nothing else filters by status for visibility.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Select, select
+
+from app.models import Category, Report, ReportStatus, Role, User
+
+STAFF_WHO_SEE_EVERYTHING = frozenset({Role.moderator, Role.admin})
+
+
+def sees_unpublished(viewer: User | None) -> bool:
+    return viewer is not None and viewer.active and viewer.role in STAFF_WHO_SEE_EVERYTHING
+
+
+def sees_exact_location(viewer: User | None) -> bool:
+    """Exact coordinates go to moderators and administrators only."""
+    return sees_unpublished(viewer)
+
+
+def visible_reports(viewer: User | None) -> Select[tuple[Report]]:
+    """Reports `viewer` may see: the public (and planners) only published ones."""
+    stmt = select(Report)
+    if not sees_unpublished(viewer):
+        stmt = stmt.where(Report.status == ReportStatus.published)
+    return stmt
+
+
+def public_point_reports() -> Select[tuple[Report]]:
+    """Published reports that may appear as (displaced) points: non-sensitive categories only.
+
+    Sensitive categories (harassment, following, assault) reach the public only as counts.
+    """
+    return (
+        visible_reports(None)
+        .join(Category, Category.id == Report.category_id)
+        .where(Category.sensitive.is_(False))
+    )
