@@ -333,3 +333,24 @@ def database_url(settings: Settings, *, start: bool = True) -> str:
             "DATABASE_URL is not set and the local database is not running: run `morharita db up`"
         )
     return c.url()
+
+
+def recreate_database(server_url: str, name: str) -> str:
+    """Drop and create database `name` on the server of `server_url`, with PostGIS; its URL.
+
+    For tests and benchmarks; works on the local cluster and on any server given by URL.
+    """
+    from sqlalchemy import create_engine, make_url, text
+
+    url = make_url(server_url)
+    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    target = url.set(database=name)
+    engine = create_engine(target, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(text("CREATE EXTENSION IF NOT EXISTS postgis"))
+    engine.dispose()
+    return target.render_as_string(hide_password=False)

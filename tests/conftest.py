@@ -18,7 +18,7 @@ from pathlib import Path
 import httpx
 import pytest
 import uvicorn
-from sqlalchemy import Connection, Engine, create_engine, make_url, text
+from sqlalchemy import Connection, Engine, create_engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from app import localdb
@@ -33,22 +33,6 @@ ANKARA = ROOT / "data" / "demo" / "ankara"
 TEST_DB = "morharita_test"
 
 
-def _recreate_database(server_url: str, name: str) -> str:
-    """Drop and create database `name` on the server of `server_url`, with PostGIS."""
-    url = make_url(server_url)
-    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    test_url = url.set(database=name)
-    engine = create_engine(test_url, isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        conn.execute(text("CREATE EXTENSION IF NOT EXISTS postgis"))
-    engine.dispose()
-    return test_url.render_as_string(hide_password=False)
-
-
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory) -> str:
     explicit = os.environ.get("TEST_DATABASE_URL") or os.environ.get("DATABASE_URL")
@@ -58,7 +42,7 @@ def database_url(tmp_path_factory) -> str:
         server = localdb.up(Settings(_env_file=None, data_dir=ROOT / ".data")).url()
     assert server is not None
     name = make_url(server).database
-    return _recreate_database(server, f"{name}_test" if name != TEST_DB else name)
+    return localdb.recreate_database(server, f"{name}_test" if name != TEST_DB else name)
 
 
 @pytest.fixture(scope="session")

@@ -6,9 +6,9 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, inspect, make_url, text
 
+from app import localdb
 from app.migrate import downgrade, include_object, upgrade
 from app.models import Base
-from tests.conftest import _recreate_database
 
 
 def test_autogenerate_finds_no_difference(engine):
@@ -21,7 +21,7 @@ def test_autogenerate_finds_no_difference(engine):
 
 
 def test_downgrade_to_base_and_up_again(database_url):
-    url = _recreate_database(database_url, make_url(database_url).database + "_migrations")
+    url = localdb.recreate_database(database_url, make_url(database_url).database + "_migrations")
     engine = create_engine(url)
     try:
         upgrade(engine)

@@ -1,0 +1,111 @@
+"""Benchmarks of the foundation paths on a real PostGIS (prints a table of figures).
+
+    python -m bench.run_all [--reports N]
+
+Uses a separate database `morharita_bench` (on the local cluster, or next to DATABASE_URL),
+loads the Ankara demo, adds N synthetic published reports generated in SQL, then times:
+report creation through the service (point-in-polygon + displacement + insert), the public
+indicator layer for all 184 mahalle, and one page of public report points.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+from collections.abc import Callable
+
+from app.services.demo import load_demo
+from sqlalchemy import make_url, text
+from sqlalchemy.orm import sessionmaker
+
+from app import localdb
+from app.config import Settings
+from app.db import make_engine, unit_of_work
+from app.migrate import upgrade
+from app.schemas.reports import ReportCreate
+from app.services import indicators, reports
+
+SYNTHETIC_SQL = """
+INSERT INTO report (id, public_id, category_id, location, public_location, mahalle_id, area_key,
+                    occurred_on, time_band, perceived_safety, status, municipal_status,
+                    tracking_code_hash, source, consent_version, published_at)
+SELECT gen_random_uuid(), 'b' || lpad(g.n::text, 9, '0'), c.id, g.pt, g.pt, m.id,
+       lower(m.province || '/' || m.district), current_date - (g.n % 365), 'night',
+       1 + g.n % 5, 'published', 'none', md5(g.n::text) || md5((g.n + 1)::text), 'import',
+       'bench', now()
+FROM (
+    SELECT row_number() OVER () AS n, (ST_Dump(ST_GeneratePoints(geom, :per_mahalle, 42))).geom AS pt, id
+    FROM mahalle
+) g
+JOIN mahalle m ON m.id = g.id
+JOIN LATERAL (SELECT id FROM category ORDER BY (id + g.n) % 16 LIMIT 1) c ON true
+"""
+
+
+def timed(label: str, fn: Callable[[], object], repeat: int) -> tuple[str, float, float]:
+    samples = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        samples.append((time.perf_counter() - start) * 1000)
+    return label, statistics.median(samples), max(samples)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--reports", type=int, default=100_000, help="synthetic published reports")
+    args = parser.parse_args()
+
+    base = Settings()
+    server = base.database_url or localdb.up(base).url()
+    url = localdb.recreate_database(server, make_url(server).database + "_bench")
+    settings = Settings(DATABASE_URL=url)
+    engine = make_engine(url)
+    upgrade(engine)
+    factory = sessionmaker(bind=engine, expire_on_commit=False)
+    with unit_of_work(factory) as session:
+        load_demo(session, settings)
+        mahalle = session.execute(text("SELECT count(*) FROM mahalle")).scalar()
+        per = max(1, args.reports // mahalle)
+        start = time.perf_counter()
+        session.execute(text(SYNTHETIC_SQL), {"per_mahalle": per})
+        load_s = time.perf_counter() - start
+    with engine.begin() as conn:
+        conn.execute(text("ANALYZE"))
+        total = conn.execute(text("SELECT count(*) FROM report")).scalar()
+
+    payload = ReportCreate(
+        category="dark_street",
+        location={"lon": 32.8541, "lat": 39.9208},
+        happening_now=True,
+        perceived_safety=2,
+        consent=True,
+    )
+
+    def create_one() -> None:
+        with unit_of_work(factory) as session:
+            reports.create_report(session, settings, payload)
+
+    def indicator_layer() -> None:
+        with unit_of_work(factory) as session:
+            indicators.indicator_collection(session, indicators.IndicatorFilters(), 5)
+
+    def points_page() -> None:
+        with unit_of_work(factory) as session:
+            reports.public_report_collection(session, reports.ReportFilters(), limit=500, offset=0)
+
+    rows = [
+        timed("create one report (PIP + displacement + insert + commit)", create_one, 200),
+        timed("indicator layer, 184 mahalle, all reports", indicator_layer, 20),
+        timed("public points, one page of 500", points_page, 20),
+    ]
+    print(f"reports in database: {total:,} (synthetic load {load_s:.1f} s)")
+    print(f"{'benchmark':<58} {'median ms':>10} {'max ms':>10}")
+    for label, median, worst in rows:
+        print(f"{label:<58} {median:>10.1f} {worst:>10.1f}")
+    engine.dispose()
+
+
+if __name__ == "__main__":
+    main()
