@@ -13,7 +13,7 @@ from app.models import Report, ReportStatus, Role, User
 from app.schemas.reports import ReportCreate
 from app.services import auth, reports
 
-KIZILAY = (32.8541, 39.9208)  # Kızılay square, Çankaya
+KIZILAY = (32.8541, 39.9208)  # Kızılay square, in Cumhuriyet Mahallesi (Çankaya)
 PASSWORD = "a-long-test-password"
 _counter = itertools.count(1)
 

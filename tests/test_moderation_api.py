@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import func, select
 
@@ -47,7 +49,9 @@ def test_approve_access_by_role(client, db, settings, role, expected):
 
 def test_queue_lists_pending_oldest_first_with_exact_location(client, db, settings):
     first, _ = make_report(db, settings, text="first")
-    make_report(db, settings, text="second")
+    second, _ = make_report(db, settings, text="second")
+    # One test is one transaction, where now() does not move: set the times apart.
+    first.created_at = second.created_at - timedelta(minutes=5)
     make_report(db, settings, text="published", status=ReportStatus.published)
     login(client, make_user(db, Role.moderator))
     body = client.get("/api/v1/moderation/reports").json()

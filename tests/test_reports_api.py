@@ -18,7 +18,7 @@ def test_create_report_returns_public_id_and_tracking_code_stored_only_as_hash(c
     assert response.status_code == 201, response.text
     body = response.json()
     assert body["status"] == "pending"
-    assert body["mahalle"] == "Kızılay Mahallesi"
+    assert body["mahalle"] == "Cumhuriyet Mahallesi"
     code = body["tracking_code"]
     assert len(code) == 19 and code.count("-") == 3
     report = db.scalar(select(Report).where(Report.public_id == body["public_id"]))
@@ -75,7 +75,7 @@ def test_published_report_is_listed_at_its_displaced_point(client, db, settings)
     assert haversine_m(lon, lat, *KIZILAY) >= settings.displacement_min_m - 1
     props = feature["properties"]
     assert props["category"] == "dark_street"
-    assert props["mahalle"] == "Kızılay Mahallesi"
+    assert props["mahalle"] == "Cumhuriyet Mahallesi"
     assert "reporter_gender" not in props and "tracking_code_hash" not in props
     assert props["occurred_month"] == report.occurred_on.strftime("%Y-%m")
     # Chosen once: the same point on every request.
