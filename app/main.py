@@ -69,12 +69,13 @@ def install_error_handlers(app: FastAPI) -> None:
 
 def create_app(settings: Settings) -> FastAPI:
     """Build the app; the engine and session factory are made in the lifespan from `settings`."""
-    if not settings.database_url:
+    database_url = settings.database_url
+    if not database_url:
         raise ValueError("create_app needs settings.database_url (see app.localdb.database_url)")
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        engine = make_engine(settings.database_url)
+        engine = make_engine(database_url)
         app.state.engine = engine
         app.state.session_factory = make_session_factory(engine)
         try:

@@ -14,7 +14,7 @@ from app.schemas.reports import ReportCreate, ReportCreated, TrackedReport
 from app.services import categories, indicators, reports
 
 router = APIRouter(prefix="/api/v1", tags=["public"])
-ERRORS = {422: {"model": ErrorResponse}, 404: {"model": ErrorResponse}}
+ERRORS: dict[int | str, dict] = {422: {"model": ErrorResponse}, 404: {"model": ErrorResponse}}
 
 
 @router.get("/categories", response_model=list[CategoryPublic])

@@ -22,7 +22,7 @@ def sees_exact_location(viewer: User | None) -> bool:
     return sees_unpublished(viewer)
 
 
-def visible_reports(viewer: User | None) -> Select[tuple[Report]]:
+def visible_reports(viewer: User | None) -> Select[Report]:
     """Reports `viewer` may see: the public (and planners) only published ones."""
     stmt = select(Report)
     if not sees_unpublished(viewer):
@@ -30,7 +30,7 @@ def visible_reports(viewer: User | None) -> Select[tuple[Report]]:
     return stmt
 
 
-def public_point_reports() -> Select[tuple[Report]]:
+def public_point_reports() -> Select[Report]:
     """Published reports that may appear as (displaced) points: non-sensitive categories only.
 
     Sensitive categories (harassment, following, assault) reach the public only as counts.
