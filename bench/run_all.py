@@ -31,12 +31,12 @@ INSERT INTO report (id, public_id, category_id, location, public_location, mahal
                     occurred_on, time_band, perceived_safety, status, municipal_status,
                     tracking_code_hash, source, consent_version, published_at)
 SELECT gen_random_uuid(), 'b' || lpad(g.n::text, 9, '0'), c.id, g.pt, g.pt, m.id,
-       lower(m.province || '/' || m.district), current_date - (g.n % 365), 'night',
+       lower(m.province || '/' || m.district), current_date - (g.n % 365)::int, 'night',
        1 + g.n % 5, 'published', 'none', md5(g.n::text) || md5((g.n + 1)::text), 'import',
        'bench', now()
 FROM (
-    SELECT row_number() OVER () AS n, (ST_Dump(ST_GeneratePoints(geom, :per_mahalle, 42))).geom AS pt, id
-    FROM mahalle
+    SELECT row_number() OVER () AS n, d.pt, d.id
+    FROM (SELECT (ST_Dump(ST_GeneratePoints(geom, :per_mahalle, 42))).geom AS pt, id FROM mahalle) d
 ) g
 JOIN mahalle m ON m.id = g.id
 JOIN LATERAL (SELECT id FROM category ORDER BY (id + g.n) % 16 LIMIT 1) c ON true
