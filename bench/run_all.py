@@ -15,7 +15,6 @@ import statistics
 import time
 from collections.abc import Callable
 
-from app.services.demo import load_demo
 from sqlalchemy import make_url, text
 from sqlalchemy.orm import sessionmaker
 
@@ -25,6 +24,7 @@ from app.db import make_engine, unit_of_work
 from app.migrate import upgrade
 from app.schemas.reports import ReportCreate
 from app.services import indicators, reports
+from app.services.demo import load_demo
 
 SYNTHETIC_SQL = """
 INSERT INTO report (id, public_id, category_id, location, public_location, mahalle_id, area_key,

@@ -42,7 +42,7 @@ from app.services.codes import ALPHABET, hash_tracking_code
 from app.services.imports.boundaries import BoundaryFields, import_boundaries
 from app.services.imports.population import PopulationColumns, import_population
 from app.services.imports.service_points import import_service_points
-from app.services.reports import LOCAL_TZ, place_report, time_band_at
+from app.services.reports import LOCAL_TZ, indexes_inside_mahalle, place_report, time_band_at
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "data" / "demo" / "ankara"
 BOUNDARIES = DEMO_DIR / "mahalle_cankaya_yenimahalle.geojson"
@@ -169,16 +169,7 @@ def _cluster_spots(session: Session, rng: random.Random) -> list[_Spot]:
         for _ in range(count):
             x, y = offset(lon, lat, abs(rng.gauss(0, spread)), rng.uniform(0, 6.283185307))
             spots.append(_Spot(x, y, favoured))
-    inside = set(
-        session.scalars(
-            text(
-                "SELECT i FROM unnest(CAST(:xs AS float8[]), CAST(:ys AS float8[]))"
-                " WITH ORDINALITY AS p(x, y, i) WHERE EXISTS (SELECT 1 FROM mahalle AS m"
-                " WHERE ST_Intersects(m.geom, ST_SetSRID(ST_MakePoint(p.x, p.y), 4326)))"
-            ),
-            {"xs": [s.lon for s in spots], "ys": [s.lat for s in spots]},
-        )
-    )
+    inside = indexes_inside_mahalle(session, [s.lon for s in spots], [s.lat for s in spots])
     return [s for i, s in enumerate(spots, start=1) if i in inside]
 
 

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from geoalchemy2.shape import from_shape, to_shape
 from shapely import Point, prepared
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from app.config import Settings
@@ -43,6 +43,22 @@ def mahalle_at(session: Session, lon: float, lat: float) -> Mahalle | None:
     point = func.ST_SetSRID(func.ST_MakePoint(lon, lat), 4326)
     return session.scalar(
         select(Mahalle).where(func.ST_Intersects(Mahalle.geom, point)).order_by(Mahalle.id).limit(1)
+    )
+
+
+def indexes_inside_mahalle(session: Session, lons: list[float], lats: list[float]) -> set[int]:
+    """1-based positions of the points that lie in some mahalle, in one set-based query."""
+    if not lons:
+        return set()
+    return set(
+        session.scalars(
+            text(
+                "SELECT i FROM unnest(CAST(:xs AS float8[]), CAST(:ys AS float8[]))"
+                " WITH ORDINALITY AS p(x, y, i) WHERE EXISTS (SELECT 1 FROM mahalle AS m"
+                " WHERE ST_Intersects(m.geom, ST_SetSRID(ST_MakePoint(p.x, p.y), 4326)))"
+            ),
+            {"xs": lons, "ys": lats},
+        )
     )
 
 

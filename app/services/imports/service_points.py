@@ -28,6 +28,7 @@ from app.services.imports import (
     text_value,
 )
 from app.services.imports.names import name_key
+from app.services.reports import indexes_inside_mahalle
 
 K = ServiceKind
 _KIND_ALIASES: dict[ServiceKind, tuple[str, ...]] = {
@@ -193,16 +194,7 @@ def _outside_area(session: Session, settings: Settings, points: list[_Point]) ->
     """Points inside no imported mahalle and outside the configured deployment area."""
     if not points:
         return []
-    inside = set(
-        session.scalars(
-            text(
-                "SELECT i FROM unnest(CAST(:xs AS float8[]), CAST(:ys AS float8[]))"
-                " WITH ORDINALITY AS p(x, y, i) WHERE EXISTS (SELECT 1 FROM mahalle AS m"
-                " WHERE ST_Intersects(m.geom, ST_SetSRID(ST_MakePoint(p.x, p.y), 4326)))"
-            ),
-            {"xs": [p.x for p in points], "ys": [p.y for p in points]},
-        )
-    )
+    inside = indexes_inside_mahalle(session, [p.x for p in points], [p.y for p in points])
     outside = [p for i, p in enumerate(points, start=1) if i not in inside]
     area = settings.deployment_area
     if area is not None and outside:
