@@ -51,15 +51,15 @@ def test_load_demo_twice_gives_the_same_rows(db, settings):
     assert first["service_points"] == 8
     published = first["reports"][ReportStatus.published]
     pending = first["reports"][ReportStatus.pending]
-    assert published + pending == DEMO_REPORTS == 400
+    assert published + pending == DEMO_REPORTS == 600
     assert 0.65 < published / DEMO_REPORTS < 0.85 and pending > 0
     assert 20 <= first["confirmations"] <= 120
 
     assert first_lines[0] == (
         "Mahalle: 184 (Yenimahalle 60, Çankaya 124), © OpenStreetMap contributors (ODbL)."
     )
-    assert first_lines[4].startswith(f"Demo reports: 400 ({published} published, {pending}")
-    assert "400 new this run" in first_lines[4] and "0 new this run" in second_lines[4]
+    assert first_lines[4].startswith(f"Demo reports: 600 ({published} published, {pending}")
+    assert "600 new this run" in first_lines[4] and "0 new this run" in second_lines[4]
     assert first_lines[5] == second_lines[5]
     code = re.fullmatch(r"Try a demo tracking code: (\S+)  \(GET /api/v1/track/(\S+)\)",
                         first_lines[5])  # fmt: skip
@@ -73,7 +73,7 @@ def test_demo_reports_respect_the_model_and_privacy_rules(db, settings):
     load_demo(db, settings)
     reports = db.scalars(select(Report).where(Report.source == ReportSource.demo)).all()
     mahalle = {m.id: m for m in db.scalars(select(Mahalle))}
-    assert len(reports) == 400
+    assert len(reports) == 600
     assert all(r.mahalle_id is not None for r in reports)
     assert all(r.area_key == area_key_for(mahalle[r.mahalle_id]) for r in reports)
     assert all(r.public_id.startswith("demo") and len(r.public_id) == 10 for r in reports)
@@ -83,9 +83,9 @@ def test_demo_reports_respect_the_model_and_privacy_rules(db, settings):
     today = datetime.now(LOCAL_TZ).date()
     assert all(today - timedelta(days=366) <= r.occurred_on < today for r in reports)
     with_text = [r.text for r in reports if r.text]
-    assert 0.3 < len(with_text) / 400 < 0.6
+    assert 0.3 < len(with_text) / 600 < 0.6
     assert any("ı" in t or "ş" in t for t in with_text)  # Turkish text
-    assert sum(r.reporter_gender is not None for r in reports) / 400 > 0.8
+    assert sum(r.reporter_gender is not None for r in reports) / 600 > 0.8
     assert {r.time_band for r in reports} == set(TimeBand)
 
     stats = db.execute(
@@ -136,7 +136,7 @@ def test_demo_reports_are_deterministic_apart_from_dates(db, settings):
     db.execute(delete(Report).where(Report.source == ReportSource.demo))
     later = datetime.now(LOCAL_TZ) + timedelta(days=40)
     result = load_demo_reports(db, settings, now=later)
-    assert result.inserted == 400
+    assert result.inserted == 600
     assert generated() == before
     newest = db.scalar(select(func.max(Report.occurred_on)).where(Report.source == "demo"))
     assert later.date() - timedelta(days=40) < newest < later.date()

@@ -50,7 +50,7 @@ POPULATION = DEMO_DIR / "population_cankaya_mahalle_2025.csv"
 DISTRICT_SHARES = DEMO_DIR / "population_ilce_by_sex_2021.csv"
 SERVICE_SAMPLE = DEMO_DIR / "service_points_sample.geojson"
 DEMO_SEED = 2025
-DEMO_REPORTS = 400
+DEMO_REPORTS = 600
 PUBLISHED_SHARE = 0.75
 T = TypeVar("T")
 _ID_NAMESPACE = uuid.UUID("5b0f3c1e-9f51-4d51-9a55-6d6f72686172")
@@ -65,11 +65,11 @@ CATEGORY_WEIGHTS = {
 
 # A few denser places: (name, lon, lat, spread in metres, reports, categories that dominate).
 CLUSTERS = (
-    ("Kızılay", 32.8541, 39.9208, 250, 24, ("harassment_in_transport", "verbal_harassment")),
-    ("Tunalı Hilmi", 32.8600, 39.9035, 200, 12, ("verbal_harassment", "following")),
-    ("Söğütözü", 32.8090, 39.9120, 300, 12, ("unsafe_underpass", "deserted_area")),
-    ("Batıkent", 32.7290, 39.9690, 300, 14, ("dark_street", "unsafe_stop")),
-    ("Demetevler", 32.7760, 39.9640, 250, 10, ("dark_street", "unsafe_park")),
+    ("Kızılay", 32.8541, 39.9208, 250, 48, ("harassment_in_transport", "verbal_harassment")),
+    ("Tunalı Hilmi", 32.8600, 39.9035, 200, 30, ("verbal_harassment", "following")),
+    ("Söğütözü", 32.8090, 39.9120, 300, 24, ("unsafe_underpass", "deserted_area")),
+    ("Batıkent", 32.7290, 39.9690, 300, 30, ("dark_street", "unsafe_stop")),
+    ("Demetevler", 32.7760, 39.9640, 250, 24, ("dark_street", "unsafe_park")),
 )
 
 TEXTS = {
