@@ -9,7 +9,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1
 WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY app ./app
-RUN pip install --quiet .
+# Editable, so the package finds frontend/, migrations/ and data/ beside it in /app.
+RUN pip install --quiet -e .
 COPY alembic.ini ./
 COPY migrations ./migrations
 COPY data ./data

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -46,8 +47,13 @@ def mahalle_at(session: Session, lon: float, lat: float) -> Mahalle | None:
     )
 
 
-def indexes_inside_mahalle(session: Session, lons: list[float], lats: list[float]) -> set[int]:
-    """1-based positions of the points that lie in some mahalle, in one set-based query."""
+def indexes_inside_mahalle(
+    session: Session, lons: Sequence[float | None], lats: Sequence[float | None]
+) -> set[int]:
+    """1-based positions of the points that lie in some mahalle, in one set-based query.
+
+    A point with a missing coordinate lies in none.
+    """
     if not lons:
         return set()
     return set(

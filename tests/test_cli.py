@@ -1,0 +1,112 @@
+"""The `morharita` command against its own throwaway database (CLI commands commit)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from sqlalchemy import create_engine, make_url, text
+from typer.testing import CliRunner
+
+from app import localdb
+from app.cli.main import app
+from tests.conftest import ANKARA
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def cli_env(database_url):
+    url = localdb.recreate_database(database_url, make_url(database_url).database + "_cli")
+    return {"DATABASE_URL": url}
+
+
+def run(env, *args):
+    result = runner.invoke(app, list(args), env=env)
+    return result.exit_code, result.output
+
+
+def count(env, table: str) -> int:
+    engine = create_engine(env["DATABASE_URL"])
+    with engine.connect() as conn:
+        value = conn.execute(text(f"SELECT count(*) FROM {table}")).scalar_one()
+    engine.dispose()
+    return value
+
+
+def test_cli_end_to_end(cli_env, tmp_path):
+    code, out = run(cli_env, "db", "url")
+    assert code == 0 and out.strip() == cli_env["DATABASE_URL"]
+
+    code, out = run(cli_env, "migrate")
+    assert code == 0 and "migrated to head" in out
+
+    code, out = run(cli_env, "seed-categories")
+    assert code == 0 and "16 categories" in out
+
+    bad = json.loads((ANKARA / "mahalle_cankaya_yenimahalle.geojson").read_text())
+    bad["features"] = bad["features"][:5]
+    bad["features"][2]["properties"]["name"] = None
+    bad_file = tmp_path / "bad.geojson"
+    bad_file.write_text(json.dumps(bad))
+    code, out = run(cli_env, "import", "boundaries", str(bad_file))
+    assert code == 1
+    assert "#3" in out or "feature 3" in out.lower()
+    assert count(cli_env, "mahalle") == 0
+
+    code, out = run(
+        cli_env, "import", "boundaries", str(ANKARA / "mahalle_cankaya_yenimahalle.geojson")
+    )
+    assert code == 0, out
+    assert count(cli_env, "mahalle") == 184
+
+    code, out = run(
+        cli_env,
+        "user",
+        "create",
+        "--email",
+        "a@example.org",
+        "--role",
+        "moderator",
+        "--password",
+        "short",
+    )
+    assert code == 1 and "at least 10 characters" in out
+    code, out = run(
+        cli_env,
+        "user",
+        "create",
+        "--email",
+        "a@example.org",
+        "--role",
+        "moderator",
+        "--password",
+        "long-enough-password",
+    )
+    assert code == 0 and "Created moderator a@example.org" in out
+    code, out = run(
+        cli_env,
+        "user",
+        "create",
+        "--email",
+        "A@example.org",
+        "--role",
+        "admin",
+        "--password",
+        "long-enough-password",
+    )
+    assert code == 1 and "already exists" in out
+    assert count(cli_env, "app_user") == 1
+
+    code, out = run(
+        cli_env,
+        "user",
+        "create",
+        "--email",
+        "b@example.org",
+        "--role",
+        "boss",
+        "--password",
+        "long-enough-password",
+    )
+    assert code == 2 and "boss" in out
