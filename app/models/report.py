@@ -68,6 +68,8 @@ class Report(Timestamps, Base):
         sa.CheckConstraint("perceived_safety BETWEEN 1 AND 5", name="perceived_safety_range"),
         sa.CheckConstraint("char_length(text) <= 2000", name="text_length"),
         sa.Index("ix_report_status_occurred_on", "status", "occurred_on"),
+        # The public list pages newest first: a backward scan of this index, no sort.
+        sa.Index("ix_report_published_at_public_id", "published_at", "public_id"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=uuid.uuid4)

@@ -215,7 +215,7 @@ def published_points_page(
             Mahalle.name.label("mahalle"),
             confirmations.label("confirmations"),
         )
-        .order_by(Report.published_at.desc().nulls_last(), Report.public_id)
+        .order_by(Report.published_at.desc(), Report.public_id.desc())
         .limit(limit)
         .offset(offset)
     ).mappings()

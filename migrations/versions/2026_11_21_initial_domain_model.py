@@ -395,6 +395,9 @@ def upgrade() -> None:
     op.create_index(
         "ix_report_status_occurred_on", "report", ["status", "occurred_on"], unique=False
     )
+    op.create_index(
+        "ix_report_published_at_public_id", "report", ["published_at", "public_id"], unique=False
+    )
     op.create_table(
         "user_session",
         sa.Column("token_hash", sa.String(length=64), nullable=False),
@@ -520,6 +523,7 @@ def downgrade() -> None:
     op.drop_table("confirmation")
     op.drop_index(op.f("ix_user_session_user_id"), table_name="user_session")
     op.drop_table("user_session")
+    op.drop_index("ix_report_published_at_public_id", table_name="report")
     op.drop_index("ix_report_status_occurred_on", table_name="report")
     op.drop_index(op.f("ix_report_status"), table_name="report")
     op.drop_index(op.f("ix_report_mahalle_id"), table_name="report")
