@@ -10,6 +10,7 @@ from app.api.deps import SessionDep, SettingsDep
 from app.api.filters import BBoxDep, CategoriesDep, PageDep, PeriodDep
 from app.schemas.categories import CategoryPublic
 from app.schemas.common import ErrorResponse
+from app.schemas.geojson import IndicatorCollection, ReportCollection
 from app.schemas.reports import ReportCreate, ReportCreated, TrackedReport
 from app.services import categories, indicators, reports
 
@@ -38,7 +39,7 @@ def create_report(body: ReportCreate, db: SessionDep, settings: SettingsDep) -> 
     )
 
 
-@router.get("/reports", responses=ERRORS)
+@router.get("/reports", response_model=ReportCollection, responses=ERRORS)
 def list_reports(
     db: SessionDep, bbox: BBoxDep, period: PeriodDep, category: CategoriesDep, page: PageDep
 ) -> dict:
@@ -59,7 +60,7 @@ def track_report(
     return reports.tracked_report(db, code)
 
 
-@router.get("/indicators", responses=ERRORS)
+@router.get("/indicators", response_model=IndicatorCollection, responses=ERRORS)
 def list_indicators(
     db: SessionDep, settings: SettingsDep, period: PeriodDep, category: CategoriesDep
 ) -> dict:

@@ -1,0 +1,88 @@
+"""GeoJSON response models, so the public layers are documented in OpenAPI and nothing but
+the declared fields can leave the server (response models drop anything undeclared)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+from app.models import CategoryGroup, MunicipalStatus, TimeBand
+from app.schemas.common import Labels
+
+
+class PointGeometry(BaseModel):
+    type: Literal["Point"]
+    coordinates: tuple[float, float] = Field(description="[lon, lat] of the displaced point.")
+
+
+class ReportProperties(BaseModel):
+    public_id: str
+    category: str
+    category_group: CategoryGroup
+    category_labels: Labels
+    time_band: TimeBand
+    occurred_month: str = Field(description="YYYY-MM: a month, not a day, to protect reporters.")
+    perceived_safety: int = Field(ge=1, le=5)
+    text: str = Field(description="The moderated (redacted where needed) text.")
+    municipal_status: MunicipalStatus
+    mahalle: str | None
+    confirmations: int = Field(description='"Me too" confirmations.')
+    demo: bool = Field(description="Generated demo data, not a real report.")
+
+
+class ReportFeature(BaseModel):
+    type: Literal["Feature"]
+    id: str
+    geometry: PointGeometry
+    properties: ReportProperties
+
+
+class ReportCollection(BaseModel):
+    type: Literal["FeatureCollection"]
+    features: list[ReportFeature]
+    numberMatched: int = Field(description="Reports matching the filters, over all pages.")
+    numberReturned: int
+    next_offset: int | None = Field(description="Offset of the next page, or null at the end.")
+
+
+class IndicatorProperties(BaseModel):
+    code: str
+    name: str
+    district: str
+    area_km2: float
+    population_total: int | None
+    population_year: int | None
+    women_residents: int | None
+    women_is_estimate: bool
+    reports: int | None = Field(description="Null when suppressed (1 to k-1).")
+    reports_suppressed: bool
+    reports_per_1000_women: float | None
+    rate_is_estimate: bool
+
+
+class IndicatorFeature(BaseModel):
+    type: Literal["Feature"]
+    id: str
+    geometry: dict[str, Any] = Field(description="Simplified (Multi)Polygon, EPSG:4326.")
+    properties: IndicatorProperties
+
+
+class Period(BaseModel):
+    since: date | None
+    until: date | None
+
+
+class IndicatorMetadata(BaseModel):
+    period: Period
+    categories: list[str]
+    suppression_threshold_k: int
+    definitions: dict[str, dict[str, Any]]
+    attribution: str
+
+
+class IndicatorCollection(BaseModel):
+    type: Literal["FeatureCollection"]
+    features: list[IndicatorFeature]
+    metadata: IndicatorMetadata
