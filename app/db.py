@@ -5,19 +5,21 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import Engine, create_engine
+from sqlalchemy import Connection, Engine, create_engine
 from sqlalchemy.orm import Session, sessionmaker
 
 
 def make_engine(url: str, **kwargs) -> Engine:
     """An engine for `url` with sane pool defaults."""
     kwargs.setdefault("pool_pre_ping", True)
+    # Never log statement parameters: they hold exact locations and reporters' words.
+    kwargs.setdefault("hide_parameters", True)
     kwargs.setdefault("pool_size", 10)
     kwargs.setdefault("max_overflow", 10)
     return create_engine(url, **kwargs)
 
 
-def make_session_factory(bind) -> sessionmaker[Session]:
+def make_session_factory(bind: Engine | Connection) -> sessionmaker[Session]:
     """Sessions that keep loaded objects usable after commit (responses are built after it)."""
     return sessionmaker(bind=bind, expire_on_commit=False, autoflush=True)
 

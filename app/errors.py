@@ -76,7 +76,13 @@ HTTP_STATUS: dict[type[DomainError], int] = {
 }
 
 
+def error_body(code: str, message: str, **extra: Any) -> dict[str, Any]:
+    """The JSON shape of every error response."""
+    return {"error": {"code": code, "message": message, **extra}}
+
+
 def status_for(error: DomainError) -> int:
+    """The HTTP status of a domain error (the most specific class in the table wins)."""
     for cls in type(error).__mro__:
         if cls in HTTP_STATUS:
             return HTTP_STATUS[cls]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -10,21 +11,19 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.api import router as api_router
 from app.api.pages import router as pages_router
 from app.config import Settings
 from app.db import make_engine, make_session_factory
-from app.errors import DomainError, status_for
+from app.errors import DomainError, error_body, status_for
 
+log = logging.getLogger("app")
 FRONTEND = Path(__file__).resolve().parent.parent / "frontend"
 # Front-end packages from npm, served by the app itself (never from a CDN).
 VENDOR = {"leaflet": "leaflet/dist"}
-
-
-def error_body(code: str, message: str, **extra) -> dict:
-    return {"error": {"code": code, "message": message, **extra}}
 
 
 def _field_name(loc: tuple) -> str:
@@ -47,14 +46,33 @@ def install_error_handlers(app: FastAPI) -> None:
     async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
         fields = []
         for err in exc.errors():
-            message = str(err.get("msg", "invalid value"))
-            message = message.removeprefix("Value error, ")
-            fields.append({"field": _field_name(tuple(err.get("loc", ()))), "message": message})
+            message = str(err.get("msg", "invalid value")).removeprefix("Value error, ")
+            field = _field_name(tuple(err.get("loc", ())))
+            if err.get("type") == "json_invalid":
+                field, message = "body", f"the request body is not valid JSON ({message})"
+            elif err.get("type") == "missing" and tuple(err.get("loc", ())) == ("body",):
+                field, message = "body", "a JSON request body is required"
+            fields.append({"field": field, "message": message})
         summary = "; ".join(f"{f['field']}: {f['message']}" for f in fields)
         return JSONResponse(
             error_body("invalid_input", f"Please correct: {summary}", fields=fields),
             status_code=422,
         )
+
+    @app.exception_handler(DataError)
+    async def data_error(request: Request, exc: DataError) -> JSONResponse:
+        # The transaction is already rolled back; say what kind of value was refused.
+        message = (
+            "A value could not be stored: it contains a NUL character, or a number is out of "
+            "range. Please correct the input."
+        )
+        return JSONResponse(error_body("invalid_input", message, fields=[]), status_code=422)
+
+    @app.exception_handler(Exception)
+    async def unexpected_error(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        message = "Something went wrong on our side; nothing was saved. Please try again later."
+        return JSONResponse(error_body("internal_error", message), status_code=500)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
@@ -92,6 +110,15 @@ def create_app(settings: Settings) -> FastAPI:
     )
     app.state.settings = settings
     install_error_handlers(app)
+
+    @app.middleware("http")
+    async def no_store_by_default(request: Request, call_next):
+        # Nothing a reporter did may linger in a shared phone's cache; static files opt out.
+        response = await call_next(request)
+        if not request.url.path.startswith(("/static/", "/vendor/")):
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
     app.include_router(api_router)
     app.include_router(pages_router)
     app.mount("/static", StaticFiles(directory=FRONTEND / "static"), name="static")

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import time
+
 import httpx
-from sqlalchemy import delete, select, text
+from sqlalchemy import delete, event, select, text
 
 from app.geo.displacement import haversine_m
 from app.models import Report, Role
@@ -40,6 +42,13 @@ def test_an_acknowledged_report_is_already_committed(settings, engine):
     """The request's transaction commits before the 201 is sent (no rolled-back fixture here)."""
     server = LiveServer(settings)
     server.start()
+
+    def slow_commit(session) -> None:
+        # If the commit ran after the response, the check below would run before it.
+        time.sleep(1.0)
+
+    factory = server.app.state.session_factory
+    event.listen(factory, "before_commit", slow_commit)
     try:
         response = httpx.post(f"{server.url}/api/v1/reports", json=report_payload(), timeout=30)
         assert response.status_code == 201
@@ -51,6 +60,7 @@ def test_an_acknowledged_report_is_already_committed(settings, engine):
             ).scalar_one()
             assert status.value == "pending"
     finally:
+        event.remove(factory, "before_commit", slow_commit)
         server.stop()
         with engine.begin() as conn:
             conn.execute(delete(Report).where(Report.public_id == public_id))

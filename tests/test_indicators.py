@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 from geoalchemy2.shape import from_shape
 from shapely import MultiPolygon, box
@@ -11,7 +9,11 @@ from sqlalchemy import delete, text
 
 from app.models import Mahalle, ReportStatus
 from app.services.indicators import suppress
+from tests.dates import month_end, month_start
 from tests.factories import make_report
+
+THIS_MONTH = month_start(0)
+EARLIER = month_start(5).replace(day=10)
 
 
 def square(x: float) -> MultiPolygon:
@@ -19,13 +21,14 @@ def square(x: float) -> MultiPolygon:
 
 
 @pytest.fixture
-def three_mahalle(db):
-    """A: 2,000 women (estimated); B: 500 women (given); C: population unknown."""
+def four_mahalle(db):
+    """A: 2,000 women (estimated); B: 500 women (given); C and D: population unknown."""
     db.execute(delete(Mahalle))
     specs = [
         ("A", 10.00, 2000, True),
         ("B", 10.02, 500, False),
         ("C", 10.04, None, False),
+        ("D", 10.06, None, False),
     ]
     for code, x, women, estimate in specs:
         db.add(
@@ -44,52 +47,65 @@ def three_mahalle(db):
     db.flush()
 
 
-def at(x: float) -> dict:
-    return {"lon": x + 0.005, "lat": 10.005}
-
-
-def add_reports(db, settings, x, n, status=ReportStatus.published, occurred_on="2026-01-15", **kw):
+def add_reports(db, settings, x, n, status=ReportStatus.published, occurred_on=None, **kw):
     for _ in range(n):
-        make_report(db, settings, **at(x), status=status, occurred_on=occurred_on, **kw)
+        make_report(
+            db,
+            settings,
+            lon=x + 0.005,
+            lat=10.005,
+            status=status,
+            occurred_on=(occurred_on or THIS_MONTH).isoformat(),
+            **kw,
+        )
 
 
-def by_code(body) -> dict:
-    return {f["properties"]["code"]: f["properties"] for f in body["features"]}
+def indicators(client, **params) -> dict:
+    response = client.get("/api/v1/indicators", params=params)
+    assert response.status_code == 200, response.text
+    return {f["properties"]["code"]: f["properties"] for f in response.json()["features"]}
 
 
-def test_hand_computed_counts_rates_and_suppression(client, db, settings, three_mahalle):
-    add_reports(db, settings, 10.00, 5)  # A, January
-    add_reports(db, settings, 10.00, 1, occurred_on="2025-06-10")  # A, earlier
+def test_hand_computed_counts_rates_and_suppression(client, db, settings, four_mahalle):
+    add_reports(db, settings, 10.00, 5)  # A, this month
+    add_reports(db, settings, 10.00, 1, occurred_on=EARLIER)  # A, five months ago
     add_reports(db, settings, 10.00, 2, status=ReportStatus.pending)  # never counted
     add_reports(db, settings, 10.00, 1, status=ReportStatus.rejected)  # never counted
     add_reports(db, settings, 10.02, 3)  # B: below k = 5
-    add_reports(db, settings, 10.04, 5, category="verbal_harassment")  # C: sensitive, counted
+    add_reports(db, settings, 10.04, 5, category="verbal_harassment")  # C: sensitive only
+    add_reports(db, settings, 10.06, 6)  # D: 6 points ...
+    add_reports(db, settings, 10.06, 2, category="following")  # ... and 2 sensitive
 
     body = client.get("/api/v1/indicators").json()
     assert body["metadata"]["suppression_threshold_k"] == 5
-    props = by_code(body)
-    assert set(props) == {"A", "B", "C"}
-    assert props["A"]["reports"] == 6
+    props = indicators(client)
+    assert set(props) == {"A", "B", "C", "D"}
+    assert props["A"]["reports"] == 6 and props["A"]["sensitive_reports"] == 0
     assert props["A"]["reports_per_1000_women"] == pytest.approx(6 * 1000 / 2000)
     assert props["A"]["rate_is_estimate"] is True
     assert props["B"]["reports"] is None and props["B"]["reports_suppressed"] is True
     assert props["B"]["reports_per_1000_women"] is None
-    assert props["C"]["reports"] == 5 and props["C"]["reports_per_1000_women"] is None
-    assert props["C"]["rate_is_estimate"] is False
+    assert props["C"]["reports"] == 5 and props["C"]["sensitive_reports"] == 5
+    assert props["C"]["reports_per_1000_women"] is None and props["C"]["rate_is_estimate"] is False
+    # D: 8 in all, but 8 minus its 6 public points would reveal 2 sensitive reports.
+    assert props["D"]["reports"] is None and props["D"]["reports_suppressed"] is True
+    assert props["D"]["sensitive_reports"] is None
+    assert props["D"]["sensitive_reports_suppressed"] is True
     assert body["features"][0]["geometry"]["type"] in ("Polygon", "MultiPolygon")
 
-    january = by_code(client.get("/api/v1/indicators", params={"since": "2026-01-01"}).json())
-    assert january["A"]["reports"] == 5
-    assert january["A"]["reports_per_1000_women"] == pytest.approx(2.5)
+    recent = indicators(client, since=THIS_MONTH.isoformat())
+    assert recent["A"]["reports"] == 5
+    assert recent["A"]["reports_per_1000_women"] == pytest.approx(2.5)
 
-    earlier = by_code(client.get("/api/v1/indicators", params={"until": "2025-12-31"}).json())
-    assert earlier["A"]["reports"] is None and earlier["A"]["reports_suppressed"] is True
-    assert earlier["C"]["reports"] == 0 and earlier["C"]["reports_suppressed"] is False
+    older = indicators(client, until=month_end(1).isoformat())
+    assert older["A"]["reports"] is None and older["A"]["reports_suppressed"] is True
+    assert older["C"]["reports"] == 0 and older["C"]["reports_suppressed"] is False
 
-    only_dark = by_code(
-        client.get("/api/v1/indicators", params={"category": "verbal_harassment"}).json()
-    )
-    assert only_dark["A"]["reports"] == 0 and only_dark["C"]["reports"] == 5
+    harassment = indicators(client, group="harassment")
+    assert harassment["A"]["reports"] == 0 and harassment["C"]["reports"] == 5
+    assert harassment["D"]["reports"] is None
+    lighting = indicators(client, group="lighting")
+    assert lighting["D"]["reports"] == 6 and lighting["D"]["sensitive_reports"] == 0
 
 
 def test_indicator_matches_a_count_made_in_sql(client, db, settings):
@@ -102,7 +118,7 @@ def test_indicator_matches_a_count_made_in_sql(client, db, settings):
             "WHERE r.status = 'published' GROUP BY m.code"
         )
     ).all()
-    props = by_code(client.get("/api/v1/indicators").json())
+    props = indicators(client)
     assert len(props) == 184
     for code, count in expected:
         assert props[code]["reports"] == count
@@ -129,19 +145,8 @@ def test_suppress(count, k, expected):
     assert suppress(count, k) == expected
 
 
-def test_period_dates_are_inclusive(client, db, settings, three_mahalle):
-    add_reports(db, settings, 10.00, 5, occurred_on=date(2026, 2, 1).isoformat())
-    assert (
-        by_code(
-            client.get(
-                "/api/v1/indicators", params={"since": "2026-02-01", "until": "2026-02-01"}
-            ).json()
-        )["A"]["reports"]
-        == 5
-    )
-    assert (
-        by_code(client.get("/api/v1/indicators", params={"since": "2026-02-02"}).json())["A"][
-            "reports"
-        ]
-        == 0
-    )
+def test_period_is_whole_months_inclusive(client, db, settings, four_mahalle):
+    add_reports(db, settings, 10.00, 5, occurred_on=month_end(1))  # last day of last month
+    one_month = indicators(client, since=month_start(1).isoformat(), until=month_end(1).isoformat())
+    assert one_month["A"]["reports"] == 5
+    assert indicators(client, since=THIS_MONTH.isoformat())["A"]["reports"] == 0

@@ -18,11 +18,9 @@ SENSITIVE_TEXT = "hassas-taciz-metni"
 
 
 def leaks(body: str, lon: float, lat: float) -> list[str]:
-    found = []
-    for value in (f"{lon:.6f}", f"{lat:.6f}", f"{lon:.6f}".rstrip("0"), f"{lat:.6f}".rstrip("0")):
-        if value in body:
-            found.append(value)
-    pair = re.compile(rf"{lon:.5f}\D{{1,3}}{lat:.5f}")
+    """Exact coordinates in any textual form: 6 decimals alone, or 5-decimal lon near lat."""
+    found = [v for v in (f"{lon:.6f}", f"{lat:.6f}") if v in body or v.rstrip("0") in body]
+    pair = re.compile(rf"{lon:.5f}\d*\D{{1,20}}{lat:.5f}|{lat:.5f}\d*\D{{1,20}}{lon:.5f}")
     if pair.search(body):
         found.append(pair.pattern)
     return found
@@ -35,7 +33,7 @@ def public_bodies(client, codes: list[str]) -> dict[str, str]:
         "/api/v1/reports?bbox=32.8,39.9,32.9,40.0",
         "/api/v1/reports?category=dark_street,verbal_harassment",
         "/api/v1/indicators",
-        "/api/v1/indicators?category=verbal_harassment",
+        "/api/v1/indicators?group=harassment",
         "/api/v1/categories",
         "/",
         *[f"/api/v1/track/{code}" for code in codes],
@@ -93,10 +91,10 @@ def test_small_cells_are_suppressed_in_public_indicators(client, db, settings):
     for _ in range(3):  # 3 < k = 5
         make_report(db, settings, category="verbal_harassment", status=ReportStatus.published)
     props = {
-        f["properties"]["name"]: f["properties"]
+        (f["properties"]["name"], f["properties"]["district"]): f["properties"]
         for f in client.get("/api/v1/indicators").json()["features"]
     }
-    cumhuriyet = props["Cumhuriyet Mahallesi"]
+    cumhuriyet = props[("Cumhuriyet Mahallesi", "Çankaya")]
     assert cumhuriyet["reports"] is None and cumhuriyet["reports_suppressed"] is True
     assert cumhuriyet["reports_per_1000_women"] is None
     counts = [p["reports"] for p in props.values() if p["reports"] is not None]
@@ -109,3 +107,42 @@ def test_deployment_area_admits_points_outside_every_mahalle(db, settings):
     report, _ = reports.create_report(db, with_area, ReportCreate(**report_payload(28.97, 41.01)))
     assert report.mahalle_id is None and report.area_key == "deployment-area"
     # Without the area the same point is refused (see test_validation).
+
+
+def test_leak_detector_finds_the_forms_it_claims_to(settings):
+    lon, lat = EXACT[0]
+    assert leaks(f'{{"lon": {lon:.5f}, "lat": {lat:.5f}}}', lon, lat)
+    assert leaks(f"[{lon:.5f}, {lat:.5f}]", lon, lat)
+    assert leaks(f"{lat:.6f}", lon, lat)
+    assert not leaks(f"[{lon + 0.001:.5f}, {lat:.5f}]", lon, lat)
+
+
+def test_small_sensitive_counts_cannot_be_recovered_by_subtraction(client, db, settings):
+    """Totals minus public points, or one group minus another, never yields 1..k-1 sensitive."""
+    for i in range(6):  # six public points in Cumhuriyet ...
+        make_report(db, settings, lon=32.8541 + i * 0.0002, status=ReportStatus.published)
+    for _ in range(2):  # ... and two sensitive reports there
+        make_report(db, settings, category="following", status=ReportStatus.published)
+
+    def cumhuriyet(**params) -> dict:
+        features = client.get("/api/v1/indicators", params=params).json()["features"]
+        return next(
+            f["properties"]
+            for f in features
+            if (f["properties"]["name"], f["properties"]["district"])
+            == ("Cumhuriyet Mahallesi", "Çankaya")
+        )
+
+    points = [
+        f
+        for f in client.get("/api/v1/reports").json()["features"]
+        if f["properties"]["mahalle"] == "Cumhuriyet Mahallesi"
+    ]
+    assert len(points) == 6
+    total = cumhuriyet()
+    assert total["reports"] is None and total["sensitive_reports"] is None
+    by_group = {g: cumhuriyet(group=g)["reports"] for g in ("lighting", "harassment")}
+    assert by_group == {"lighting": 6, "harassment": None}
+    assert client.get("/api/v1/indicators", params={"category": "following"}).status_code == 200
+    # A single-category filter is not offered on the public aggregates: it is ignored.
+    assert cumhuriyet(category="following")["reports"] is None

@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 
 from app.geo.displacement import haversine_m
 from app.models import Mahalle, ModerationEvent, Report, ReportStatus
+from tests.dates import month_end, month_start
 from tests.factories import KIZILAY, make_report, report_payload
 
 
@@ -96,14 +97,14 @@ def test_filters_bbox_category_period_and_paging(client, db, settings):
         settings,
         status=ReportStatus.published,
         category="dark_street",
-        occurred_on="2026-03-10",
+        occurred_on=month_start(4).replace(day=10).isoformat(),
     )
     make_report(
         db,
         settings,
         status=ReportStatus.published,
         category="unsafe_park",
-        occurred_on="2026-06-10",
+        occurred_on=month_start(1).replace(day=10).isoformat(),
     )
     # A report in Yenimahalle, far from the Kızılay bbox.
     make_report(
@@ -113,7 +114,7 @@ def test_filters_bbox_category_period_and_paging(client, db, settings):
         lat=39.955,
         status=ReportStatus.published,
         category="unsafe_park",
-        occurred_on="2026-06-12",
+        occurred_on=month_start(1).replace(day=12).isoformat(),
     )
 
     def ids(**params):
@@ -123,8 +124,8 @@ def test_filters_bbox_category_period_and_paging(client, db, settings):
     assert ids() == ["dark_street", "unsafe_park", "unsafe_park"]
     assert ids(category="dark_street") == ["dark_street"]
     assert ids(category="dark_street,unsafe_park") == ["dark_street", "unsafe_park", "unsafe_park"]
-    assert ids(since="2026-06-01") == ["unsafe_park", "unsafe_park"]
-    assert ids(until="2026-05-31") == ["dark_street"]
+    assert ids(since=month_start(1).isoformat()) == ["unsafe_park", "unsafe_park"]
+    assert ids(until=month_end(2).isoformat()) == ["dark_street"]
     assert ids(bbox="32.84,39.91,32.87,39.93") == ["dark_street", "unsafe_park"]
     page = client.get("/api/v1/reports", params={"limit": 2}).json()
     assert page["numberReturned"] == 2 and page["numberMatched"] == 3 and page["next_offset"] == 2

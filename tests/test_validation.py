@@ -85,7 +85,7 @@ def test_bad_bbox_is_refused(client, bbox):
 
 
 def test_bad_period_and_limit_are_refused(client):
-    response = client.get("/api/v1/reports", params={"since": "2026-05-01", "until": "2026-01-01"})
+    response = client.get("/api/v1/reports", params={"since": "2026-05-01", "until": "2026-01-31"})
     assert response.status_code == 422 and response.json()["error"]["fields"][0]["field"] == "since"
     response = client.get("/api/v1/reports", params={"since": "yesterday"})
     assert response.status_code == 422 and response.json()["error"]["fields"][0]["field"] == "since"
@@ -97,3 +97,69 @@ def test_unknown_route_is_json_404(client):
     response = client.get("/api/v1/nothing-here")
     assert response.status_code == 404
     assert response.json()["error"]["message"].lower() == "not found"
+
+
+@pytest.mark.parametrize("url", ["/api/v1/reports", "/api/v1/indicators"])
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"since": "2026-03-02"}, "since"),
+        ({"until": "2026-03-30"}, "until"),
+        ({"until": "2026-02-28", "since": "2026-02-01"}, None),
+        ({"until": "2028-02-29"}, None),
+    ],
+    ids=["since-mid-month", "until-mid-month", "whole-february", "leap-day"],
+)
+def test_public_periods_are_whole_months(client, url, params, field):
+    """A day-level window would let anyone find the day of a report published by month."""
+    response = client.get(url, params=params)
+    if field is None:
+        assert response.status_code == 200
+    else:
+        assert response.status_code == 422
+        error = response.json()["error"]
+        assert error["fields"][0]["field"] == field and "month" in error["message"]
+
+
+def test_indicators_filter_by_group_not_by_single_category(client):
+    assert client.get("/api/v1/indicators", params={"group": "harassment"}).status_code == 200
+    bad = client.get("/api/v1/indicators", params={"group": "verbal_harassment"})
+    assert bad.status_code == 422
+    assert bad.json()["error"]["fields"][0]["field"].startswith("group")
+
+
+NUL_CASES = [
+    ("post", "/api/v1/reports", {"json": report_payload(text="a\u0000b")}, "text"),
+    ("post", "/api/v1/reports", {"json": report_payload(category="dark\u0000")}, "category"),
+    ("get", "/api/v1/reports", {"params": {"category": "\x00"}}, "category"),
+    ("post", "/api/v1/auth/login", {"json": {"email": "a\u0000@x.org", "password": "p"}}, "email"),
+    ("get", "/api/v1/track/AAAA%00BBBB", {}, None),
+]
+
+
+@pytest.mark.parametrize(
+    ("method", "url", "kwargs", "field"),
+    NUL_CASES,
+    ids=["text", "category", "query", "login", "track"],
+)
+def test_nul_characters_are_a_4xx_not_a_500(client, db, method, url, kwargs, field):
+    before = db.scalar(select(func.count(Report.id)))
+    # httpx encodes NUL in JSON as the escape \u0000, as a hostile client would send it.
+    response = getattr(client, method)(url, **kwargs)
+    assert 400 <= response.status_code < 500, response.text
+    if field:
+        assert field in [f["field"] for f in response.json()["error"]["fields"]]
+    assert db.scalar(select(func.count(Report.id))) == before
+
+
+def test_unexpected_errors_are_json(client, server, monkeypatch):
+    from app.services import categories
+
+    def broken(session):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(categories, "active_categories", broken)
+    response = client.get("/api/v1/categories")
+    assert response.status_code == 500
+    assert response.json()["error"]["code"] == "internal_error"
+    assert "boom" not in response.text

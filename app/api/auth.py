@@ -6,6 +6,7 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 
 from app.api.deps import SESSION_COOKIE, CurrentUser, SessionDep, SettingsDep
+from app.errors import NotAuthenticated, error_body
 from app.schemas.auth import LoginRequest, UserPublic
 from app.services import auth
 
@@ -17,15 +18,8 @@ def login(body: LoginRequest, request: Request, db: SessionDep, settings: Settin
     """Log in; sets an HttpOnly, SameSite=Lax session cookie (Secure over HTTPS)."""
     user = auth.authenticate(db, body.email, body.password)
     if user is None:  # answered, not raised: the failed attempt is kept in the audit log
-        return JSONResponse(
-            {
-                "error": {
-                    "code": "not_authenticated",
-                    "message": "Wrong e-mail or password, or the account is not active.",
-                }
-            },
-            status_code=401,
-        )
+        error = NotAuthenticated("Wrong e-mail or password, or the account is not active.")
+        return JSONResponse(error_body(error.code, error.message), status_code=401)
     token = auth.start_session(db, user, settings.session_max_age_s)
     secure = settings.cookie_secure
     if secure is None:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Annotated
 
 from fastapi import Depends, Query
 
 from app.errors import InvalidInput
 from app.geo.bbox import BBox, parse_bbox
+from app.models import CategoryGroup
 
 
 def bbox_query(
@@ -21,6 +22,7 @@ def bbox_query(
         ),
     ] = None,
 ) -> BBox | None:
+    """The optional `bbox` as four validated numbers."""
     if bbox is None:
         return None
     try:
@@ -35,13 +37,42 @@ class Period:
     until: date | None
 
 
-def period_query(
-    since: Annotated[date | None, Query(description="First day (YYYY-MM-DD), inclusive.")] = None,
-    until: Annotated[date | None, Query(description="Last day (YYYY-MM-DD), inclusive.")] = None,
+def _month_end(day: date) -> date:
+    following = date(day.year + day.month // 12, day.month % 12 + 1, 1)
+    return following - timedelta(days=1)
+
+
+def public_period_query(
+    since: Annotated[
+        date | None, Query(description="First day of a month (YYYY-MM-01), inclusive.")
+    ] = None,
+    until: Annotated[
+        date | None, Query(description="Last day of a month (e.g. 2026-03-31), inclusive.")
+    ] = None,
 ) -> Period:
+    """A period of whole months: public figures never resolve a report to its day."""
+    if since and since.day != 1:
+        raise InvalidInput(
+            f"'since' must be the first day of a month (e.g. {since.replace(day=1)}): public "
+            "figures are given for whole months.",
+            field="since",
+        )
+    if until and until != _month_end(until):
+        raise InvalidInput(
+            f"'until' must be the last day of a month (e.g. {_month_end(until)}): public "
+            "figures are given for whole months.",
+            field="until",
+        )
     if since and until and since > until:
         raise InvalidInput("'since' must not be after 'until'.", field="since")
     return Period(since, until)
+
+
+def _codes(values: list[str] | None, field: str) -> tuple[str, ...]:
+    codes = [c.strip() for item in (values or []) for c in item.split(",") if c.strip()]
+    if any("\x00" in code for code in codes):
+        raise InvalidInput(f"'{field}' contains a NUL character.", field=field)
+    return tuple(dict.fromkeys(codes))
 
 
 def categories_query(
@@ -50,8 +81,18 @@ def categories_query(
         Query(description="Category code; repeat or comma-separate for several."),
     ] = None,
 ) -> tuple[str, ...]:
-    codes = [c.strip() for item in (category or []) for c in item.split(",") if c.strip()]
-    return tuple(dict.fromkeys(codes))
+    """Category codes from `category=a,b` or `category=a&category=b`."""
+    return _codes(category, "category")
+
+
+def groups_query(
+    group: Annotated[
+        list[CategoryGroup] | None,
+        Query(description="Category group; repeat for several."),
+    ] = None,
+) -> tuple[CategoryGroup, ...]:
+    """Category groups (public aggregates filter by group, never by a single category)."""
+    return tuple(dict.fromkeys(group or []))
 
 
 @dataclass(frozen=True)
@@ -64,10 +105,12 @@ def page_query(
     limit: Annotated[int, Query(ge=1, le=1000, description="Items per page (1-1000).")] = 500,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> Page:
+    """Limit/offset paging."""
     return Page(limit, offset)
 
 
 BBoxDep = Annotated[BBox | None, Depends(bbox_query)]
-PeriodDep = Annotated[Period, Depends(period_query)]
+PublicPeriodDep = Annotated[Period, Depends(public_period_query)]
 CategoriesDep = Annotated[tuple[str, ...], Depends(categories_query)]
+GroupsDep = Annotated[tuple[CategoryGroup, ...], Depends(groups_query)]
 PageDep = Annotated[Page, Depends(page_query)]

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, status
 
 from app.api.deps import SessionDep, SettingsDep
-from app.api.filters import BBoxDep, CategoriesDep, PageDep, PeriodDep
+from app.api.filters import BBoxDep, CategoriesDep, GroupsDep, PageDep, PublicPeriodDep
 from app.schemas.categories import CategoryPublic
 from app.schemas.common import ErrorResponse
 from app.schemas.geojson import IndicatorCollection, ReportCollection
@@ -32,16 +32,12 @@ def create_report(body: ReportCreate, db: SessionDep, settings: SettingsDep) -> 
 
     The tracking code in the response is shown only once: only its hash is stored.
     """
-    report, code = reports.create_report(db, settings, body)
-    mahalle = reports.mahalle_name(db, report.mahalle_id)
-    return ReportCreated(
-        public_id=report.public_id, tracking_code=code, status=report.status, mahalle=mahalle
-    )
+    return reports.submit_report(db, settings, body)
 
 
 @router.get("/reports", response_model=ReportCollection, responses=ERRORS)
 def list_reports(
-    db: SessionDep, bbox: BBoxDep, period: PeriodDep, category: CategoriesDep, page: PageDep
+    db: SessionDep, bbox: BBoxDep, period: PublicPeriodDep, category: CategoriesDep, page: PageDep
 ) -> dict:
     """Published reports of non-sensitive categories as GeoJSON, at their displaced points.
 
@@ -62,11 +58,12 @@ def track_report(
 
 @router.get("/indicators", response_model=IndicatorCollection, responses=ERRORS)
 def list_indicators(
-    db: SessionDep, settings: SettingsDep, period: PeriodDep, category: CategoriesDep
+    db: SessionDep, settings: SettingsDep, period: PublicPeriodDep, group: GroupsDep
 ) -> dict:
-    """Per-mahalle indicators for a period as GeoJSON (simplified polygons).
+    """Per-mahalle indicators for a period of whole months, as GeoJSON (simplified polygons).
 
-    Counts from 1 to k-1 are suppressed (null, with `reports_suppressed: true`).
+    Counts from 1 to k-1 are suppressed (null, with `reports_suppressed: true`); a total is
+    withheld too when its sensitive part is that small. Filter by category group only.
     """
-    filters = indicators.IndicatorFilters(period.since, period.until, category)
+    filters = indicators.IndicatorFilters(period.since, period.until, group)
     return indicators.indicator_collection(db, filters, settings.k_threshold)

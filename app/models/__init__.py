@@ -3,7 +3,7 @@
 from app.models.base import Base
 from app.models.category import Category, CategoryGroup
 from app.models.mahalle import Mahalle
-from app.models.moderation import ModerationEvent
+from app.models.moderation import ModerationEvent, RejectReason
 from app.models.report import (
     AgeBand,
     Confirmation,
@@ -27,6 +27,7 @@ __all__ = [
     "Mahalle",
     "ModerationEvent",
     "MunicipalStatus",
+    "RejectReason",
     "Report",
     "ReportSource",
     "ReportStatus",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 import uuid
 from datetime import datetime
 from typing import Any
@@ -11,6 +12,17 @@ from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.models.base import Base
+
+
+class RejectReason(enum.StrEnum):
+    """Why a moderator rejected a report (stored in ModerationEvent.reason)."""
+
+    spam = "spam"
+    off_topic = "off_topic"
+    personal_data = "personal_data"
+    duplicate = "duplicate"
+    abusive = "abusive"
+    other = "other"
 
 
 class ModerationEvent(Base):

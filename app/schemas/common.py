@@ -2,7 +2,19 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, Field
+
+
+def _no_nul(value: str) -> str:
+    if "\x00" in value:
+        raise ValueError("must not contain a NUL character")
+    return value
+
+
+# Text that PostgreSQL can store: every free-text field of a request uses it.
+CleanStr = Annotated[str, AfterValidator(_no_nul)]
 
 
 class Labels(BaseModel):

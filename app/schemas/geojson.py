@@ -58,6 +58,8 @@ class IndicatorProperties(BaseModel):
     women_is_estimate: bool
     reports: int | None = Field(description="Null when suppressed (1 to k-1).")
     reports_suppressed: bool
+    sensitive_reports: int | None = Field(description="Null when suppressed (1 to k-1).")
+    sensitive_reports_suppressed: bool
     reports_per_1000_women: float | None
     rate_is_estimate: bool
 
@@ -76,7 +78,7 @@ class Period(BaseModel):
 
 class IndicatorMetadata(BaseModel):
     period: Period
-    categories: list[str]
+    groups: list[CategoryGroup]
     suppression_threshold_k: int
     definitions: dict[str, dict[str, Any]]
     attribution: str

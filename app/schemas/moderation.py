@@ -4,16 +4,15 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from app.models import ReportSource, ReportStatus, TimeBand
-from app.schemas.common import Labels, LonLat
-from app.services.moderation import RejectReason
+from app.models import RejectReason, ReportSource, ReportStatus, TimeBand
+from app.schemas.common import CleanStr, Labels, LonLat
 
 
 class RejectRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     reason: RejectReason
-    note: str | None = Field(default=None, max_length=2000)
+    note: CleanStr | None = Field(default=None, max_length=2000)
 
 
 class ReportModeration(BaseModel):

@@ -7,7 +7,7 @@ from datetime import date
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from app.models import AgeBand, Gender, MunicipalStatus, ReportStatus, TimeBand
-from app.schemas.common import Labels, LonLat
+from app.schemas.common import CleanStr, Labels, LonLat
 
 CONSENT_VERSION = "2026-11-v1"
 
@@ -17,7 +17,7 @@ class ReportCreate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    category: str = Field(min_length=1, max_length=64, description="Category code.")
+    category: CleanStr = Field(min_length=1, max_length=64, description="Category code.")
     location: LonLat
     happening_now: bool = Field(
         default=False,
@@ -27,7 +27,7 @@ class ReportCreate(BaseModel):
     occurred_on: date | None = None
     time_band: TimeBand | None = None
     perceived_safety: int = Field(ge=1, le=5, description="1 = very unsafe ... 5 = safe.")
-    text: str = Field(default="", max_length=2000)
+    text: CleanStr = Field(default="", max_length=2000)
     reporter_gender: Gender | None = None
     reporter_age_band: AgeBand | None = None
     consent: bool = Field(description="Explicit consent to store this report (KVKK).")

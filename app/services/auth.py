@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import UTC, datetime, timedelta
+from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -16,8 +17,12 @@ from app.models import ModerationEvent, Role, User, UserSession
 
 MIN_PASSWORD_LENGTH = 10
 _hasher = PasswordHasher()
-# Verifying against a dummy hash when the account does not exist keeps timing uniform.
-_DUMMY_HASH = _hasher.hash("not-a-real-password-" + secrets.token_hex(8))
+
+
+@cache
+def _dummy_hash() -> str:
+    """Verifying against a dummy hash when the account does not exist keeps timing uniform."""
+    return _hasher.hash("not-a-real-password-" + secrets.token_hex(8))
 
 
 def _token_hash(token: str) -> str:
@@ -25,6 +30,7 @@ def _token_hash(token: str) -> str:
 
 
 def normalise_email(email: str) -> str:
+    """E-mail addresses are compared lower-cased and trimmed."""
     return email.strip().lower()
 
 
@@ -62,7 +68,7 @@ def authenticate(session: Session, email: str, password: str) -> User | None:
     email = normalise_email(email)
     user = session.scalar(select(User).where(User.email == email))
     try:
-        _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
+        _hasher.verify(user.password_hash if user else _dummy_hash(), password)
         ok = user is not None and user.active
     except (VerificationError, InvalidHashError):
         ok = False
@@ -97,6 +103,7 @@ def start_session(session: Session, user: User, max_age_s: int) -> str:
 
 
 def end_session(session: Session, token: str) -> None:
+    """Forget a login session (logout)."""
     session.execute(delete(UserSession).where(UserSession.token_hash == _token_hash(token)))
 
 

@@ -2,6 +2,11 @@
 
 This is the foundation set: published reports and reports per 1,000 women residents. Any
 count between 1 and k-1 is suppressed (returned as null and marked), never shown as zero.
+
+Sensitive reports (harassment, following, assault) are public only as counts, while the other
+reports are public as points. A total is therefore withheld whenever its sensitive part is
+between 1 and k-1 too (secondary suppression): otherwise the total minus the visible points
+would give the small sensitive count away.
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ from sqlalchemy import Float, case, cast, func, select
 from sqlalchemy.orm import Session
 
 from app.geo.geojson import feature_collection
-from app.models import Category, Mahalle, Report
+from app.models import Category, CategoryGroup, Mahalle, Report
 from app.services.visibility import visible_reports
 
 # Simplification tolerance for display polygons, in degrees (~10 m).
@@ -25,7 +30,7 @@ DISPLAY_TOLERANCE_DEG = 0.0001
 class IndicatorFilters:
     since: date | None = None
     until: date | None = None
-    categories: tuple[str, ...] = ()
+    groups: tuple[CategoryGroup, ...] = ()
 
 
 def suppress(count: int | None, k: int) -> tuple[int | None, bool]:
@@ -42,10 +47,13 @@ def mahalle_report_counts(session: Session, filters: IndicatorFilters):
         visible = visible.where(Report.occurred_on >= filters.since)
     if filters.until:
         visible = visible.where(Report.occurred_on <= filters.until)
-    if filters.categories:
-        visible = visible.where(Category.code.in_(filters.categories))
-    reports = visible.with_only_columns(Report.id, Report.mahalle_id).subquery("visible")
+    if filters.groups:
+        visible = visible.where(Category.group.in_(filters.groups))
+    reports = visible.with_only_columns(Report.id, Report.mahalle_id, Category.sensitive).subquery(
+        "visible"
+    )
     count = func.count(reports.c.id)
+    sensitive = func.count(reports.c.id).filter(reports.c.sensitive)
     return session.execute(
         select(
             Mahalle.code,
@@ -57,6 +65,7 @@ def mahalle_report_counts(session: Session, filters: IndicatorFilters):
             Mahalle.women_is_estimate,
             Mahalle.population_year,
             count.label("reports"),
+            sensitive.label("sensitive_reports"),
             case(
                 (
                     Mahalle.women_residents > 0,
@@ -78,7 +87,10 @@ def indicator_features(session: Session, filters: IndicatorFilters, k: int) -> l
     """GeoJSON features of the indicators per mahalle, with small cells suppressed."""
     features = []
     for row in mahalle_report_counts(session, filters):
+        sensitive, sensitive_suppressed = suppress(row.sensitive_reports, k)
         reports, suppressed = suppress(row.reports, k)
+        if sensitive_suppressed:  # secondary suppression, see the module docstring
+            reports, suppressed = None, True
         rate = None if suppressed or row.rate is None else round(row.rate, 3)
         features.append(
             {
@@ -96,6 +108,8 @@ def indicator_features(session: Session, filters: IndicatorFilters, k: int) -> l
                     "women_is_estimate": row.women_is_estimate,
                     "reports": reports,
                     "reports_suppressed": suppressed,
+                    "sensitive_reports": sensitive,
+                    "sensitive_reports_suppressed": sensitive_suppressed,
                     "reports_per_1000_women": rate,
                     "rate_is_estimate": bool(row.women_is_estimate and rate is not None),
                 },
@@ -108,7 +122,16 @@ DEFINITIONS = {
     "reports": {
         "name": {"tr": "Yayımlanan bildirimler", "en": "Published reports"},
         "definition": "Reports approved by a moderator whose date falls in the period, "
-        "located in the mahalle.",
+        "located in the mahalle. Withheld when it, or its sensitive part, is between 1 and k-1.",
+        "unit": "count",
+    },
+    "sensitive_reports": {
+        "name": {
+            "tr": "Hassas bildirimler (taciz, takip, saldırı)",
+            "en": "Sensitive reports (harassment, following, assault)",
+        },
+        "definition": "The published reports of sensitive categories among `reports`; these are "
+        "never shown as points. Withheld when between 1 and k-1.",
         "unit": "count",
     },
     "reports_per_1000_women": {
@@ -129,7 +152,7 @@ def indicator_collection(session: Session, filters: IndicatorFilters, k: int) ->
                 "since": filters.since.isoformat() if filters.since else None,
                 "until": filters.until.isoformat() if filters.until else None,
             },
-            "categories": list(filters.categories),
+            "groups": [g.value for g in filters.groups],
             "suppression_threshold_k": k,
             "definitions": DEFINITIONS,
             "attribution": "Boundaries © OpenStreetMap contributors (ODbL 1.0); "

@@ -6,7 +6,6 @@ both persist or neither does. No action deletes a row.
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -15,19 +14,18 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.errors import InvalidInput, InvalidTransition, ReportNotFound
-from app.models import Category, Mahalle, ModerationEvent, Report, ReportStatus, User
+from app.models import (
+    Category,
+    Mahalle,
+    ModerationEvent,
+    RejectReason,
+    Report,
+    ReportStatus,
+    User,
+)
 from app.services.visibility import sees_exact_location, visible_reports
 
 S = ReportStatus
-
-
-class RejectReason(enum.StrEnum):
-    spam = "spam"
-    off_topic = "off_topic"
-    personal_data = "personal_data"
-    duplicate = "duplicate"
-    abusive = "abusive"
-    other = "other"
 
 
 @dataclass(frozen=True)

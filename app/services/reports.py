@@ -19,10 +19,10 @@ from app.geo.bbox import BBox
 from app.geo.displacement import donut_candidates
 from app.geo.geojson import feature, feature_collection, point
 from app.models import Category, Confirmation, Mahalle, Report, ReportSource, TimeBand
-from app.schemas.reports import CONSENT_VERSION, ReportCreate, TrackedReport
+from app.schemas.reports import CONSENT_VERSION, ReportCreate, ReportCreated, TrackedReport
 from app.services.categories import active_category_by_code
 from app.services.codes import hash_tracking_code, new_public_id, new_tracking_code
-from app.services.visibility import public_point_reports
+from app.services.visibility import public_point_reports, reports_of_code_holder
 
 LOCAL_TZ = ZoneInfo("Europe/Istanbul")
 MAX_PAST_DAYS = 730  # "it happened earlier" reaches back two years at most
@@ -76,6 +76,7 @@ class Placement:
 
 
 def area_key_for(mahalle: Mahalle | None) -> str:
+    """The municipality/area key a report carries: "province/district", lower-cased."""
     if mahalle is None:
         return "deployment-area"
     return f"{mahalle.province}/{mahalle.district}".casefold()
@@ -165,6 +166,17 @@ def create_report(
     return report, code
 
 
+def submit_report(session: Session, settings: Settings, data: ReportCreate) -> ReportCreated:
+    """A reporter's submission: store it and answer with the public id and the tracking code."""
+    report, code = create_report(session, settings, data)
+    return ReportCreated(
+        public_id=report.public_id,
+        tracking_code=code,
+        status=report.status,
+        mahalle=mahalle_name(session, report.mahalle_id),
+    )
+
+
 @dataclass(frozen=True)
 class ReportFilters:
     bbox: BBox | None = None
@@ -225,10 +237,10 @@ def published_points_page(
 def report_for_tracking_code(session: Session, code: str) -> tuple[Report, Category, str | None]:
     """The report behind a tracking code (any status), its category and mahalle name."""
     row = session.execute(
-        select(Report, Category, Mahalle.name)
+        reports_of_code_holder(hash_tracking_code(code))
+        .add_columns(Category, Mahalle.name)
         .join(Category, Category.id == Report.category_id)
         .outerjoin(Mahalle, Mahalle.id == Report.mahalle_id)
-        .where(Report.tracking_code_hash == hash_tracking_code(code))
     ).first()
     if row is None:
         raise ReportNotFound(
@@ -239,6 +251,7 @@ def report_for_tracking_code(session: Session, code: str) -> tuple[Report, Categ
 
 
 def public_id_of(session: Session, report_id) -> str | None:
+    """The public id of a report given its internal id."""
     return session.scalar(select(Report.public_id).where(Report.id == report_id))
 
 
@@ -277,6 +290,7 @@ def public_report_collection(
 
 
 def mahalle_name(session: Session, mahalle_id: int | None) -> str | None:
+    """The mahalle's name, or None."""
     if mahalle_id is None:
         return None
     return session.scalar(select(Mahalle.name).where(Mahalle.id == mahalle_id))

@@ -14,6 +14,7 @@ STAFF_WHO_SEE_EVERYTHING = frozenset({Role.moderator, Role.admin})
 
 
 def sees_unpublished(viewer: User | None) -> bool:
+    """Whether the viewer may see reports that are not published."""
     return viewer is not None and viewer.active and viewer.role in STAFF_WHO_SEE_EVERYTHING
 
 
@@ -40,3 +41,8 @@ def public_point_reports() -> Select[Report]:
         .join(Category, Category.id == Report.category_id)
         .where(Category.sensitive.is_(False))
     )
+
+
+def reports_of_code_holder(tracking_code_hash: str) -> Select[Report]:
+    """The one report whose tracking code the viewer holds, in any status (her own view)."""
+    return select(Report).where(Report.tracking_code_hash == tracking_code_hash)

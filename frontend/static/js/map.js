@@ -110,10 +110,13 @@
     const months = Number($('period').value);
     const params = new URLSearchParams();
     if (months) {
-      const since = new Date();
-      since.setMonth(since.getMonth() - months);
+      // Whole months only (the API refuses day-level public periods): this month and the
+      // months before it.
+      const now = new Date();
+      const since = new Date(now.getFullYear(), now.getMonth() - (months - 1), 1);
+      const until = new Date(now.getFullYear(), now.getMonth() + 1, 0);
       params.set('since', isoDate(since));
-      params.set('until', isoDate(new Date()));
+      params.set('until', isoDate(until));
     }
     return params;
   }
