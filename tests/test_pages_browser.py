@@ -80,16 +80,18 @@ def test_map_page_on_a_phone_shows_published_reports_and_never_exact_points(
     pending = report_at(
         db, settings, PENDING_AT, category="unsafe_park", text="Bekleyen bildirim: park karanlık."
     )
-    # Sensitive reports are counted per mahalle but never drawn: k-1 of them beside the
-    # published point (so that mahalle shows k), and one in the pending report's (suppressed).
+    # Sensitive reports are counted per mahalle but never drawn: k of them beside the
+    # published point (so that mahalle shows k+1; with k-1 it would be withheld, or the total
+    # minus the one point would give the sensitive count away), and one in the pending
+    # report's mahalle (suppressed).
     k = settings.k_threshold
     sensitive = [
         report_at(db, settings, PUBLISHED_AT, category="verbal_harassment", status=PUBLISHED)
-        for _ in range(k - 1)
+        for _ in range(k)
     ]
     sensitive.append(report_at(db, settings, PENDING_AT, category="following", status=PUBLISHED))
     db.commit()
-    counted = mahalle_at(db, *PUBLISHED_AT)  # k reports: the published one and k-1 sensitive
+    counted = mahalle_at(db, *PUBLISHED_AT)  # k+1 reports: the published one and k sensitive
     suppressed = mahalle_at(db, *PENDING_AT)  # one published report: fewer than k
     assert counted.id != suppressed.id
     inside_counted = to_shape(
@@ -148,7 +150,7 @@ def test_map_page_on_a_phone_shows_published_reports_and_never_exact_points(
     page.locator("#legend summary").click()
     legend = page.locator("#legend")
     assert "1.000 kadın başına bildirim" in legend.inner_text()
-    rate = k * 1000 / counted.women_residents
+    rate = (k + 1) * 1000 / counted.women_residents
     assert [li.inner_text() for li in legend.locator("#legend-classes li").all()] == [
         "0",
         f"> 0 – {rate:.2f}".replace(".", ","),
@@ -166,7 +168,7 @@ def test_map_page_on_a_phone_shows_published_reports_and_never_exact_points(
     phone.tap_map_at(inside_counted.x, inside_counted.y)
     page.get_by_role("heading", name=counted.name).wait_for()
     area = page.locator(".leaflet-popup-content").inner_text()
-    assert f"Bildirim · Reports\n{k}" in area
+    assert f"Bildirim · Reports\n{k + 1}" in area
     assert f"Per 1,000 women\n{rate:.2f}".replace(".", ",") + " (tahmin · estimate)" in area
     phone.screenshot("map-4-mahalle-popup")
 
