@@ -7,10 +7,10 @@ RUN npm ci --no-audit --no-fund --omit=dev
 FROM python:3.11-slim-bookworm
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1
 WORKDIR /app
-COPY pyproject.toml README.md ./
+COPY pyproject.toml README.md constraints.txt ./
 COPY app ./app
 # Editable, so the package finds frontend/, migrations/ and data/ beside it in /app.
-RUN pip install --quiet -e .
+RUN pip install --quiet -c constraints.txt -e .
 COPY alembic.ini ./
 COPY migrations ./migrations
 COPY data ./data

@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: help setup run serve db-up db-down migrate demo test test-fast lint format typecheck bench clean
+.PHONY: help setup run serve db-up db-down migrate demo test test-fast lint format typecheck bench constraints clean
 
 help:
 	@echo "make run        set up, start PostGIS (if DATABASE_URL is unset), migrate, load the demo, serve on http://$(HOST):$(PORT)"
@@ -13,12 +13,13 @@ help:
 	@echo "make lint       ruff lint + format check; make typecheck: mypy on app/"
 	@echo "make bench      run the benchmarks under bench/"
 	@echo "make db-down    stop the local PostGIS"
+	@echo "make constraints  pin the versions installed in .venv into constraints.txt"
 
-$(BIN)/.installed: pyproject.toml
+$(BIN)/.installed: pyproject.toml constraints.txt
 	scripts/system-deps.sh base
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev]'
 	touch $@
 
 frontend/node_modules/.installed: frontend/package.json frontend/package-lock.json
@@ -65,6 +66,13 @@ typecheck: setup
 
 bench: db-up
 	$(BIN)/python -m bench.run_all
+
+# After adding or upgrading a dependency in .venv: pin what is installed now.
+constraints: $(BIN)/.installed
+	printf '%s\n' '# Exact versions for reproducible installs: make setup installs these; make constraints rewrites this file.' > constraints.txt.new
+	$(BIN)/pip freeze --exclude-editable --exclude morharita >> constraints.txt.new
+	mv constraints.txt.new constraints.txt
+	touch $(BIN)/.installed
 
 clean:
 	rm -rf $(VENV) frontend/node_modules .pytest_cache .ruff_cache .mypy_cache test-artifacts

@@ -3,13 +3,21 @@
 Used only when `DATABASE_URL` is not set. The cluster is made with the machine's own
 PostgreSQL binaries; on Debian/Ubuntu missing packages are installed with apt. PostgreSQL
 refuses to run as root, so as root every server command runs as the `postgres` user.
+
+Development only: the cluster uses trust authentication, so any local user can connect as
+superuser without a password. That is acceptable for a development or demo cluster because
+it listens on 127.0.0.1 alone; never keep real reports in it. Everything connects over TCP:
+new clusters have no Unix socket, whose path under a deep project directory can pass
+PostgreSQL's 107-byte limit.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import pwd
 import re
+import shlex
 import shutil
 import socket
 import subprocess
@@ -19,7 +27,8 @@ from pathlib import Path
 from app.config import Settings
 
 DB_NAME = "morharita"
-SUPERUSER = "postgres"
+SUPERUSER = "postgres"  # the database role
+SERVER_USER = "postgres"  # the system user the server runs as, when we are root
 
 
 class LocalDbError(RuntimeError):
@@ -35,14 +44,12 @@ class Cluster:
     bindir: Path
 
     @property
-    def socket_dir(self) -> Path:
-        return self.datadir / "run"
-
-    @property
     def logfile(self) -> Path:
+        """The server log, read when the server does not start."""
         return self.datadir / "server.log"
 
     def url(self, database: str = DB_NAME) -> str:
+        """The URL of `database` on this cluster (TCP on 127.0.0.1, no password)."""
         return f"postgresql+psycopg://{SUPERUSER}@127.0.0.1:{self.port}/{database}"
 
 
@@ -50,11 +57,38 @@ def _as_root() -> bool:
     return hasattr(os, "geteuid") and os.geteuid() == 0
 
 
-def _run(cmd: list[str], *, as_postgres: bool = False, check: bool = True, **kw):
-    """Run a command; as root, server commands run as the `postgres` user."""
+def _require_postgres_user() -> None:
+    """As root, server commands run as `postgres`: fail clearly when that user is missing."""
+    try:
+        pwd.getpwnam(SERVER_USER)
+    except KeyError:
+        raise LocalDbError(
+            f"running as root, the local database runs as the `{SERVER_USER}` user, which "
+            f"does not exist: create it with `useradd --system {SERVER_USER}` or install the "
+            "postgresql package"
+        ) from None
+
+
+def _run(
+    cmd: list[str], *, as_postgres: bool = False, check: bool = True, **kw
+) -> subprocess.CompletedProcess[str]:
+    """Run a command, capturing its output; as root, server commands run as `postgres`.
+
+    With `check`, a failure raises LocalDbError showing the command and its stderr.
+    """
     if as_postgres and _as_root():
-        cmd = ["runuser", "-u", "postgres", "--", *cmd]
-    return subprocess.run(cmd, check=check, text=True, capture_output=True, **kw)
+        _require_postgres_user()
+        cmd = ["runuser", "-u", SERVER_USER, "--", *cmd]
+    try:
+        result = subprocess.run(cmd, check=False, text=True, capture_output=True, **kw)
+    except OSError as exc:
+        raise LocalDbError(f"cannot run `{shlex.join(cmd)}`: {exc}") from exc
+    if check and result.returncode != 0:
+        output = (result.stderr or result.stdout).strip() or "(no output)"
+        raise LocalDbError(
+            f"`{shlex.join(cmd)}` failed with exit code {result.returncode}:\n{output}"
+        )
+    return result
 
 
 def _versions_installed() -> list[int]:
@@ -200,7 +234,8 @@ def cluster(settings: Settings, bindir: Path | None = None) -> Cluster:
 def _init(c: Cluster) -> None:
     c.datadir.mkdir(parents=True, exist_ok=True)
     if _as_root():
-        shutil.chown(c.datadir, "postgres", "postgres")
+        _require_postgres_user()
+        shutil.chown(c.datadir, SERVER_USER, SERVER_USER)
     c.datadir.chmod(0o700)
     _run(
         [
@@ -215,22 +250,25 @@ def _init(c: Cluster) -> None:
         ],
         as_postgres=True,
     )
-    conf = c.datadir / "postgresql.conf"
-    with conf.open("a") as fh:
-        fh.write(
-            "\n# Mor Harita local cluster\n"
-            "listen_addresses = '127.0.0.1'\n"
-            f"port = {c.port}\n"
-            f"unix_socket_directories = '{c.socket_dir}'\n"
-            "synchronous_commit = off\n"
-            "max_connections = 50\n"
-        )
-    c.socket_dir.mkdir(exist_ok=True)
-    if _as_root():
-        shutil.chown(c.socket_dir, "postgres", "postgres")
+    with (c.datadir / "postgresql.conf").open("a") as fh:
+        fh.write(cluster_settings(c.port))
+
+
+def cluster_settings(port: int) -> str:
+    """The lines appended to a new cluster's postgresql.conf: TCP on 127.0.0.1 only."""
+    return (
+        "\n# Mor Harita local cluster (development only)\n"
+        "listen_addresses = '127.0.0.1'\n"
+        f"port = {port}\n"
+        "# No Unix socket: its path under a deep project directory can pass 107 bytes.\n"
+        "unix_socket_directories = ''\n"
+        "synchronous_commit = off\n"
+        "max_connections = 50\n"
+    )
 
 
 def is_running(c: Cluster) -> bool:
+    """Whether the cluster exists and its server is running (pg_ctl status)."""
     if not (c.datadir / "PG_VERSION").exists():
         return False
     status = _run(

@@ -70,7 +70,9 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def unexpected_error(request: Request, exc: Exception) -> JSONResponse:
-        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        # The route template, not the path: a path can hold a tracking code (DESIGN.md §2.5).
+        route = getattr(request.scope.get("route"), "path", "?")
+        log.exception("unhandled error on %s %s", request.method, route)
         message = "Something went wrong on our side; nothing was saved. Please try again later."
         return JSONResponse(error_body("internal_error", message), status_code=500)
 

@@ -22,6 +22,7 @@ def include_object(obj, name, type_, reflected, compare_to) -> bool:
 
 
 def alembic_config(engine: Engine | None = None) -> Config:
+    """The project's Alembic config, pointed at `engine`'s database when one is given."""
     cfg = Config(str(ROOT / "alembic.ini"))
     cfg.set_main_option("script_location", str(ROOT / "migrations"))
     if engine is not None:
@@ -30,6 +31,7 @@ def alembic_config(engine: Engine | None = None) -> Config:
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Migrate the database up to `revision`, in one transaction."""
     with engine.begin() as connection:
         cfg = alembic_config(engine)
         cfg.attributes["connection"] = connection
@@ -38,6 +40,7 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
 
 
 def downgrade(engine: Engine, revision: str) -> None:
+    """Migrate the database down to `revision`, in one transaction."""
     with engine.begin() as connection:
         cfg = alembic_config(engine)
         cfg.attributes["connection"] = connection

@@ -136,7 +136,9 @@ class LiveServer:
         class Serialised:
             # One connection cannot run two requests at once; the browser sends several.
             def __call__(self) -> Session:
-                lock.acquire()
+                # A session that is never closed would otherwise hang the suite, not fail it.
+                if not lock.acquire(timeout=30):
+                    raise RuntimeError("a previous request still holds the test connection")
                 session = factory()
                 original_close = session.close
 

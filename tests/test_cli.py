@@ -110,3 +110,59 @@ def test_cli_end_to_end(cli_env, tmp_path):
         "long-enough-password",
     )
     assert code == 2 and "boss" in out
+
+
+@pytest.fixture
+def cli_with_mahalle(cli_env):
+    """The CLI database migrated and holding the Ankara boundaries (whatever ran before)."""
+    assert run(cli_env, "migrate")[0] == 0
+    if count(cli_env, "mahalle") == 0:
+        boundaries = str(ANKARA / "mahalle_cankaya_yenimahalle.geojson")
+        assert run(cli_env, "import", "boundaries", boundaries)[0] == 0
+    return cli_env
+
+
+def population_file(tmp_path, total: str):
+    path = tmp_path / "pop.csv"
+    path.write_text(f"il,ilce,mahalle_name,pop_total\nAnkara,Çankaya,Kızılay Mahallesi,{total}\n")
+    return path
+
+
+def kizilay_population(env) -> int | None:
+    engine = create_engine(env["DATABASE_URL"])
+    with engine.connect() as conn:
+        value = conn.execute(
+            text("SELECT population_total FROM mahalle WHERE name = 'Kızılay Mahallesi'")
+        ).scalar_one()
+    engine.dispose()
+    return value
+
+
+def test_import_problems_are_a_summary_then_each_problem_once(cli_with_mahalle, tmp_path):
+    before = kizilay_population(cli_with_mahalle)
+    code, out = run(
+        cli_with_mahalle, "import", "population", str(population_file(tmp_path, "99999999999"))
+    )
+    assert code == 1
+    assert out.splitlines() == [
+        "error: 1 problem in pop.csv; nothing was imported",
+        "  - line 2 ('Kızılay Mahallesi', Çankaya, Ankara): total '99999999999' is out of "
+        "range (0 to 2,147,483,647)",
+    ]
+    assert kizilay_population(cli_with_mahalle) == before
+
+
+def test_a_database_refusal_is_one_line_not_a_traceback(cli_with_mahalle, tmp_path, monkeypatch):
+    from app.services.imports import population
+
+    # Without the importer's range check, PostgreSQL itself refuses the value.
+    monkeypatch.setattr(population, "_RANGES", dict.fromkeys(population._RANGES, (0, 10**12)))
+    before = kizilay_population(cli_with_mahalle)
+    code, out = run(
+        cli_with_mahalle, "import", "population", str(population_file(tmp_path, "99999999999"))
+    )
+    assert code == 1
+    assert out.splitlines() == [
+        "error: the database refused the import: integer out of range; nothing was imported"
+    ]
+    assert kizilay_population(cli_with_mahalle) == before

@@ -242,7 +242,8 @@ def test_bad_feature_fails_the_whole_file(db, tmp_path, broken, expected):
     assert len(details) == 2  # every problem is collected, not just the first
     assert details[0].startswith("feature #3") and expected in details[0]
     assert details[1].startswith("feature #5") and "LineString" in details[1]
-    assert "nothing was imported" in failure.value.message
+    # A summary: the problems themselves are the details, so nothing is printed twice.
+    assert failure.value.message == "2 problems in bad.geojson; nothing was imported"
     assert mahalle_count(db) == 184
     assert db.scalar(select(func.count()).where(Mahalle.code.like("test/%"))) == 0
 
@@ -417,6 +418,75 @@ def test_non_numeric_total_fails_naming_the_line_and_changes_nothing(db, tmp_pat
         "line 4 ('Meşrutiyet Mahallesi', Çankaya, Ankara): total '12,5' is not a whole number",
     ]
     assert mahalle_named(db, "Kızılay Mahallesi").population_total == 1533
+
+
+def test_numbers_beyond_the_database_integer_or_a_plausible_year_fail_naming_the_line(db, tmp_path):
+    path = write_csv(
+        tmp_path / "pop.csv",
+        [
+            ["il", "ilce", "mahalle_name", "pop_total", "women", "year"],
+            ["Ankara", "Çankaya", "Kızılay Mahallesi", "99999999999", "", "2025"],
+            ["Ankara", "Çankaya", "Cumhuriyet Mahallesi", "2147483647", "-1", "2025"],
+            ["Ankara", "Çankaya", "Meşrutiyet Mahallesi", "1000", "500", "20255"],
+        ],
+    )
+    with pytest.raises(ImportFailed) as failure:
+        import_population(db, path, columns=PopulationColumns(women="women"))
+    assert failure.value.details == [
+        "line 2 ('Kızılay Mahallesi', Çankaya, Ankara): total '99999999999' is out of range "
+        "(0 to 2,147,483,647)",
+        "line 3 ('Cumhuriyet Mahallesi', Çankaya, Ankara): women '-1' is out of range "
+        "(0 to 2,147,483,647)",
+        "line 4 ('Meşrutiyet Mahallesi', Çankaya, Ankara): year '20255' is out of range "
+        "(1900 to 2100)",
+    ]
+    assert mahalle_named(db, "Kızılay Mahallesi").population_total == 1533
+
+
+def test_nul_characters_in_csv_cells_fail_naming_line_and_column(db, settings, tmp_path):
+    population = write_csv(
+        tmp_path / "pop.csv",
+        [
+            ["il", "ilce", "mahalle_name", "pop_total"],
+            ["Ankara", "Çankaya", "Kızılay Mahallesi", "2000"],
+            ["Ankara", "Çankaya", "Cumhuriyet\x00 Mahallesi", "2000"],
+        ],
+    )
+    with pytest.raises(ImportFailed) as failure:
+        import_population(db, population, columns=TUIK_COLUMNS)
+    assert failure.value.details == [
+        "line 3: column 'mahalle_name' contains a NUL character (\\x00), "
+        "which the database cannot store"
+    ]
+    assert mahalle_named(db, "Kızılay Mahallesi").population_total == 1533
+
+    services = write_csv(
+        tmp_path / "services.csv",
+        [["kind", "name", "lat", "lon"], ["polis", "Polis\x00", "39.92", "32.85"]],
+    )
+    with pytest.raises(ImportFailed) as failure:
+        import_service_points(db, settings, services)
+    assert failure.value.details[0].startswith("line 2: column 'name' contains a NUL")
+
+
+def test_nul_characters_in_vector_attributes_fail_naming_the_feature(db, tmp_path, monkeypatch):
+    # GDAL itself cuts text at a NUL, so one can only reach us from a reader that does not.
+    read = raw.read
+
+    def read_with_nul(path, layer=None):
+        meta, fids, geometry, fields = read(path, layer=layer)
+        names = [str(n) for n in meta["fields"]]
+        fields[names.index("name")][1] = "Kızılay\x00"
+        return meta, fids, geometry, fields
+
+    monkeypatch.setattr(raw, "read", read_with_nul)
+    path = write_geojson(tmp_path / "nul.geojson", ankara_features(3))
+    with pytest.raises(ImportFailed) as failure:
+        import_boundaries(db, path, fields=ANKARA_FIELDS)
+    assert failure.value.details == [
+        "feature #2: field 'name' contains a NUL character (\\x00), which the database cannot store"
+    ]
+    assert db.scalar(select(func.count()).where(Mahalle.code.like("test/%"))) == 0
 
 
 def test_women_given_by_column_matched_by_upper_case_names(db, tmp_path):

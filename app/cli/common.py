@@ -13,6 +13,8 @@ from app.config import Settings, get_settings
 from app.db import make_engine
 from app.errors import DomainError
 
+_MAX_DETAILS = 50  # problems listed in the terminal; a broken file can have thousands
+
 
 @contextmanager
 def console_errors() -> Iterator[None]:
@@ -22,14 +24,28 @@ def console_errors() -> Iterator[None]:
     except (DomainError, localdb.LocalDbError) as exc:
         typer.secho(f"error: {exc}", fg=typer.colors.RED, err=True)
         if isinstance(exc, DomainError) and isinstance(exc.details, list):
-            for item in exc.details[:50]:
+            for item in exc.details[:_MAX_DETAILS]:
                 typer.secho(f"  - {item}", fg=typer.colors.RED, err=True)
+            if len(exc.details) > _MAX_DETAILS:
+                more = len(exc.details) - _MAX_DETAILS
+                typer.secho(f"  ... and {more} more", fg=typer.colors.RED, err=True)
         raise typer.Exit(1) from exc
 
 
-def settings_and_engine() -> tuple[Settings, Engine]:
+def resolved_settings() -> Settings:
     """Settings from the environment, with the database URL resolved (local cluster if unset)."""
     settings = get_settings()
     url = localdb.database_url(settings)
-    settings = settings.model_copy(update={"database_url": url})
-    return settings, make_engine(url, pool_size=2)
+    return settings.model_copy(update={"database_url": url})
+
+
+@contextmanager
+def settings_and_engine() -> Iterator[tuple[Settings, Engine]]:
+    """Resolved settings and a small engine for one command, disposed when it ends."""
+    settings = resolved_settings()
+    assert settings.database_url is not None  # resolved above
+    engine = make_engine(settings.database_url, pool_size=2)
+    try:
+        yield settings, engine
+    finally:
+        engine.dispose()

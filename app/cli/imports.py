@@ -9,24 +9,29 @@ from collections.abc import Callable
 from pathlib import Path
 
 import typer
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from app.cli.common import console_errors, settings_and_engine
 from app.config import Settings
 from app.db import make_session_factory, unit_of_work
+from app.errors import ImportFailed
 
 app = typer.Typer(help="Import boundaries, population figures and service points.")
 
 
 def _run(action: Callable[[Session, Settings], list[str]]) -> None:
     """Run one import in a transaction and print its summary; errors exit with code 1."""
-    with console_errors():
-        settings, engine = settings_and_engine()
+    with console_errors(), settings_and_engine() as (settings, engine):
         try:
             with unit_of_work(make_session_factory(engine)) as session:
                 lines = action(session, settings)
-        finally:
-            engine.dispose()
+        except SQLAlchemyError as exc:
+            # Validation should catch every bad value first; this is the backstop for the rest.
+            reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+            raise ImportFailed(
+                f"the database refused the import: {reason}; nothing was imported"
+            ) from exc
     for line in lines:
         color = typer.colors.YELLOW if line.startswith("warning:") else None
         typer.secho(line, fg=color)

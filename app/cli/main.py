@@ -7,7 +7,8 @@ import typer
 from app.cli import db as db_cli
 from app.cli import imports as import_cli
 from app.cli import users as user_cli
-from app.cli.common import console_errors, settings_and_engine
+from app.cli.common import console_errors, resolved_settings, settings_and_engine
+from app.db import make_session_factory, unit_of_work
 
 app = typer.Typer(help="Mor Harita: participatory safety map.", no_args_is_help=True)
 app.add_typer(db_cli.app, name="db")
@@ -20,8 +21,7 @@ def migrate(revision: str = typer.Argument("head", help="Target revision.")) -> 
     """Apply database migrations (alembic upgrade)."""
     from app.migrate import upgrade
 
-    with console_errors():
-        _, engine = settings_and_engine()
+    with console_errors(), settings_and_engine() as (_, engine):
         upgrade(engine, revision)
         typer.echo(f"Database migrated to {revision}.")
 
@@ -31,10 +31,7 @@ def seed_categories() -> None:
     """Create or update the seed category taxonomy (Turkish and English labels)."""
     from app.services.categories import seed_categories as seed
 
-    with console_errors():
-        _, engine = settings_and_engine()
-        from app.db import make_session_factory, unit_of_work
-
+    with console_errors(), settings_and_engine() as (_, engine):
         with unit_of_work(make_session_factory(engine)) as session:
             count = seed(session)
         typer.echo(f"{count} categories in place.")
@@ -45,10 +42,7 @@ def demo() -> None:
     """Load the Ankara demo: boundaries, population, categories, sample services, reports."""
     from app.services.demo import load_demo
 
-    with console_errors():
-        settings, engine = settings_and_engine()
-        from app.db import make_session_factory, unit_of_work
-
+    with console_errors(), settings_and_engine() as (settings, engine):
         with unit_of_work(make_session_factory(engine)) as session:
             summary = load_demo(session, settings)
         for line in summary:
@@ -66,6 +60,15 @@ def serve(
     from app.main import create_app
 
     with console_errors():
-        settings, _ = settings_and_engine()
+        settings = resolved_settings()
     typer.echo(f"Mor Harita on http://{host}:{port}/")
-    uvicorn.run(create_app(settings), host=host, port=port, proxy_headers=True)
+    uvicorn.run(
+        create_app(settings),
+        host=host,
+        port=port,
+        proxy_headers=True,
+        # The access log would write client IP addresses next to request paths, tracking
+        # codes included, tying reporters to their reports (against DESIGN.md §2.5).
+        access_log=False,
+        server_header=False,
+    )

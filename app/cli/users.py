@@ -26,8 +26,10 @@ def create(
     password = password or os.environ.get("MORHARITA_NEW_PASSWORD")
     if not password:
         password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
-    with console_errors():
-        _, engine = settings_and_engine()
-        with unit_of_work(make_session_factory(engine)) as session:
-            user = auth.create_user(session, email, password, role)
-            typer.echo(f"Created {user.role.value} {user.email}.")
+    with (
+        console_errors(),
+        settings_and_engine() as (_, engine),
+        unit_of_work(make_session_factory(engine)) as session,
+    ):
+        user = auth.create_user(session, email, password, role)
+    typer.echo(f"Created {user.role.value} {user.email}.")  # only once it has committed

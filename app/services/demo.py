@@ -38,7 +38,7 @@ from app.models import (
 )
 from app.schemas.reports import CONSENT_VERSION
 from app.services.categories import seed_categories
-from app.services.codes import ALPHABET, hash_tracking_code
+from app.services.codes import hash_tracking_code, new_public_id, new_tracking_code
 from app.services.imports.boundaries import BoundaryFields, import_boundaries
 from app.services.imports.population import PopulationColumns, import_population
 from app.services.imports.service_points import import_service_points
@@ -114,16 +114,6 @@ _SAFETY_OTHER = (15, 30, 30, 17, 8)
 def _pick(rng: random.Random, weighted: tuple[tuple[T, float], ...]) -> T:
     values, weights = zip(*weighted, strict=True)
     return rng.choices(values, weights)[0]
-
-
-def _code(rng: random.Random, length: int) -> str:
-    return "".join(rng.choice(ALPHABET) for _ in range(length))
-
-
-def demo_tracking_code(rng: random.Random) -> str:
-    """A tracking code in the usual XXXX-XXXX-XXXX-XXXX form, from the demo's seeded stream."""
-    raw = _code(rng, 16)
-    return "-".join(raw[i : i + 4] for i in range(0, 16, 4))
 
 
 @dataclass(frozen=True)
@@ -256,11 +246,11 @@ def load_demo_reports(
             continue
         if placement.mahalle is None:
             continue
-        public_id = "demo" + _code(id_rng, 6).lower()
+        public_id = new_public_id(id_rng, prefix="demo")
         while public_id in public_ids:
-            public_id = "demo" + _code(id_rng, 6).lower()
+            public_id = new_public_id(id_rng, prefix="demo")
         public_ids.add(public_id)
-        code = demo_tracking_code(id_rng)
+        code = new_tracking_code(id_rng)
         codes.append((code, row["status"]))
         rows.append(
             {

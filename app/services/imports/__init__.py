@@ -8,6 +8,7 @@ reading CSV and vector files, resolving a file's CRS, and failing with all probl
 
 from __future__ import annotations
 
+import codecs
 import csv
 import re
 from dataclasses import dataclass
@@ -26,17 +27,16 @@ WGS84 = 4326
 _AUTHORITY_CODE = re.compile(r"([A-Za-z]+):(\d+)")
 # WKT of a geographic (lon/lat) CRS starts with one of these keywords.
 _GEOGRAPHIC_WKT = ("GEOGCS[", "GEOGCRS[", "GEODCRS[", "GEOGRAPHICCRS[")
+_NUL_PROBLEM = "contains a NUL character (\\x00), which the database cannot store"
 
 
 def raise_if_problems(problems: list[str], source: Path | str) -> None:
     """Refuse the whole file when any row or feature is bad, listing every problem."""
     if not problems:
         return
-    name = Path(source).name
     count = len(problems)
     raise ImportFailed(
-        f"{name}: {count} problem{'s' if count != 1 else ''} found, nothing was imported. "
-        f"First: {problems[0]}",
+        f"{count} problem{'s' if count != 1 else ''} in {Path(source).name}; nothing was imported",
         details=problems,
     )
 
@@ -78,7 +78,11 @@ def read_csv(path: Path | str) -> CsvTable:
     _check_readable(path)
     raw_bytes = path.read_bytes()
     try:
-        content, encoding = raw_bytes.decode("utf-8-sig"), "utf-8"
+        if raw_bytes.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            # Excel's "Unicode text" is UTF-16; read as cp1254, every other character is a NUL.
+            content, encoding = raw_bytes.decode("utf-16"), "utf-16"
+        else:
+            content, encoding = raw_bytes.decode("utf-8-sig"), "utf-8"
     except UnicodeDecodeError:
         content, encoding = raw_bytes.decode("cp1254"), "cp1254"
     try:
@@ -88,16 +92,33 @@ def read_csv(path: Path | str) -> CsvTable:
     except csv.Error:
         dialect = csv.excel
     reader = csv.reader(content.splitlines(keepends=True), dialect)
+    problems: list[str] = []
+    rows = []
     try:
         header = [h.strip() for h in next(reader)]
+        problems += [
+            f"line {reader.line_num}: column {h!r} {_NUL_PROBLEM}" for h in header if "\x00" in h
+        ]
+        for values in reader:
+            if not any(v.strip() for v in values):
+                continue
+            cells = {
+                h: (values[i].strip() if i < len(values) else "") for i, h in enumerate(header)
+            }
+            problems += [
+                f"line {reader.line_num}: column '{h}' {_NUL_PROBLEM}"
+                for h, v in cells.items()
+                if "\x00" in v
+            ]
+            rows.append((reader.line_num, cells))
     except StopIteration:
         raise ImportFailed(f"{path.name}: the file is empty.") from None
-    rows = []
-    for values in reader:
-        if not any(v.strip() for v in values):
-            continue
-        cells = {h: (values[i].strip() if i < len(values) else "") for i, h in enumerate(header)}
-        rows.append((reader.line_num, cells))
+    except csv.Error as exc:
+        raise ImportFailed(
+            f"{path.name}: line {reader.line_num} cannot be read as CSV ({exc}); "
+            "nothing was imported"
+        ) from exc
+    raise_if_problems(problems, path)
     return CsvTable(path=path, header=header, rows=rows, encoding=encoding)
 
 
@@ -143,10 +164,23 @@ def read_vector(path: Path | str, layer: str | None = None) -> VectorLayer:
         ) from exc
     if geometry is None:
         raise ImportFailed(f"{path.name}: the layer has no geometry column.")
-    names = [str(n) for n in meta["fields"]]
-    return VectorLayer(
-        path=path, fields=dict(zip(names, field_data, strict=True)), wkb=geometry, crs=meta["crs"]
-    )
+    fields = dict(zip([str(n) for n in meta["fields"]], field_data, strict=True))
+    raise_if_problems(_nul_problems(fields), path)
+    return VectorLayer(path=path, fields=fields, wkb=geometry, crs=meta["crs"])
+
+
+def _nul_problems(fields: dict[str, np.ndarray]) -> list[str]:
+    """Text attributes holding NUL, per feature (GDAL usually cuts text there already)."""
+    problems = []
+    for name, values in fields.items():
+        if "\x00" in name:
+            problems.append(f"field {name!r} {_NUL_PROBLEM}")
+        if values.dtype.kind not in "OSU":
+            continue
+        for i, value in enumerate(values):
+            if isinstance(value, str) and "\x00" in value:
+                problems.append(f"feature #{i + 1}: field '{name}' {_NUL_PROBLEM}")
+    return problems
 
 
 def srid_for_crs(session: Session, crs: str | None, warnings: list[str]) -> int:

@@ -20,6 +20,9 @@ from app.services.imports.names import name_key
 
 # "12.345", "12,345" or "12 345": thousands separators as Turkish and English files write them.
 _GROUPED_INT = re.compile(r"\d{1,3}([.,\s]\d{3})+")
+_MAX_INTEGER = 2_147_483_647  # PostgreSQL `integer`, the type of the population columns
+# Accepted range of each number: anything else is a typo or a column mix-up.
+_RANGES = {"total": (0, _MAX_INTEGER), "women": (0, _MAX_INTEGER), "year": (1900, 2100)}
 
 
 @dataclass(frozen=True)
@@ -65,6 +68,11 @@ class PopulationImport:
         lines += [f"warning: {u}" for u in self.unmatched_rows]
         lines += [f"warning: {m}" for m in self.mahalle_without_row]
         return lines
+
+
+def _readable(number: int) -> str:
+    """A bound as a person reads it: 2,147,483,647, but a year as 2100."""
+    return f"{number:,}" if number >= 10_000 else str(number)
 
 
 def _whole_number(value: str) -> int | None:
@@ -176,15 +184,20 @@ def _parse_row(
     label = cell("code") or cell("name")
     described = f"line {line} ('{label}'{', ' + where if where else ''})"
     numbers: dict[str, int | None] = {}
-    for role in ("total", "women", "year"):
+    for role, (low, high) in _RANGES.items():
         value = cell(role)
-        numbers[role] = _whole_number(value) if value else None
-        if value and (numbers[role] is None or numbers[role] < 0):  # type: ignore[operator]
+        number = _whole_number(value) if value else None
+        if value and number is None:
             problems.append(f"{described}: {role} '{value}' is not a whole number")
+        elif number is not None and not low <= number <= high:
+            problems.append(
+                f"{described}: {role} '{value}' is out of range "
+                f"({_readable(low)} to {_readable(high)})"
+            )
+            number = None
+        numbers[role] = number
     total, women, year = numbers["total"], numbers["women"], numbers["year"]
-    if year is not None and not 1900 <= year <= 2100:
-        problems.append(f"{described}: year {year} is not plausible")
-    if total is not None and women is not None and 0 <= total < women:
+    if total is not None and women is not None and total < women:
         problems.append(f"{described}: women ({women}) exceed the total ({total})")
     return _Figures(line=line, described=described, total=total, women=women, year=year)
 
