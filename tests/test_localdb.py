@@ -99,3 +99,14 @@ def test_initdb_failure_shows_its_stderr(tmp_path):
     message = str(failure.value)
     assert "initdb" in message and "failed with exit code" in message
     assert message.splitlines()[1:]  # stderr follows the command
+
+
+def test_invalid_configuration_is_a_clear_error_not_a_traceback():
+    from typer.testing import CliRunner
+
+    from app.cli.main import app
+
+    result = CliRunner().invoke(app, ["db", "url"], env={"MORHARITA_K_THRESHOLD": "0"})
+    assert result.exit_code == 1
+    assert "MORHARITA_K_THRESHOLD: Input should be greater than or equal to 1" in result.output
+    assert "Traceback" not in result.output

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import typer
+from pydantic import ValidationError
 from sqlalchemy import Engine
 
 from app import localdb
@@ -29,6 +30,16 @@ def console_errors() -> Iterator[None]:
             if len(exc.details) > _MAX_DETAILS:
                 more = len(exc.details) - _MAX_DETAILS
                 typer.secho(f"  ... and {more} more", fg=typer.colors.RED, err=True)
+        raise typer.Exit(1) from exc
+    except ValidationError as exc:  # settings from the environment did not validate
+        typer.secho("error: the configuration is not valid:", fg=typer.colors.RED, err=True)
+        for err in exc.errors():
+            field = ".".join(str(p) for p in err["loc"]).upper()
+            name = "DATABASE_URL" if field == "DATABASE_URL" else f"MORHARITA_{field}"
+            message = str(err["msg"]).removeprefix("Value error, ")
+            typer.secho(
+                f"  - {name if field else 'settings'}: {message}", fg=typer.colors.RED, err=True
+            )
         raise typer.Exit(1) from exc
 
 
