@@ -26,6 +26,10 @@ def run(env, *args):
     return result.exit_code, result.output
 
 
+def create_user(env, email: str, role: str, password: str):
+    return run(env, "user", "create", "--email", email, "--role", role, "--password", password)
+
+
 def count(env, table: str) -> int:
     engine = create_engine(env["DATABASE_URL"])
     with engine.connect() as conn:
@@ -60,55 +64,15 @@ def test_cli_end_to_end(cli_env, tmp_path):
     assert code == 0, out
     assert count(cli_env, "mahalle") == 184
 
-    code, out = run(
-        cli_env,
-        "user",
-        "create",
-        "--email",
-        "a@example.org",
-        "--role",
-        "moderator",
-        "--password",
-        "short",
-    )
+    code, out = create_user(cli_env, "a@example.org", "moderator", "short")
     assert code == 1 and "at least 10 characters" in out
-    code, out = run(
-        cli_env,
-        "user",
-        "create",
-        "--email",
-        "a@example.org",
-        "--role",
-        "moderator",
-        "--password",
-        "long-enough-password",
-    )
+    code, out = create_user(cli_env, "a@example.org", "moderator", "long-enough-password")
     assert code == 0 and "Created moderator a@example.org" in out
-    code, out = run(
-        cli_env,
-        "user",
-        "create",
-        "--email",
-        "A@example.org",
-        "--role",
-        "admin",
-        "--password",
-        "long-enough-password",
-    )
+    code, out = create_user(cli_env, "A@example.org", "admin", "long-enough-password")
     assert code == 1 and "already exists" in out
     assert count(cli_env, "app_user") == 1
 
-    code, out = run(
-        cli_env,
-        "user",
-        "create",
-        "--email",
-        "b@example.org",
-        "--role",
-        "boss",
-        "--password",
-        "long-enough-password",
-    )
+    code, out = create_user(cli_env, "b@example.org", "boss", "long-enough-password")
     assert code == 2 and "boss" in out
 
 
