@@ -5,13 +5,14 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: help setup run serve db-up db-down migrate demo test test-fast lint format typecheck bench constraints clean
+.PHONY: help setup run serve db-up db-down migrate demo test test-fast messages lint format typecheck bench constraints clean
 
 help:
 	@echo "make run        set up, start PostGIS (if DATABASE_URL is unset), migrate, load the demo, serve on http://$(HOST):$(PORT)"
 	@echo "make test       set up and run the whole test suite (API, importers, browser)"
 	@echo "make lint       ruff lint + format check; make typecheck: mypy on app/"
 	@echo "make bench      run the benchmarks under bench/"
+	@echo "make messages   extract interface strings; list those without a Turkish translation"
 	@echo "make db-down    stop the local PostGIS"
 	@echo "make constraints  pin the versions installed in .venv into constraints.txt"
 
@@ -66,6 +67,12 @@ typecheck: setup
 
 bench: db-up
 	$(BIN)/python -m bench.run_all
+
+# Interface strings: extract them all into translations/messages.pot (for translators'
+# tools) and list those without a Turkish translation (tests/test_i18n.py fails on any).
+messages: setup
+	$(BIN)/pybabel extract --quiet -F babel.cfg -k t -k tn:1,2 -o translations/messages.pot --no-location .
+	$(BIN)/python -c "from app import i18n; missing = i18n.untranslated('tr'); print('\n'.join(missing) or 'All interface strings have a Turkish translation.')"
 
 # After adding or upgrading a dependency in .venv: pin what is installed now.
 constraints: $(BIN)/.installed

@@ -59,6 +59,10 @@ class Settings(BaseSettings):
         description="Force the Secure cookie flag; default: on when served over HTTPS.",
     )
 
+    def secure_cookies(self, scheme: str) -> bool:
+        """Whether cookies get the Secure flag: as configured, else when served over HTTPS."""
+        return self.cookie_secure if self.cookie_secure is not None else scheme == "https"
+
     @field_validator("deployment_area_wkt")
     @classmethod
     def _area_is_polygon(cls, value: str | None) -> str | None:

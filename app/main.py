@@ -14,6 +14,7 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from app import i18n
 from app.api import router as api_router
 from app.api.pages import router as pages_router
 from app.config import Settings
@@ -112,6 +113,29 @@ def create_app(settings: Settings) -> FastAPI:
     )
     app.state.settings = settings
     install_error_handlers(app)
+
+    @app.middleware("http")
+    async def language(request: Request, call_next):
+        # The interface language for this request; `?lang=` is remembered in a cookie.
+        chosen = request.query_params.get("lang")
+        locale = i18n.negotiate(
+            chosen, request.cookies.get(i18n.COOKIE), request.headers.get("accept-language", "")
+        )
+        token = i18n.set_locale(locale)
+        try:
+            response = await call_next(request)
+        finally:
+            i18n.reset_locale(token)
+        if chosen in i18n.LOCALES:
+            response.set_cookie(
+                i18n.COOKIE,
+                locale,
+                max_age=365 * 24 * 3600,
+                samesite="lax",
+                secure=settings.secure_cookies(request.url.scheme),
+                httponly=True,
+            )
+        return response
 
     @app.middleware("http")
     async def no_store_by_default(request: Request, call_next):

@@ -342,9 +342,7 @@ def test_demo_data_is_labelled(server, db, settings, phone):
     wait_for_map(page, reports=1)
     banner = page.locator(".demo-banner")
     assert banner.is_visible()
-    assert banner.inner_text() == (
-        "Demo verisi — gerçek bildirimler değildir · Demo data — not real reports"
-    )
+    assert banner.inner_text() == "Demo verisi — gerçek bildirimler değildir"
     page.locator("path.mh-report").click()
     assert "Demo verisi · Demo data" in page.locator(".leaflet-popup-content").inner_text()
     phone.screenshot("map-5-demo")

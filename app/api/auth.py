@@ -21,9 +21,7 @@ def login(body: LoginRequest, request: Request, db: SessionDep, settings: Settin
         error = NotAuthenticated("Wrong e-mail or password, or the account is not active.")
         return JSONResponse(error_body(error.code, error.message), status_code=401)
     token = auth.start_session(db, user, settings.session_max_age_s)
-    secure = settings.cookie_secure
-    if secure is None:
-        secure = request.url.scheme == "https"
+    secure = settings.secure_cookies(request.url.scheme)
     response = JSONResponse(UserPublic.model_validate(user).model_dump(mode="json"))
     response.set_cookie(
         SESSION_COOKIE,

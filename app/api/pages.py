@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
-from fastapi.templating import Jinja2Templates
 
 from app.api.deps import SessionDep, SettingsDep
+from app.api.templating import render
 from app.services import site
-
-TEMPLATES = Path(__file__).resolve().parent.parent.parent / "frontend" / "templates"
-templates = Jinja2Templates(directory=TEMPLATES)
 
 router = APIRouter(include_in_schema=False)
 
@@ -21,15 +16,11 @@ router = APIRouter(include_in_schema=False)
 def map_page(request: Request, db: SessionDep, settings: SettingsDep) -> HTMLResponse:
     """The public map: choropleth, published reports and the report form."""
     config = site.page_config(settings, demo=site.demo_data_present(db))
-    return templates.TemplateResponse(
-        request, "map.html", {"config": config}, headers=site.page_headers(settings)
-    )
+    return render(request, "map.html", {"config": config}, settings)
 
 
 @router.get("/moderation", response_class=HTMLResponse)
 def moderation_page(request: Request, db: SessionDep, settings: SettingsDep) -> HTMLResponse:
     """The moderation queue; public HTML that shows only a login form until the API says so."""
     config = site.page_config(settings, demo=site.demo_data_present(db))
-    return templates.TemplateResponse(
-        request, "moderation.html", {"config": config}, headers=site.page_headers(settings)
-    )
+    return render(request, "moderation.html", {"config": config}, settings)

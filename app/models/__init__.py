@@ -9,26 +9,34 @@ from app.models.report import (
     Confirmation,
     Gender,
     MunicipalStatus,
+    NoteAuthor,
     Report,
+    ReportNote,
+    ReportPhoto,
     ReportSource,
     ReportStatus,
     TimeBand,
 )
 from app.models.service_point import ServiceKind, ServicePoint
-from app.models.user import Role, User, UserSession
+from app.models.user import ApiToken, LoginFailure, Role, User, UserSession
 
 __all__ = [
     "AgeBand",
+    "ApiToken",
     "Base",
     "Category",
     "CategoryGroup",
     "Confirmation",
     "Gender",
+    "LoginFailure",
     "Mahalle",
     "ModerationEvent",
     "MunicipalStatus",
+    "NoteAuthor",
     "RejectReason",
     "Report",
+    "ReportNote",
+    "ReportPhoto",
     "ReportSource",
     "ReportStatus",
     "Role",

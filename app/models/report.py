@@ -109,7 +109,18 @@ class Report(Timestamps, Base):
         UUID(as_uuid=True), sa.ForeignKey("report.id")
     )
     published_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    # Municipal workflow: when it was forwarded, to which department, when it was closed
+    # (resolved or declined); these feed the response-time indicators.
+    forwarded_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    municipal_department: Mapped[str | None] = mapped_column(sa.String(200))
     resolved_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    # Deleted by the reporter through her tracking code (status becomes deleted).
+    deleted_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    # Edit lock: one moderator works on a report at a time, until the lock expires.
+    locked_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("app_user.id", ondelete="SET NULL")
+    )
+    locked_until: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
 
 
 class Confirmation(Base):
@@ -126,3 +137,60 @@ class Confirmation(Base):
     )
     reporter_gender: Mapped[Gender | None] = mapped_column(str_enum(Gender, "gender"))
     reporter_age_band: Mapped[AgeBand | None] = mapped_column(str_enum(AgeBand, "age_band"))
+
+
+class NoteAuthor(enum.StrEnum):
+    reporter = "reporter"  # through her tracking code
+    moderator = "moderator"
+    municipality = "municipality"  # recorded by a moderator or planner
+
+
+class ReportNote(Base):
+    """A note on a report's timeline: a reporter's comment, or a staff note.
+
+    Reporter comments are never public. Staff notes marked public are shown to the reporter
+    on her tracking page (and only there); a municipal update carries the new status.
+    """
+
+    __tablename__ = "report_note"
+    __table_args__ = (sa.CheckConstraint("char_length(body) <= 2000", name="body_length"),)
+
+    id: Mapped[int] = mapped_column(sa.BigInteger, primary_key=True)
+    report_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), sa.ForeignKey("report.id"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(
+        sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False
+    )
+    author: Mapped[NoteAuthor] = mapped_column(str_enum(NoteAuthor, "note_author"))
+    author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("app_user.id"))
+    body: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
+    public: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    municipal_status: Mapped[MunicipalStatus | None] = mapped_column(
+        str_enum(MunicipalStatus, "municipal_status")
+    )
+
+
+class ReportPhoto(Base):
+    """A photo, re-encoded on upload with every metadata field removed (DESIGN.md §2.4).
+
+    Stored in the database so app servers stay stateless; served only once the report is
+    published (or to moderators).
+    """
+
+    __tablename__ = "report_photo"
+    __table_args__ = (sa.CheckConstraint("position BETWEEN 0 AND 2", name="position_range"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=uuid.uuid4)
+    report_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), sa.ForeignKey("report.id"), index=True
+    )
+    position: Mapped[int] = mapped_column(sa.SmallInteger, default=0)
+    media_type: Mapped[str] = mapped_column(sa.String(32))
+    width: Mapped[int]
+    height: Mapped[int]
+    byte_size: Mapped[int]
+    content: Mapped[bytes] = mapped_column(sa.LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(
+        sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False
+    )
