@@ -49,6 +49,10 @@ class NotPermitted(DomainError):
     code = "not_permitted"
 
 
+class CsrfRefused(NotPermitted):
+    code = "csrf_failed"
+
+
 class Conflict(DomainError):
     code = "conflict"
 

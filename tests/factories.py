@@ -65,3 +65,5 @@ def make_user(db: Session, role: Role) -> User:
 def login(client: httpx.Client, user: User) -> None:
     response = client.post("/api/v1/auth/login", json={"email": user.email, "password": PASSWORD})
     assert response.status_code == 200, response.text
+    # What the page's scripts do: echo the CSRF cookie in a header on state-changing calls.
+    client.headers["X-CSRF-Token"] = client.cookies["mh_csrf"]

@@ -176,3 +176,26 @@ def test_moderation_event_log_is_append_only(db, settings):
     with pytest.raises(DBAPIError, match="append-only"), db.begin_nested():
         db.execute(text("DELETE FROM moderation_event"))
     assert db.scalar(select(func.count(Report.id)).where(Report.id == report.id)) == 1
+
+
+def test_state_changing_call_without_csrf_token_is_refused(client, db, settings):
+    moderator = make_user(db, role=Role.moderator)
+    report, _code = make_report(db, settings)
+    db.commit()
+    login(client, moderator)
+    token = client.headers.pop("X-CSRF-Token")
+    refused = client.post(f"/api/v1/moderation/reports/{report.public_id}/approve")
+    assert refused.status_code == 403
+    assert refused.json()["error"]["code"] == "csrf_failed"
+    wrong = client.post(
+        f"/api/v1/moderation/reports/{report.public_id}/approve",
+        headers={"X-CSRF-Token": "0" * 64},
+    )
+    assert wrong.status_code == 403
+    db.refresh(report)
+    assert report.status.value == "pending"
+    accepted = client.post(
+        f"/api/v1/moderation/reports/{report.public_id}/approve",
+        headers={"X-CSRF-Token": token},
+    )
+    assert accepted.status_code == 200, accepted.text

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 
-from app.api.deps import SESSION_COOKIE, CurrentUser, SessionDep, SettingsDep
+from app.api.deps import CSRF_COOKIE, SESSION_COOKIE, CurrentUser, SessionDep, SettingsDep
 from app.errors import NotAuthenticated, error_body
 from app.schemas.auth import LoginRequest, UserPublic
 from app.services import auth
@@ -32,6 +32,15 @@ def login(body: LoginRequest, request: Request, db: SessionDep, settings: Settin
         secure=secure,
         path="/",
     )
+    response.set_cookie(
+        CSRF_COOKIE,
+        auth.csrf_token(settings.secret_key, token),
+        max_age=settings.session_max_age_s,
+        httponly=False,  # the page's scripts read it and send it back as a header
+        samesite="strict",
+        secure=secure,
+        path="/",
+    )
     return response
 
 
@@ -43,6 +52,7 @@ def logout(request: Request, db: SessionDep) -> Response:
         auth.end_session(db, token)
     response = Response(status_code=204)
     response.delete_cookie(SESSION_COOKIE, path="/")
+    response.delete_cookie(CSRF_COOKIE, path="/")
     return response
 
 

@@ -10,11 +10,15 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.config import Settings
 from app.db import unit_of_work
-from app.errors import NotAuthenticated, NotPermitted
+from app.errors import CsrfRefused, NotAuthenticated, NotPermitted
 from app.models import Role, User
 from app.services import auth
 
 SESSION_COOKIE = "mh_session"
+# Readable by the page's scripts, which echo it in the X-CSRF-Token header (see api.js).
+CSRF_COOKIE = "mh_csrf"
+CSRF_HEADER = "X-CSRF-Token"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 def get_settings(request: Request) -> Settings:
@@ -47,9 +51,19 @@ def optional_user(request: Request, db: SessionDep) -> User | None:
 OptionalUser = Annotated[User | None, Depends(optional_user)]
 
 
-def current_user(user: OptionalUser) -> User:
+def current_user(request: Request, user: OptionalUser, settings: SettingsDep) -> User:
+    """The logged-in user; a state-changing request must also carry the session's CSRF token."""
     if user is None:
         raise NotAuthenticated("Please log in first (POST /api/v1/auth/login).")
+    if request.method not in SAFE_METHODS:
+        token = request.cookies.get(SESSION_COOKIE, "")
+        if not auth.csrf_token_matches(
+            settings.secret_key, token, request.headers.get(CSRF_HEADER)
+        ):
+            raise CsrfRefused(
+                "This request did not come from a page of this site (missing or wrong CSRF "
+                "token). Reload the page and try again."
+            )
     return user
 
 

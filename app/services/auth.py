@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 import secrets
 from datetime import UTC, datetime, timedelta
 from functools import cache
@@ -23,6 +24,15 @@ _hasher = PasswordHasher()
 def _dummy_hash() -> str:
     """Verifying against a dummy hash when the account does not exist keeps timing uniform."""
     return _hasher.hash("not-a-real-password-" + secrets.token_hex(8))
+
+
+def csrf_token(secret_key: str, session_token: str) -> str:
+    """The CSRF token of a login session: an HMAC of its token, so nothing more is stored."""
+    return hmac.new(secret_key.encode(), b"csrf:" + session_token.encode(), "sha256").hexdigest()
+
+
+def csrf_token_matches(secret_key: str, session_token: str, given: str | None) -> bool:
+    return given is not None and hmac.compare_digest(csrf_token(secret_key, session_token), given)
 
 
 def _token_hash(token: str) -> str:

@@ -31,19 +31,7 @@
     status.textContent = message;
   }
 
-  /** Call the API; returns {status, body} (body is null when it is not JSON). */
-  async function api(path, options) {
-    const init = { headers: { Accept: 'application/json' }, ...options };
-    if (init.json !== undefined) {
-      init.method = init.method || 'POST';
-      init.headers['Content-Type'] = 'application/json';
-      init.body = JSON.stringify(init.json);
-      delete init.json;
-    }
-    const response = await fetch(path, init);
-    const body = await response.json().catch(() => null);
-    return { status: response.status, body };
-  }
+  const api = window.MH.api;
 
   function message(result, fallback) {
     return (result.body && result.body.error && result.body.error.message) || fallback;
