@@ -55,6 +55,11 @@ class AgeBand(enum.StrEnum):
     undisclosed = "undisclosed"
 
 
+class LocationPrecision(enum.StrEnum):
+    point = "point"  # a pin on the map, or the phone's position
+    mahalle = "mahalle"  # chosen from the list of mahalle, with the place described in words
+
+
 class ReportSource(enum.StrEnum):
     web = "web"
     open311 = "open311"
@@ -81,6 +86,14 @@ class Report(Timestamps, Base):
     public_location = mapped_column(
         Geometry("POINT", srid=4326, spatial_index=True), nullable=False
     )
+    # "mahalle": no map was used; `location` is then a point inside the chosen mahalle, counts
+    # in its indicators, but is never drawn as a point.
+    location_precision: Mapped[LocationPrecision] = mapped_column(
+        str_enum(LocationPrecision, "location_precision"),
+        default=LocationPrecision.point,
+        server_default=LocationPrecision.point.value,
+    )
+    place_description: Mapped[str | None] = mapped_column(sa.String(300))
     mahalle_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("mahalle.id", ondelete="SET NULL"), index=True
     )

@@ -150,9 +150,28 @@ def upgrade() -> None:
         ["id"],
         ondelete="SET NULL",
     )
+    op.add_column(
+        "report",
+        sa.Column(
+            "location_precision",
+            sa.Enum(
+                "point",
+                "mahalle",
+                name="location_precision",
+                native_enum=False,
+                create_constraint=True,
+                length=32,
+            ),
+            server_default="point",
+            nullable=False,
+        ),
+    )
+    op.add_column("report", sa.Column("place_description", sa.String(length=300), nullable=True))
 
 
 def downgrade() -> None:
+    op.drop_column("report", "place_description")
+    op.drop_column("report", "location_precision")
 
     op.drop_constraint(op.f("fk_report_locked_by_id_app_user"), "report", type_="foreignkey")
     op.drop_column("report", "locked_until")
