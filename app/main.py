@@ -24,7 +24,7 @@ from app.errors import DomainError, error_body, status_for
 log = logging.getLogger("app")
 FRONTEND = Path(__file__).resolve().parent.parent / "frontend"
 # Front-end packages from npm, served by the app itself (never from a CDN).
-VENDOR = {"leaflet": "leaflet/dist"}
+VENDOR = {"leaflet": "leaflet/dist", "leaflet.markercluster": "leaflet.markercluster/dist"}
 
 
 def _field_name(loc: tuple) -> str:

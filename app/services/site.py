@@ -8,7 +8,17 @@ from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from app.config import Settings
-from app.models import Report, ReportSource
+from app.i18n import gettext as _
+from app.models import (
+    AgeBand,
+    CategoryGroup,
+    Gender,
+    Report,
+    ReportSource,
+    ServiceKind,
+    TimeBand,
+)
+from app.schemas.reports import CONSENT_VERSION
 
 # Boundaries are OpenStreetMap data (ODbL): this notice is shown even when no tiles are drawn.
 # It is the same string as the default tile attribution, so Leaflet shows it only once.
@@ -17,6 +27,12 @@ OSM_ATTRIBUTION = (
 )
 POPULATION_ATTRIBUTION = "Kaynak: TÜİK"
 MAX_TEXT_LENGTH = 2000
+MAX_PLACE_DESCRIPTION = 300
+MAX_PHOTOS = 3
+PHOTO_MAX_SIDE_PX = 1600  # the browser downscales before sending; the server re-encodes anyway
+# How long a report is kept unless she deletes it first (named in the consent text).
+RETENTION_YEARS = 5
+NEUTRAL_EXIT_URL = "https://www.google.com/search?q=hava+durumu"
 
 
 def demo_data_present(session: Session) -> bool:
@@ -36,7 +52,78 @@ def page_config(settings: Settings, demo: bool) -> dict:
         "demo": demo,
         "k": settings.k_threshold,
         "max_text_length": MAX_TEXT_LENGTH,
+        "exit_url": NEUTRAL_EXIT_URL,
     }
+
+
+def report_form_options() -> dict:
+    """The labelled choices of the report form in the request's language (values = enums)."""
+    return {
+        "safety": [
+            (1, _("Very unsafe")),
+            (2, _("Unsafe")),
+            (3, _("Neither safe nor unsafe")),
+            (4, _("Fairly safe")),
+            (5, _("Safe")),
+        ],
+        "time_bands": [
+            (TimeBand.day.value, _("Day (06–18)")),
+            (TimeBand.evening.value, _("Evening (18–22)")),
+            (TimeBand.night.value, _("Night (22–06)")),
+        ],
+        "genders": [
+            (Gender.woman.value, _("Woman")),
+            (Gender.man.value, _("Man")),
+            (Gender.other.value, _("Other")),
+            (Gender.undisclosed.value, _("Prefer not to say")),
+        ],
+        "age_bands": [
+            (AgeBand.under_18.value, _("Under 18")),
+            (AgeBand.age_18_24.value, "18–24"),
+            (AgeBand.age_25_34.value, "25–34"),
+            (AgeBand.age_35_44.value, "35–44"),
+            (AgeBand.age_45_54.value, "45–54"),
+            (AgeBand.age_55_64.value, "55–64"),
+            (AgeBand.age_65_plus.value, _("65 and over")),
+            (AgeBand.undisclosed.value, _("Prefer not to say")),
+        ],
+        "groups": [
+            (CategoryGroup.lighting.value, _("Lighting")),
+            (CategoryGroup.transport.value, _("Transport")),
+            (CategoryGroup.harassment.value, _("Harassment and safety")),
+            (CategoryGroup.environment.value, _("Built environment")),
+            (CategoryGroup.infrastructure.value, _("Infrastructure")),
+            (CategoryGroup.other.value, _("Other")),
+        ],
+        "service_kinds": [
+            (ServiceKind.counselling.value, _("Women's counselling centre")),
+            (ServiceKind.sonim.value, _("ŞÖNİM (violence prevention and monitoring centre)")),
+            (ServiceKind.police.value, _("Police")),
+            (ServiceKind.health.value, _("Health")),
+            (ServiceKind.nursery.value, _("Nursery")),
+            (ServiceKind.womens_centre.value, _("Women's centre")),
+        ],
+    }
+
+
+def citizen_page_config(settings: Settings, demo: bool) -> tuple[dict, dict]:
+    """(page config for the scripts, form options for the template) of the public map page."""
+    options = report_form_options()
+    config = page_config(settings, demo)
+    config.update(
+        {
+            "max_place_description": MAX_PLACE_DESCRIPTION,
+            "max_photos": MAX_PHOTOS,
+            "photo_max_side": PHOTO_MAX_SIDE_PX,
+            "retention_years": RETENTION_YEARS,
+            "consent_version": CONSENT_VERSION,
+            "labels": {
+                name: {str(value): label for value, label in choices}
+                for name, choices in options.items()
+            },
+        }
+    )
+    return config, options
 
 
 def _tile_origin(tile_url: str) -> str:
@@ -50,7 +137,10 @@ def _tile_origin(tile_url: str) -> str:
 
 def page_headers(settings: Settings) -> dict[str, str]:
     """Headers for the HTML pages: nothing cached on a shared phone, no referrer, own scripts only."""
-    images = " ".join(filter(None, ["'self'", "data:", _tile_origin(settings.tile_url)]))
+    # blob: for the previews of photos chosen in the report form (never uploaded anywhere else).
+    images = " ".join(
+        filter(None, ["'self'", "data:", "blob:", _tile_origin(settings.tile_url)])
+    )
     policy = (
         "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
         f"img-src {images}; connect-src 'self'; object-src 'none'; base-uri 'none'; "

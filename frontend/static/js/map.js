@@ -1,68 +1,38 @@
-// The public map: mahalle choropleth, published report points and the report form.
-// Plain script, no build step. Data comes from the JSON API; settings from the #config block.
-// Nothing is written to localStorage, sessionStorage or cookies.
+// The public map: mahalle choropleth, published report points (clustered), support services,
+// filters and legend. Plain script, no build step. Data comes from the JSON API; settings and
+// interface strings from the #config block. Nothing is written to any storage on the device.
+// Shares with the report scripts: MH.el, MH.isoDate, MH.categories(), MH.mapView.
 (function () {
   'use strict';
 
   const config = JSON.parse(document.getElementById('config').textContent);
+  const { t } = window.MH;
+  const labels = config.labels || {};
 
   const PURPLES = ['#f2f0f7', '#cbc9e2', '#9e9ac8', '#756bb1', '#54278f'];
   const SUPPRESSED_FILL = '#bdbdbd';
   const HATCH_ID = 'mh-hatch';
-  const GROUPS = {
-    lighting: { colour: '#d97706', label: 'Aydınlatma · Lighting' },
-    transport: { colour: '#2563eb', label: 'Ulaşım · Transport' },
-    harassment: { colour: '#be123c', label: 'Taciz ve güvenlik · Harassment and safety' },
-    environment: { colour: '#15803d', label: 'Çevre · Built environment' },
-    infrastructure: { colour: '#57534e', label: 'Altyapı · Infrastructure' },
-    other: { colour: '#6b7280', label: 'Diğer · Other' },
-  };
-  const SAFETY = {
-    1: 'Çok güvensiz · Very unsafe',
-    2: 'Güvensiz · Unsafe',
-    3: 'Ne güvenli ne güvensiz · Neither safe nor unsafe',
-    4: 'Oldukça güvenli · Fairly safe',
-    5: 'Güvenli · Safe',
-  };
-  const TIME_BANDS = {
-    day: 'Gündüz · Day',
-    evening: 'Akşam · Evening',
-    night: 'Gece · Night',
-  };
-  // Turkish wording for the fields the API may reject; the API's own message follows it.
-  const FIELD_MESSAGES = {
-    location: 'Yer · Place: haritada geçerli bir yer seçin.',
-    category: 'Kategori · Category: bir kategori seçin.',
-    occurred_on: 'Tarih · Date: ne zaman olduğunu girin.',
-    time_band: 'Günün saati · Time of day: gündüz, akşam veya gece seçin.',
-    perceived_safety: 'Güvenlik hissi · Safety: 1 ile 5 arasında bir değer seçin.',
-    text: 'Açıklama · Description: en çok 2000 karakter.',
-    reporter_gender: 'Cinsiyet · Gender: listeden seçin.',
-    reporter_age_band: 'Yaş · Age: listeden seçin.',
-    consent: 'Onay · Consent: göndermek için onay kutusunu işaretleyin.',
-  };
-  const FIELD_CONTROLS = {
-    category: 'category',
-    occurred_on: 'occurred-on',
-    time_band: 'time-band',
-    text: 'report-text',
-    reporter_gender: 'reporter-gender',
-    reporter_age_band: 'reporter-age-band',
-    consent: 'consent',
+  const GROUP_COLOURS = {
+    lighting: '#b45309',
+    transport: '#1d4ed8',
+    harassment: '#be123c',
+    environment: '#15803d',
+    infrastructure: '#57534e',
+    other: '#6b7280',
   };
 
   const $ = (id) => document.getElementById(id);
-  const number = new Intl.NumberFormat('tr-TR', { maximumFractionDigits: 2 });
 
   /** Build an element; children are strings (as text, never HTML) or nodes. */
   function el(tag, attrs, ...children) {
     const node = document.createElement(tag);
     Object.entries(attrs || {}).forEach(([key, value]) => {
+      if (value === null || value === undefined || value === false) return;
       if (key === 'class') node.className = value;
-      else node.setAttribute(key, value);
+      else node.setAttribute(key, value === true ? '' : value);
     });
     children.flat().forEach((child) => {
-      if (child !== null && child !== undefined) node.append(child);
+      if (child !== null && child !== undefined && child !== false) node.append(child);
     });
     return node;
   }
@@ -76,13 +46,34 @@
     return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
   }
 
-  // --- quick exit ---------------------------------------------------------------------------
-  const exitLink = $('quick-exit');
-  exitLink.addEventListener('click', (event) => {
-    event.preventDefault();
-    document.body.hidden = true;
-    window.location.replace(exitLink.href); // replace: the back button does not return here
-  });
+  function groupLabel(group) {
+    return (labels.groups && labels.groups[group]) || group;
+  }
+
+  function groupColour(group) {
+    return GROUP_COLOURS[group] || GROUP_COLOURS.other;
+  }
+
+  /** A category's label in the page's language (the API gives Turkish and English). */
+  function categoryLabel(category) {
+    const names = (category && (category.labels || category.category_labels)) || {};
+    return names[window.MH.locale] || names.tr || (category && (category.code || category.category)) || '';
+  }
+
+  let categoriesPromise = null;
+  /** The active categories (GET /api/v1/categories), fetched once per page. */
+  function categories() {
+    if (!categoriesPromise) {
+      categoriesPromise = window.MH.api('/api/v1/categories').then((result) => {
+        if (result.status !== 200 || !Array.isArray(result.body)) {
+          categoriesPromise = null;
+          throw new Error(String(result.status));
+        }
+        return result.body;
+      });
+    }
+    return categoriesPromise;
+  }
 
   // --- the map ------------------------------------------------------------------------------
   const mapEl = $('map');
@@ -94,10 +85,13 @@
   map.attributionControl.addAttribution(config.osm_attribution);
   map.attributionControl.addAttribution(config.population_attribution);
   map.createPane('reports').style.zIndex = 450;
+  map.createPane('services').style.zIndex = 460;
 
   // Test and debugging hook: public figures only.
-  const debug = { map, mahalle: 0, reports: 0 };
+  const debug = { map, mahalle: 0, reports: 0, services: 0 };
   window.__mh = debug;
+  // Set by the report form while she is choosing a place: taps then place the pin.
+  const view = { map, reporting: false };
 
   const notice = $('map-notice');
   function say(message) {
@@ -156,24 +150,25 @@
     return { ...style, fillColor: classOf(rate).colour };
   }
 
-  function reportsText(p) {
-    if (p.reports_suppressed) return `< ${config.k} (gizli · hidden)`;
-    if (p.reports === null || p.reports === undefined) return '—';
-    return number.format(p.reports);
-  }
+  const fmt = (value) => window.MH.formatNumber(value, { maximumFractionDigits: 2 });
+  const ESTIMATE = () => ` (${t('estimate')})`;
 
-  const ESTIMATE = ' (tahmin · estimate)';
+  function reportsText(p) {
+    if (p.reports_suppressed) return `< ${config.k} (${t('hidden')})`;
+    if (p.reports === null || p.reports === undefined) return '—';
+    return fmt(p.reports);
+  }
 
   function rateText(p) {
     const rate = p.reports_per_1000_women;
     if (rate === null || rate === undefined) return p.reports_suppressed ? `< ${config.k}` : '—';
-    return number.format(rate) + (p.rate_is_estimate ? ESTIMATE : '');
+    return fmt(rate) + (p.rate_is_estimate ? ESTIMATE() : '');
   }
 
   function womenText(p) {
     const women = p.women_residents;
-    if (women === null || women === undefined) return 'bilinmiyor · unknown';
-    return number.format(women) + (p.women_is_estimate ? ESTIMATE : '');
+    if (women === null || women === undefined) return t('unknown');
+    return fmt(women) + (p.women_is_estimate ? ESTIMATE() : '');
   }
 
   function areaPopup(p) {
@@ -185,10 +180,10 @@
       el(
         'dl',
         null,
-        row('Bildirim · Reports', reportsText(p)),
-        row('1.000 kadın başına · Per 1,000 women', rateText(p)),
-        row('Kadın nüfusu · Women residents', womenText(p)),
-        row('Alan · Area', p.area_km2 ? `${number.format(p.area_km2)} km²` : '—'),
+        row(t('Reports'), reportsText(p)),
+        row(t('Per 1,000 women'), rateText(p)),
+        row(t('Women residents'), womenText(p)),
+        row(t('Area'), p.area_km2 ? `${fmt(p.area_km2)} km²` : '—'),
       ),
     );
   }
@@ -198,7 +193,7 @@
     style: areaStyle,
     onEachFeature(feature, layer) {
       layer.on('click', (event) => {
-        if (reporting) return; // the map's click handler places the report marker
+        if (view.reporting) return; // the report form's click handler places the pin
         L.DomEvent.stopPropagation(event);
         L.popup({ maxWidth: 260 })
           .setLatLng(event.latlng)
@@ -233,23 +228,24 @@
   }
 
   function renderAreaLegend(features) {
-    const list = $('legend-classes');
-    list.replaceChildren(
+    $('legend-classes').replaceChildren(
       ...classes.map((c, i) => {
         const range = c.low === c.high
-          ? number.format(c.low)
-          : `${i > 0 ? '> ' : ''}${number.format(c.low)} – ${number.format(c.high)}`;
+          ? fmt(c.low)
+          : `${i > 0 ? '> ' : ''}${fmt(c.low)} – ${fmt(c.high)}`;
         return el('li', null, swatch(`background:${c.colour}`), range);
       }),
       el('li', null, swatch(`background:${SUPPRESSED_FILL}`),
-        `< ${config.k} bildirim, gizlendi · fewer than ${config.k} reports, hidden`),
-      el('li', null, swatch('', 'swatch--hatch'), 'Veri yok · No data'),
+        t('fewer than {k} reports, hidden', { k: config.k })),
+      el('li', null, swatch('', 'swatch--hatch'), t('No data')),
     );
     $('legend-estimate').hidden = !features.some((f) => f.properties.rate_is_estimate);
   }
 
   async function loadIndicators() {
     const params = periodParams();
+    const group = $('filter-group').value;
+    if (group) params.append('group', group);
     const query = params.toString() ? `?${params}` : '';
     let collection;
     try {
@@ -257,7 +253,7 @@
       if (!response.ok) throw new Error(String(response.status));
       collection = await response.json();
     } catch (error) {
-      say('Mahalle göstergeleri yüklenemedi · Could not load the mahalle indicators.');
+      say(t('Could not load the mahalle indicators.'));
       return;
     }
     const features = collection.features || [];
@@ -274,37 +270,53 @@
     mapEl.dataset.mahalle = String(debug.mahalle);
   }
 
-  // --- report points ------------------------------------------------------------------------
-  const points = L.layerGroup().addTo(map);
+  // --- report points (clustered) --------------------------------------------------------------
+  const clusterOptions = {
+    clusterPane: 'reports',
+    showCoverageOnHover: false,
+    maxClusterRadius: 40,
+    iconCreateFunction(cluster) {
+      const n = cluster.getChildCount();
+      return L.divIcon({
+        html: `<span>${Number(n)}</span>`,
+        className: 'mh-cluster',
+        iconSize: L.point(40, 40),
+      });
+    },
+  };
+  const points = L.markerClusterGroup ? L.markerClusterGroup(clusterOptions) : L.layerGroup();
+  points.addTo(map);
   const pointsById = new Map(); // kept across reloads, so an open popup survives a pan
   let pointsRequest = null;
 
   function reportPopup(p) {
-    const labels = p.category_labels || {};
-    const group = GROUPS[p.category_group] || GROUPS.other;
+    const safety = (labels.safety && labels.safety[p.perceived_safety]) || '';
+    const band = (labels.time_bands && labels.time_bands[p.time_band]) || '';
     return el(
       'div',
       { class: 'popup' },
-      p.demo ? el('p', { class: 'popup__demo' }, 'Demo verisi · Demo data') : null,
-      el('h3', null, labels.tr || p.category),
-      el('p', { class: 'popup__sub', lang: 'en' }, labels.en || '', ' · ', group.label),
+      p.demo ? el('p', { class: 'popup__demo' }, t('Demo data')) : null,
+      el('h3', null, categoryLabel(p)),
+      el('p', { class: 'popup__sub' }, groupLabel(p.category_group)),
       p.text ? el('blockquote', null, p.text) : null,
+      ...(p.photos || []).slice(0, 3).map((url) =>
+        el('img', { class: 'popup__photo', src: url, alt: t('Photo sent with the report'), loading: 'lazy' })),
       el(
         'dl',
         null,
-        row('Güvenlik hissi · Felt safety', `${p.perceived_safety} — ${SAFETY[p.perceived_safety] || ''}`),
-        row('Ne zaman · When', `${p.occurred_month || ''} · ${TIME_BANDS[p.time_band] || ''}`),
-        p.mahalle ? row('Mahalle', p.mahalle) : null,
-        row('Ben de · Me too', number.format(p.confirmations || 0)),
+        row(t('Felt safety'), `${p.perceived_safety} — ${safety}`),
+        row(t('When'), `${p.occurred_month || ''} · ${band}`),
+        p.mahalle ? row(t('Mahalle'), p.mahalle) : null,
+        row(t('Me too'), fmt(p.confirmations || 0)),
       ),
     );
   }
 
   function renderPointLegend() {
     $('legend-points').replaceChildren(
-      ...Object.entries(GROUPS)
-        .filter(([group]) => group !== 'harassment') // never drawn as points
-        .map(([, g]) => el('li', null, swatch(`background:${g.colour}`, 'swatch--dot'), g.label)),
+      ...Object.keys(GROUP_COLOURS)
+        .filter((group) => group !== 'harassment') // never drawn as points
+        .map((group) => el('li', null, swatch(`background:${groupColour(group)}`, 'swatch--dot'), groupLabel(group))),
     );
   }
 
@@ -314,6 +326,14 @@
     return [clamp(b.getWest(), 180), clamp(b.getSouth(), 90), clamp(b.getEast(), 180), clamp(b.getNorth(), 90)].join(',');
   }
 
+  async function categoryParam() {
+    const group = $('filter-group').value;
+    if (!group) return null;
+    const all = await categories().catch(() => []);
+    const codes = all.filter((c) => c.group === group && !c.sensitive).map((c) => c.code);
+    return codes.length ? codes.join(',') : '';
+  }
+
   async function loadReports() {
     if (pointsRequest) pointsRequest.abort();
     const request = new AbortController();
@@ -321,19 +341,27 @@
     const params = periodParams();
     params.set('bbox', currentBbox());
     params.set('limit', '1000');
+    const band = $('filter-time-band').value;
     let collection;
     try {
-      const response = await fetch(`/api/v1/reports?${params}`, {
-        headers: { Accept: 'application/geo+json' },
-        signal: request.signal,
-      });
-      if (!response.ok) throw new Error(String(response.status));
-      collection = await response.json();
+      const codes = await categoryParam();
+      if (codes === '') {
+        collection = { features: [], numberMatched: 0 }; // a group that is never drawn as points
+      } else {
+        if (codes) params.set('category', codes);
+        const response = await fetch(`/api/v1/reports?${params}`, {
+          headers: { Accept: 'application/geo+json' },
+          signal: request.signal,
+        });
+        if (!response.ok) throw new Error(String(response.status));
+        collection = await response.json();
+      }
     } catch (error) {
-      if (error.name !== 'AbortError') say('Bildirimler yüklenemedi · Could not load the reports.');
+      if (error.name !== 'AbortError') say(t('Could not load the reports.'));
       return;
     }
-    const features = collection.features || [];
+    if (pointsRequest !== request) return;
+    const features = (collection.features || []).filter((f) => !band || f.properties.time_band === band);
     const wanted = new Set(features.map((f) => f.properties.public_id));
     pointsById.forEach((layer, id) => {
       if (!wanted.has(id)) {
@@ -341,29 +369,88 @@
         pointsById.delete(id);
       }
     });
-    features.filter((f) => !pointsById.has(f.properties.public_id)).forEach((feature) => {
+    const added = features.filter((f) => !pointsById.has(f.properties.public_id)).map((feature) => {
       const p = feature.properties;
       const [lon, lat] = feature.geometry.coordinates;
-      const group = GROUPS[p.category_group] || GROUPS.other;
       const layer = L.circleMarker([lat, lon], {
-        pane: 'reports', className: 'mh-report', radius: 7, weight: 2,
-        color: '#ffffff', fillColor: group.colour, fillOpacity: 0.95,
+        pane: 'reports', className: 'mh-report', radius: 8, weight: 2,
+        color: '#ffffff', fillColor: groupColour(p.category_group), fillOpacity: 0.95,
       }).bindPopup(() => reportPopup(p), { maxWidth: 260 });
       pointsById.set(p.public_id, layer);
-      points.addLayer(layer);
+      return layer;
     });
+    if (points.addLayers) points.addLayers(added);
+    else added.forEach((layer) => points.addLayer(layer));
     debug.reports = pointsById.size;
     mapEl.dataset.reports = String(debug.reports);
     const matched = collection.numberMatched;
-    say(matched > debug.reports
-      ? `${debug.reports} / ${matched} bildirim gösteriliyor; yakınlaştırın · showing ${debug.reports} of ${matched}; zoom in.`
+    say(matched > (collection.features || []).length
+      ? t('Showing {shown} of {total} reports; zoom in to see more.', { shown: fmt(debug.reports), total: fmt(matched) })
       : '');
   }
 
+  // --- support services (a toggle) ------------------------------------------------------------
+  const services = L.layerGroup();
+  let servicesLoaded = false;
+
+  function servicePopup(p) {
+    const kind = (p.kind_labels && (p.kind_labels[window.MH.locale] || p.kind_labels.tr)) || p.kind_label || p.kind;
+    return el(
+      'div',
+      { class: 'popup' },
+      p.is_sample ? el('p', { class: 'popup__demo' }, t('Sample entry, not a real listing')) : null,
+      el('h3', null, p.name),
+      el('p', { class: 'popup__sub' }, kind || ''),
+      el(
+        'dl',
+        null,
+        p.address ? row(t('Address'), p.address) : null,
+        p.phone ? row(t('Phone'), el('a', { href: `tel:${String(p.phone).replace(/[^0-9+]/g, '')}` }, p.phone)) : null,
+        p.hours ? row(t('Hours'), p.hours) : null,
+      ),
+    );
+  }
+
+  async function loadServices() {
+    if (servicesLoaded) return;
+    const result = await window.MH.api('/api/v1/services').catch(() => ({ status: 0 }));
+    if (result.status !== 200 || !result.body) {
+      say(t('Could not load the support services.'));
+      return;
+    }
+    (result.body.features || []).forEach((feature) => {
+      const [lon, lat] = feature.geometry.coordinates;
+      L.marker([lat, lon], {
+        pane: 'services',
+        icon: L.divIcon({ className: 'mh-service', html: '<span aria-hidden="true">+</span>', iconSize: [28, 28] }),
+        title: feature.properties.name,
+        alt: feature.properties.name,
+      }).bindPopup(() => servicePopup(feature.properties), { maxWidth: 260 }).addTo(services);
+    });
+    servicesLoaded = true;
+    debug.services = services.getLayers().length;
+    mapEl.dataset.services = String(debug.services);
+  }
+
+  $('show-services').addEventListener('change', async (event) => {
+    if (event.target.checked) {
+      await loadServices();
+      services.addTo(map);
+    } else {
+      services.remove();
+    }
+  });
+
+  // --- filters and legend -----------------------------------------------------------------------
   $('period').addEventListener('change', () => {
     loadIndicators();
     loadReports();
   });
+  $('filter-group').addEventListener('change', () => {
+    loadIndicators();
+    loadReports();
+  });
+  $('filter-time-band').addEventListener('change', loadReports);
   map.on('moveend', loadReports);
   const legend = $('legend');
   const legendControl = L.control({ position: 'bottomright' });
@@ -374,230 +461,9 @@
   legend.open = window.matchMedia('(min-width: 48rem)').matches;
   renderPointLegend();
 
-  // --- the report form ----------------------------------------------------------------------
-  const panel = $('report-panel');
-  const form = $('report-form');
-  const errors = $('form-errors');
-  const openButton = $('open-report');
-  let reporting = false;
-  let marker = null;
-  let categoriesLoaded = false;
-
-  function setLocation(latlng) {
-    if (!marker) {
-      marker = L.marker(latlng, { draggable: true, autoPan: true, title: 'Bildirilen yer · Reported place' });
-      marker.on('dragend', () => setLocation(marker.getLatLng()));
-      marker.addTo(map);
-    } else {
-      marker.setLatLng(latlng);
-    }
-    $('location-status').textContent = 'Yer seçildi ✓ · Place chosen';
-    $('location-status').classList.add('location-status--set');
-  }
-
-  function clearLocation() {
-    if (marker) marker.remove();
-    marker = null;
-    $('location-status').textContent = 'Yer seçilmedi · No place chosen';
-    $('location-status').classList.remove('location-status--set');
-  }
-
-  map.on('click', (event) => {
-    if (reporting) setLocation(event.latlng);
+  window.MH = Object.assign(window.MH || {}, {
+    el, isoDate, categories, categoryLabel, groupLabel, groupColour, mapView: view,
   });
-
-  async function loadCategories() {
-    if (categoriesLoaded) return;
-    try {
-      const response = await fetch('/api/v1/categories', { headers: { Accept: 'application/json' } });
-      if (!response.ok) throw new Error(String(response.status));
-      const categories = await response.json();
-      const select = $('category');
-      const groups = new Map();
-      categories.forEach((c) => {
-        if (!groups.has(c.group)) {
-          const label = (GROUPS[c.group] || GROUPS.other).label;
-          groups.set(c.group, el('optgroup', { label }));
-        }
-        const option = el('option', { value: c.code }, `${c.labels.tr} · ${c.labels.en}`);
-        option.dataset.sensitive = String(Boolean(c.sensitive));
-        groups.get(c.group).append(option);
-      });
-      select.append(...groups.values());
-      categoriesLoaded = true;
-    } catch (error) {
-      showErrors(['Kategoriler yüklenemedi; sayfayı yenileyin. · Could not load the categories; reload the page.']);
-    }
-  }
-
-  function openPanel() {
-    reporting = true;
-    panel.hidden = false;
-    document.body.classList.add('is-reporting');
-    openButton.setAttribute('aria-expanded', 'true');
-    map.closePopup();
-    map.invalidateSize();
-    loadCategories();
-    $('report-title').focus();
-  }
-
-  function closePanel() {
-    reporting = false;
-    panel.hidden = true;
-    document.body.classList.remove('is-reporting');
-    openButton.setAttribute('aria-expanded', 'false');
-    $('tracking-code').textContent = '';
-    $('report-mahalle').textContent = '';
-    $('report-done').hidden = true;
-    form.hidden = false;
-    form.reset();
-    resetWhen();
-    clearLocation();
-    showErrors([]);
-    map.invalidateSize();
-    openButton.focus();
-  }
-
-  function resetWhen() {
-    const date = $('occurred-on');
-    const today = new Date();
-    const earliest = new Date();
-    earliest.setDate(earliest.getDate() - 730);
-    date.max = isoDate(today);
-    date.min = isoDate(earliest);
-    date.value = isoDate(today);
-    toggleWhen();
-  }
-
-  function toggleWhen() {
-    const now = $('happening-now').checked;
-    $('when-earlier').hidden = now;
-    $('occurred-on').disabled = now;
-    $('time-band').disabled = now;
-  }
-
-  function showErrors(messages, fields) {
-    form.querySelectorAll('[aria-invalid]').forEach((node) => node.removeAttribute('aria-invalid'));
-    (fields || []).forEach((field) => {
-      const control = FIELD_CONTROLS[field] && $(FIELD_CONTROLS[field]);
-      if (control) control.setAttribute('aria-invalid', 'true');
-    });
-    if (!messages.length) {
-      errors.replaceChildren();
-      return;
-    }
-    errors.replaceChildren(
-      el('p', { class: 'form-errors__title' }, 'Lütfen düzeltin · Please correct:'),
-      el('ul', null, messages.map((m) => el('li', null, m))),
-    );
-    errors.focus();
-  }
-
-  /** The API's 422 body as lines: our Turkish wording, then the API's own message. */
-  function errorLines(body) {
-    const error = (body && body.error) || {};
-    let fields = error.fields || [];
-    if (!fields.length && error.field) fields = [{ field: error.field, message: error.message }];
-    if (!fields.length) return { lines: [error.message || 'Gönderilemedi · Could not send.'], names: [] };
-    const lines = fields.map((f) => {
-      const name = String(f.field || '').split('.')[0];
-      const turkish = error.code === 'outside_deployment_area'
-        ? 'Yer · Place: bu yer haritanın kapsadığı alanın dışında.'
-        : FIELD_MESSAGES[name];
-      return turkish ? `${turkish} · ${f.message}` : `${f.field}: ${f.message}`;
-    });
-    return { lines, names: fields.map((f) => String(f.field || '').split('.')[0]) };
-  }
-
-  function payload() {
-    const now = $('happening-now').checked;
-    const safety = form.querySelector('input[name="perceived_safety"]:checked');
-    const where = marker.getLatLng();
-    return {
-      category: $('category').value,
-      location: { lon: Number(where.lng.toFixed(6)), lat: Number(where.lat.toFixed(6)) },
-      happening_now: now,
-      occurred_on: now ? null : $('occurred-on').value || null,
-      time_band: now ? null : $('time-band').value || null,
-      perceived_safety: safety ? Number(safety.value) : null,
-      text: $('report-text').value,
-      reporter_gender: $('reporter-gender').value || null,
-      reporter_age_band: $('reporter-age-band').value || null,
-      consent: $('consent').checked,
-    };
-  }
-
-  async function submitReport(event) {
-    event.preventDefault();
-    if (!marker) {
-      showErrors(['Yer · Place: haritaya dokunarak bir yer seçin. · Tap the map to choose the place.']);
-      return;
-    }
-    const button = $('submit-report');
-    button.disabled = true;
-    try {
-      const response = await fetch('/api/v1/reports', {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-        body: JSON.stringify(payload()),
-      });
-      const body = await response.json().catch(() => null);
-      if (response.status === 201 && body) {
-        showDone(body);
-      } else {
-        const { lines, names } = errorLines(body);
-        showErrors(lines, names);
-      }
-    } catch (error) {
-      showErrors(['Bağlantı kurulamadı; tekrar deneyin. · Could not connect; please try again.']);
-    } finally {
-      button.disabled = false;
-    }
-  }
-
-  function showDone(created) {
-    form.reset();
-    resetWhen();
-    clearLocation();
-    showErrors([]);
-    form.hidden = true;
-    $('tracking-code').textContent = created.tracking_code;
-    $('report-mahalle').textContent = created.mahalle ? `Mahalle: ${created.mahalle}` : '';
-    $('report-mahalle').hidden = !created.mahalle;
-    const done = $('report-done');
-    done.hidden = false;
-    panel.scrollTop = 0;
-    done.focus({ preventScroll: true });
-  }
-
-  openButton.addEventListener('click', openPanel);
-  $('cancel-report').addEventListener('click', closePanel);
-  $('done-close').addEventListener('click', closePanel);
-  $('happening-now').addEventListener('change', toggleWhen);
-  $('category').addEventListener('change', (event) => {
-    const option = event.target.selectedOptions[0];
-    $('category-note').hidden = !(option && option.dataset.sensitive === 'true');
-  });
-  $('use-location').addEventListener('click', () => {
-    if (!navigator.geolocation) {
-      $('location-status').textContent = 'Konum kullanılamıyor · Location is not available';
-      return;
-    }
-    $('location-status').textContent = 'Konum alınıyor… · Getting your location…';
-    navigator.geolocation.getCurrentPosition(
-      (position) => {
-        const latlng = L.latLng(position.coords.latitude, position.coords.longitude);
-        map.setView(latlng, Math.max(map.getZoom(), 16));
-        setLocation(latlng);
-      },
-      () => {
-        $('location-status').textContent = 'Konum alınamadı; haritaya dokunun. · Could not get your location; tap the map.';
-      },
-      { enableHighAccuracy: true, timeout: 15000, maximumAge: 0 },
-    );
-  });
-  form.addEventListener('submit', submitReport);
-  resetWhen();
 
   loadIndicators();
   loadReports();

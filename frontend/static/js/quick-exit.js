@@ -1,0 +1,43 @@
+// Quick exit, on every page: the link in the header, or the Esc key pressed twice.
+// The page is hidden at once and replaced by a neutral site with location.replace(), so the
+// back button does not come back here; the history entry is made neutral first where allowed.
+(function () {
+  'use strict';
+
+  const link = document.getElementById('quick-exit');
+  if (!link) return;
+  const ESC_WINDOW_MS = 1500;
+  let lastEscape = 0;
+  let leaving = false;
+
+  function leave() {
+    if (leaving) return;
+    leaving = true;
+    document.body.hidden = true;
+    document.title = '';
+    try {
+      // A neutral entry in place of this page (same origin only), then away.
+      window.history.replaceState(null, '', '/');
+    } catch (error) {
+      // Not allowed in this context: location.replace still replaces the entry.
+    }
+    window.location.replace(link.href);
+  }
+
+  link.addEventListener('click', (event) => {
+    event.preventDefault();
+    leave();
+  });
+
+  document.addEventListener('keydown', (event) => {
+    if (event.key !== 'Escape' && event.key !== 'Esc') return;
+    const now = Date.now();
+    if (now - lastEscape <= ESC_WINDOW_MS) {
+      leave();
+    } else {
+      lastEscape = now;
+    }
+  });
+
+  window.MH = Object.assign(window.MH || {}, { quickExit: leave });
+})();

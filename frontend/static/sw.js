@@ -1,0 +1,82 @@
+// Mor Harita service worker: keeps the app shell (the map page, scripts, styles, Leaflet) so the
+// page opens without a connection. It never caches API answers (reports, tracking, moderation)
+// and caches no page but the public map, whose HTML carries no report data: reports reach the
+// page only through the API. Reports made offline are kept by offline.js in IndexedDB.
+const CACHE = 'mh-shell-v1';
+const SHELL = [
+  '/',
+  '/static/css/app.css',
+  '/static/js/i18n.js',
+  '/static/js/api.js',
+  '/static/js/quick-exit.js',
+  '/static/js/map.js',
+  '/static/js/offline.js',
+  '/static/js/metoo.js',
+  '/static/js/report-form.js',
+  '/vendor/leaflet/leaflet.js',
+  '/vendor/leaflet/leaflet.css',
+  '/vendor/leaflet/images/marker-icon.png',
+  '/vendor/leaflet/images/marker-icon-2x.png',
+  '/vendor/leaflet/images/marker-shadow.png',
+  '/vendor/leaflet.markercluster/leaflet.markercluster.js',
+  '/vendor/leaflet.markercluster/MarkerCluster.css',
+];
+
+self.addEventListener('install', (event) => {
+  event.waitUntil(
+    caches.open(CACHE)
+      .then((cache) => Promise.all(SHELL.map((url) => cache.add(url).catch(() => null))))
+      .then(() => self.skipWaiting()),
+  );
+});
+
+self.addEventListener('activate', (event) => {
+  event.waitUntil(
+    caches.keys()
+      .then((keys) => Promise.all(keys.filter((k) => k !== CACHE).map((k) => caches.delete(k))))
+      .then(() => self.clients.claim()),
+  );
+});
+
+function isShellAsset(url) {
+  return url.pathname.startsWith('/static/') || url.pathname.startsWith('/vendor/');
+}
+
+self.addEventListener('fetch', (event) => {
+  const { request } = event;
+  const url = new URL(request.url);
+  if (request.method !== 'GET' || url.origin !== self.location.origin) return;
+  if (url.pathname.startsWith('/api/')) return; // always the network, never a cache
+
+  if (request.mode === 'navigate') {
+    if (url.pathname !== '/') return; // other pages (tracking, moderation) are never cached
+    event.respondWith(
+      fetch(request)
+        .then((response) => {
+          if (response.ok) {
+            const copy = response.clone();
+            caches.open(CACHE).then((cache) => cache.put('/', copy));
+          }
+          return response;
+        })
+        .catch(() => caches.match('/')),
+    );
+    return;
+  }
+
+  if (isShellAsset(url)) {
+    // The cached copy at once; a fresh one for next time.
+    event.respondWith(
+      caches.open(CACHE).then(async (cache) => {
+        const cached = await cache.match(request, { ignoreSearch: true });
+        const network = fetch(request)
+          .then((response) => {
+            if (response.ok) cache.put(request, response.clone());
+            return response;
+          })
+          .catch(() => cached);
+        return cached || network;
+      }),
+    );
+  }
+});
