@@ -53,6 +53,16 @@ class Settings(BaseSettings):
     displacement_min_m: float = Field(default=50.0, ge=0)
     displacement_max_m: float = Field(default=200.0, gt=0)
 
+    max_photo_bytes: int = Field(
+        default=8 * 1024 * 1024, ge=1024, description="Largest accepted photo file, in bytes."
+    )
+    max_photo_pixels: int = Field(
+        default=40_000_000,
+        ge=10_000,
+        description="Largest accepted photo in pixels (width x height): refuses decompression "
+        "bombs before they are decoded.",
+    )
+
     session_max_age_s: int = Field(default=8 * 3600, ge=60)
     cookie_secure: bool | None = Field(
         default=None,

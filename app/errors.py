@@ -57,6 +57,21 @@ class Conflict(DomainError):
     code = "conflict"
 
 
+class PayloadTooLarge(InvalidInput):
+    code = "payload_too_large"
+
+
+class TooManyAttempts(DomainError):
+    """Too many failed attempts from one client; `retry_after_s` says when to try again."""
+
+    code = "too_many_attempts"
+
+    def __init__(self, message: str, *, retry_after_s: int) -> None:
+        super().__init__(message)
+        self.retry_after_s = retry_after_s
+        self.headers = {"Retry-After": str(retry_after_s)}
+
+
 class ImportFailed(DomainError):
     """A data file cannot be imported; nothing from it was written."""
 
@@ -71,11 +86,13 @@ class ServiceUnavailable(DomainError):
 HTTP_STATUS: dict[type[DomainError], int] = {
     NotFound: 404,
     InvalidInput: 422,
+    PayloadTooLarge: 413,
     ImportFailed: 422,
     InvalidTransition: 409,
     Conflict: 409,
     NotAuthenticated: 401,
     NotPermitted: 403,
+    TooManyAttempts: 429,
     ServiceUnavailable: 503,
 }
 

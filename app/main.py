@@ -41,7 +41,11 @@ def install_error_handlers(app: FastAPI) -> None:
         extra: dict = {"fields": fields}
         if exc.details is not None:
             extra["details"] = exc.details
-        return JSONResponse(error_body(exc.code, exc.message, **extra), status_code=status_for(exc))
+        return JSONResponse(
+            error_body(exc.code, exc.message, **extra),
+            status_code=status_for(exc),
+            headers=getattr(exc, "headers", None),  # e.g. Retry-After on 429
+        )
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:

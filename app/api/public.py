@@ -1,18 +1,26 @@
-"""Public API v1: categories, reports, tracking, indicators. No login; no private data."""
+"""Public API v1: categories, reports, photos, "me too", indicators. No login; no private data.
+
+Tracking by code is in app.api.tracking; services and areas in app.api.services_api.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import APIRouter, Path, status
+from fastapi import APIRouter, Depends, Path, Query, Request, Response, status
+from fastapi.exceptions import RequestValidationError
+from pydantic import ValidationError
 
-from app.api.deps import SessionDep, SettingsDep
+from app.api.deps import OptionalUser, SessionDep, SettingsDep
 from app.api.filters import BBoxDep, CategoriesDep, GroupsDep, PageDep, PublicPeriodDep
 from app.schemas.categories import CategoryPublic
 from app.schemas.common import ErrorResponse
+from app.schemas.confirmations import ConfirmationCreate, ConfirmationCreated, NearbyReports
 from app.schemas.geojson import IndicatorCollection, ReportCollection
-from app.schemas.reports import ReportCreate, ReportCreated, TrackedReport
-from app.services import categories, indicators, reports
+from app.schemas.reports import ReportCreate, ReportCreated
+from app.services import categories, confirmations, indicators, photos, reports
+from app.services.photos import MAX_PHOTOS
 
 router = APIRouter(prefix="/api/v1", tags=["public"])
 ERRORS: dict[int | str, dict] = {422: {"model": ErrorResponse}, 404: {"model": ErrorResponse}}
@@ -24,15 +32,138 @@ def list_categories(db: SessionDep):
     return categories.active_categories(db)
 
 
-@router.post(
-    "/reports", status_code=status.HTTP_201_CREATED, response_model=ReportCreated, responses=ERRORS
-)
-def create_report(body: ReportCreate, db: SessionDep, settings: SettingsDep) -> ReportCreated:
-    """Submit a report. It stays private until a volunteer approves it.
+@dataclass(frozen=True)
+class Submission:
+    data: ReportCreate
+    photos: list[bytes]
 
-    The tracking code in the response is shown only once: only its hash is stored.
+
+def _invalid(exc: ValidationError) -> RequestValidationError:
+    return RequestValidationError(
+        [{**e, "loc": ("body", *e.get("loc", ()))} for e in exc.errors(include_url=False)]
+    )
+
+
+async def report_submission(request: Request, settings: SettingsDep) -> Submission:
+    """The report from a JSON body, or from a multipart form (field `report` + `photos`)."""
+    if request.headers.get("content-type", "").startswith("multipart/form-data"):
+        form = await request.form(max_files=10, max_fields=20)
+        raw = form.get("report")
+        if not isinstance(raw, str):
+            raise RequestValidationError(
+                [
+                    {
+                        "type": "missing",
+                        "loc": ("body", "report"),
+                        "msg": "the form needs a field 'report' holding the report as JSON",
+                    }
+                ]
+            )
+        uploads = []
+        for index, item in enumerate(form.getlist("photos")):
+            if isinstance(item, str):
+                continue  # an empty file input sends an empty string
+            content = await item.read(settings.max_photo_bytes + 1)
+            photos.check_size(index, len(content), settings)
+            uploads.append(content)
+    else:
+        raw, uploads = (await request.body()).decode("utf-8", "replace"), []
+    try:
+        return Submission(ReportCreate.model_validate_json(raw), uploads)
+    except ValidationError as exc:
+        raise _invalid(exc) from None
+
+
+SUBMISSION_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/json": {"schema": {"$ref": "#/components/schemas/ReportCreate"}},
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": ["report"],
+                    "properties": {
+                        "report": {"type": "string", "description": "ReportCreate as JSON."},
+                        "photos": {
+                            "type": "array",
+                            "maxItems": MAX_PHOTOS,
+                            "items": {"type": "string", "format": "binary"},
+                        },
+                    },
+                }
+            },
+        },
+    }
+}
+
+
+@router.post(
+    "/reports",
+    status_code=status.HTTP_201_CREATED,
+    response_model=ReportCreated,
+    responses={**ERRORS, 413: {"model": ErrorResponse}},
+    openapi_extra=SUBMISSION_BODY,
+)
+def create_report(
+    submission: Annotated[Submission, Depends(report_submission)],
+    db: SessionDep,
+    settings: SettingsDep,
+) -> ReportCreated:
+    """Submit a report (JSON, or multipart with 0-3 photos). Private until a volunteer approves.
+
+    The tracking code in the response is shown only once: only its hash is stored. Report and
+    photos are stored together or not at all.
     """
-    return reports.submit_report(db, settings, body)
+    return reports.submit_report(db, settings, submission.data, submission.photos)
+
+
+@router.get("/reports/nearby", response_model=NearbyReports, responses=ERRORS)
+def nearby_reports(
+    db: SessionDep,
+    lat: Annotated[float, Query(ge=-90, le=90)],
+    lon: Annotated[float, Query(ge=-180, le=180)],
+    category: Annotated[str, Query(min_length=1, max_length=64)],
+    radius_m: Annotated[float, Query(gt=0, le=500)] = 150,
+) -> dict:
+    """ "Me too" candidates: published reports of the category within the radius.
+
+    Measured from their public (displaced) points. Sensitive categories list nothing
+    (`sensitive: true`): they are public only as counts per mahalle.
+    """
+    return confirmations.nearby_reports(db, lon, lat, category, radius_m)
+
+
+@router.post(
+    "/reports/{public_id}/confirmations",
+    status_code=status.HTTP_201_CREATED,
+    response_model=ConfirmationCreated,
+    responses=ERRORS,
+)
+def confirm_report(
+    public_id: Annotated[str, Path(min_length=1, max_length=16)],
+    body: ConfirmationCreate,
+    db: SessionDep,
+) -> dict:
+    """Add a "me too" to a published, non-sensitive report instead of filing a duplicate."""
+    return confirmations.confirm_report(db, public_id, body)
+
+
+@router.get(
+    "/photos/{photo_id}",
+    response_class=Response,
+    responses={200: {"content": {"image/jpeg": {}}}, 404: {"model": ErrorResponse}},
+)
+def get_photo(photo_id: Annotated[str, Path(max_length=36)], db: SessionDep, viewer: OptionalUser):
+    """A report photo (JPEG, no metadata): public once the report is published, unless its
+    category is sensitive; moderators see all. Otherwise 404, so existence is not revealed."""
+    photo = photos.photo_for_viewer(db, viewer, photo_id)
+    cache = "public, max-age=300" if photo.public else "no-store"
+    return Response(
+        photo.content,
+        media_type=photos.MEDIA_TYPE,
+        headers={"Cache-Control": cache, "X-Content-Type-Options": "nosniff"},
+    )
 
 
 @router.get("/reports", response_model=ReportCollection, responses=ERRORS)
@@ -46,14 +177,6 @@ def list_reports(
     """
     filters = reports.ReportFilters(bbox, category, period.since, period.until)
     return reports.public_report_collection(db, filters, limit=page.limit, offset=page.offset)
-
-
-@router.get("/track/{code}", response_model=TrackedReport, responses=ERRORS)
-def track_report(
-    code: Annotated[str, Path(min_length=4, max_length=40)], db: SessionDep
-) -> TrackedReport:
-    """The reporter's own view of her report, by the tracking code she was given."""
-    return reports.tracked_report(db, code)
 
 
 @router.get("/indicators", response_model=IndicatorCollection, responses=ERRORS)

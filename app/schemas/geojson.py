@@ -30,6 +30,9 @@ class ReportProperties(BaseModel):
     mahalle: str | None
     confirmations: int = Field(description='"Me too" confirmations.')
     demo: bool = Field(description="Generated demo data, not a real report.")
+    photos: list[str] = Field(
+        default=[], description="URLs of the report's photos (re-encoded, no metadata)."
+    )
 
 
 class ReportFeature(BaseModel):

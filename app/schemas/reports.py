@@ -4,9 +4,16 @@ from __future__ import annotations
 
 from datetime import date
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from app.models import AgeBand, Gender, MunicipalStatus, ReportStatus, TimeBand
+from app.models import (
+    AgeBand,
+    Gender,
+    LocationPrecision,
+    MunicipalStatus,
+    ReportStatus,
+    TimeBand,
+)
 from app.schemas.common import CleanStr, Labels, LonLat
 
 CONSENT_VERSION = "2026-11-v1"
@@ -18,7 +25,19 @@ class ReportCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     category: CleanStr = Field(min_length=1, max_length=64, description="Category code.")
-    location: LonLat
+    location: LonLat | None = Field(
+        default=None, description="The place on the map. Give this, or mahalle_code."
+    )
+    mahalle_code: CleanStr | None = Field(
+        default=None,
+        max_length=64,
+        description="Without the map: the mahalle's code (GET /api/v1/mahalle); then "
+        "place_description is required. Such a report counts in the mahalle's indicators "
+        "but is never shown as a point.",
+    )
+    place_description: CleanStr | None = Field(
+        default=None, max_length=300, description="The place in words (no-map reports)."
+    )
     happening_now: bool = Field(
         default=False,
         description="True: it is happening here and now (date and band are set "
@@ -37,6 +56,25 @@ class ReportCreate(BaseModel):
     def _strip(cls, value: str) -> str:
         return value.strip()
 
+    @field_validator("place_description")
+    @classmethod
+    def _strip_place(cls, value: str | None) -> str | None:
+        return value.strip() if value is not None else None
+
+    @model_validator(mode="after")
+    def _one_way_to_locate(self) -> ReportCreate:
+        if (self.location is None) == (self.mahalle_code is None):
+            raise ValueError(
+                "give either location {lat, lon} (a place on the map) or mahalle_code with "
+                "place_description (no map), not both and not neither"
+            )
+        if self.mahalle_code is not None and not self.place_description:
+            raise ValueError(
+                "place_description is required with mahalle_code: describe the place in "
+                "words (a street, a landmark), 1 to 300 characters"
+            )
+        return self
+
     @field_validator("consent")
     @classmethod
     def _consent_given(cls, value: bool) -> bool:
@@ -48,11 +86,29 @@ class ReportCreate(BaseModel):
         return value
 
 
+class NearbyService(BaseModel):
+    """A support service near the report's place (its location is public: an institution)."""
+
+    kind: str
+    kind_label: Labels
+    name: str
+    address: str
+    phone: str
+    hours: str
+    is_sample: bool
+    distance_m: int = Field(description="Rounded to 10 m.")
+
+
 class ReportCreated(BaseModel):
     public_id: str
     tracking_code: str = Field(description="Shown once; only its hash is stored.")
     status: ReportStatus
     mahalle: str | None
+    location_precision: LocationPrecision
+    photos: int = Field(description="How many photos were stored (re-encoded, no metadata).")
+    nearest_services: list[NearbyService] = Field(
+        description="The 3 nearest support services, from the place given."
+    )
 
 
 class TrackedReport(BaseModel):

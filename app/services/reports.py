@@ -18,8 +18,24 @@ from app.errors import InvalidInput, OutsideDeploymentArea, ReportNotFound
 from app.geo.bbox import BBox
 from app.geo.displacement import donut_candidates
 from app.geo.geojson import feature, feature_collection, point
-from app.models import Category, Confirmation, Mahalle, Report, ReportSource, TimeBand
-from app.schemas.reports import CONSENT_VERSION, ReportCreate, ReportCreated, TrackedReport
+from app.models import (
+    Category,
+    Confirmation,
+    LocationPrecision,
+    Mahalle,
+    Report,
+    ReportSource,
+    TimeBand,
+)
+from app.schemas.reports import (
+    CONSENT_VERSION,
+    NearbyService,
+    ReportCreate,
+    ReportCreated,
+    TrackedReport,
+)
+from app.services import photos, service_points
+from app.services.areas import mahalle_by_code
 from app.services.categories import active_category_by_code
 from app.services.codes import hash_tracking_code, new_public_id, new_tracking_code
 from app.services.visibility import public_point_reports, reports_of_code_holder
@@ -134,6 +150,21 @@ def _when(data: ReportCreate, now: datetime) -> tuple[date, TimeBand]:
     return data.occurred_on, data.time_band
 
 
+def place_in_mahalle(session: Session, mahalle_code: str) -> tuple[Point, Placement]:
+    """A report made without the map: both its points are the mahalle's point-on-surface.
+
+    That point says nothing finer than the mahalle, and such reports are never drawn as points
+    (visibility.public_point_reports); they count in the mahalle's indicators.
+    """
+    mahalle = mahalle_by_code(session, mahalle_code)
+    surface = func.ST_PointOnSurface(Mahalle.geom)
+    x, y = session.execute(
+        select(func.ST_X(surface), func.ST_Y(surface)).where(Mahalle.id == mahalle.id)
+    ).one()
+    inside = Point(x, y)
+    return inside, Placement(mahalle=mahalle, public_point=inside, area_key=area_key_for(mahalle))
+
+
 def create_report(
     session: Session, settings: Settings, data: ReportCreate, *, now: datetime | None = None
 ) -> tuple[Report, str]:
@@ -141,13 +172,22 @@ def create_report(
     now = now or datetime.now(LOCAL_TZ)
     category = active_category_by_code(session, data.category)
     occurred_on, band = _when(data, now)
-    placement = place_report(session, settings, data.location.lon, data.location.lat)
+    if data.location is not None:
+        exact = Point(data.location.lon, data.location.lat)
+        placement = place_report(session, settings, exact.x, exact.y)
+        precision = LocationPrecision.point
+    else:
+        assert data.mahalle_code is not None  # the schema demands one of the two
+        exact, placement = place_in_mahalle(session, data.mahalle_code)
+        precision = LocationPrecision.mahalle
     code = new_tracking_code()
     report = Report(
         public_id=new_public_id(),
         category_id=category.id,
-        location=from_shape(Point(data.location.lon, data.location.lat), srid=4326),
+        location=from_shape(exact, srid=4326),
         public_location=from_shape(placement.public_point, srid=4326),
+        location_precision=precision,
+        place_description=data.place_description or None,
         mahalle_id=placement.mahalle.id if placement.mahalle else None,
         area_key=placement.area_key,
         happening_now=data.happening_now,
@@ -166,14 +206,28 @@ def create_report(
     return report, code
 
 
-def submit_report(session: Session, settings: Settings, data: ReportCreate) -> ReportCreated:
-    """A reporter's submission: store it and answer with the public id and the tracking code."""
+def submit_report(
+    session: Session, settings: Settings, data: ReportCreate, uploads: Sequence[bytes] = ()
+) -> ReportCreated:
+    """A reporter's submission with 0-3 photos, stored together or not at all.
+
+    Answers with the public id, the tracking code (shown once) and the nearest support
+    services, measured from the place she gave (that place itself is not echoed).
+    """
+    cleaned = photos.clean_photos(uploads, settings)  # every photo checked before any write
     report, code = create_report(session, settings, data)
+    photos.store_photos(session, report, cleaned)
+    exact = to_shape(report.location)
     return ReportCreated(
         public_id=report.public_id,
         tracking_code=code,
         status=report.status,
         mahalle=mahalle_name(session, report.mahalle_id),
+        location_precision=report.location_precision,
+        photos=len(cleaned),
+        nearest_services=[
+            NearbyService(**s) for s in service_points.nearest_services(session, exact.x, exact.y)
+        ],
     )
 
 
@@ -212,6 +266,7 @@ def published_points_page(
     rows = session.execute(
         base.outerjoin(Mahalle, Mahalle.id == Report.mahalle_id)
         .with_only_columns(
+            Report.id,
             Report.public_id,
             func.ST_X(Report.public_location).label("lon"),
             func.ST_Y(Report.public_location).label("lat"),
@@ -251,11 +306,18 @@ def report_for_tracking_code(session: Session, code: str) -> tuple[Report, Categ
 
 
 def public_id_of(session: Session, report_id) -> str | None:
-    """The public id of a report given its internal id."""
+    """The public id of a report given its internal id (None for None)."""
+    if report_id is None:
+        return None
     return session.scalar(select(Report.public_id).where(Report.id == report_id))
 
 
-def public_feature(row: dict) -> dict:
+def category_code(session: Session, category_id: int) -> str:
+    """The code of a category given its id."""
+    return session.scalar(select(Category.code).where(Category.id == category_id)) or ""
+
+
+def public_feature(row: dict, photo_urls: Sequence[str] = ()) -> dict:
     """One published report as a GeoJSON feature: displaced point, no personal data."""
     props = {
         "public_id": row["public_id"],
@@ -271,6 +333,7 @@ def public_feature(row: dict) -> dict:
         "mahalle": row["mahalle"],
         "confirmations": row["confirmations"],
         "demo": row["source"] is ReportSource.demo,
+        "photos": list(photo_urls),
     }
     return feature(point(row["lon"], row["lat"]), props, id_=row["public_id"])
 
@@ -280,7 +343,8 @@ def public_report_collection(
 ) -> dict:
     """A page of published, non-sensitive reports as a FeatureCollection (OGC-style paging)."""
     total, rows = published_points_page(session, filters, limit=limit, offset=offset)
-    features = [public_feature(r) for r in rows]
+    urls = photos.public_photo_urls(session, [r["id"] for r in rows])
+    features = [public_feature(r, urls.get(r["id"], [])) for r in rows]
     return feature_collection(
         features,
         numberMatched=total,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from sqlalchemy import Select, select
 
-from app.models import Category, Report, ReportStatus, Role, User
+from app.models import Category, LocationPrecision, Report, ReportStatus, Role, User
 
 STAFF_WHO_SEE_EVERYTHING = frozenset({Role.moderator, Role.admin})
 
@@ -32,7 +32,8 @@ def visible_reports(viewer: User | None) -> Select[Report]:
 
 
 def public_point_reports() -> Select[Report]:
-    """Published reports that may appear as (displaced) points: non-sensitive categories only.
+    """Published reports that may appear as (displaced) points: non-sensitive categories only,
+    and only those placed on the map (location_precision "point").
 
     Sensitive categories (harassment, following, assault) reach the public only as counts.
     """
@@ -40,7 +41,14 @@ def public_point_reports() -> Select[Report]:
         visible_reports(None)
         .join(Category, Category.id == Report.category_id)
         .where(Category.sensitive.is_(False))
+        # Reports made without the map have only a mahalle: they count, but are no point.
+        .where(Report.location_precision == LocationPrecision.point)
     )
+
+
+def sees_photo(viewer: User | None, status: ReportStatus, sensitive: bool) -> bool:
+    """Photos are public once their report is published, unless its category is sensitive."""
+    return sees_unpublished(viewer) or (status is ReportStatus.published and not sensitive)
 
 
 def reports_of_code_holder(tracking_code_hash: str) -> Select[Report]:

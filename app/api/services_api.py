@@ -1,0 +1,53 @@
+"""Public layers that help a reporter: support services, the mahalle list, the area outline."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from app.api.deps import SessionDep, SettingsDep
+from app.schemas.areas import MahalleList
+from app.schemas.common import ErrorResponse
+from app.schemas.reports import NearbyService
+from app.schemas.services import NearestServices
+from app.services import areas, service_points
+
+router = APIRouter(prefix="/api/v1", tags=["public"])
+ERRORS: dict[int | str, dict] = {422: {"model": ErrorResponse}}
+
+
+@router.get("/services", responses=ERRORS)
+def list_services(db: SessionDep) -> dict:
+    """Support services (counselling, ŞÖNİM, police, health) as GeoJSON, at their real places.
+
+    These are public institutions; shelters are never in this layer.
+    """
+    return service_points.service_collection(db)
+
+
+@router.get("/services/nearest", response_model=NearestServices, responses=ERRORS)
+def nearest_services(
+    db: SessionDep,
+    lat: Annotated[float, Query(ge=-90, le=90)],
+    lon: Annotated[float, Query(ge=-180, le=180)],
+    limit: Annotated[int, Query(ge=1, le=service_points.MAX_NEAREST)] = 3,
+) -> NearestServices:
+    """The nearest support services to a point, with distances rounded to 10 m."""
+    items = service_points.nearest_services(db, lon, lat, limit)
+    return NearestServices(items=[NearbyService(**i) for i in items])
+
+
+@router.get("/mahalle", response_model=MahalleList)
+def list_mahalle(db: SessionDep) -> MahalleList:
+    """Every mahalle (code, name, district) in Turkish alphabetical order, for the no-map path."""
+    return MahalleList(items=areas.mahalle_list(db))
+
+
+@router.get("/area")
+def deployment_area(db: SessionDep, settings: SettingsDep) -> dict:
+    """The area this map covers, as a GeoJSON Feature simplified to about 20 m.
+
+    For the page's "outside the area" hint only; the server decides exactly on submission.
+    """
+    return areas.deployment_area(db, settings)

@@ -1,0 +1,76 @@
+"""The support services layer: counselling centres, ŞÖNİM, police, health (never shelters).
+
+Their exact locations are public: they are public institutions, not reporters.
+"""
+
+from __future__ import annotations
+
+from geoalchemy2 import Geography
+from sqlalchemy import cast, func, select
+from sqlalchemy.orm import Session
+
+from app.geo.geojson import feature, feature_collection, point
+from app.models import ServiceKind, ServicePoint
+
+MAX_NEAREST = 10
+KIND_LABELS: dict[ServiceKind, dict[str, str]] = {
+    ServiceKind.counselling: {"tr": "Kadın danışma merkezi", "en": "Women's counselling centre"},
+    ServiceKind.sonim: {
+        "tr": "ŞÖNİM (Şiddet Önleme ve İzleme Merkezi)",
+        "en": "ŞÖNİM (violence prevention and monitoring centre)",
+    },
+    ServiceKind.police: {"tr": "Polis", "en": "Police"},
+    ServiceKind.health: {"tr": "Sağlık", "en": "Health"},
+    ServiceKind.nursery: {"tr": "Kreş", "en": "Nursery"},
+    ServiceKind.womens_centre: {"tr": "Kadın merkezi", "en": "Women's centre"},
+}
+
+
+def round_distance_m(metres: float) -> int:
+    """Distances are given to 10 m: enough to walk by, no false precision."""
+    return int(round(metres / 10.0) * 10)
+
+
+def _properties(sp: ServicePoint) -> dict:
+    return {
+        "kind": sp.kind.value,
+        "kind_label": KIND_LABELS[sp.kind],
+        "name": sp.name,
+        "address": sp.address,
+        "phone": sp.phone,
+        "hours": sp.hours,
+        "is_sample": sp.is_sample,
+    }
+
+
+def service_collection(session: Session) -> dict:
+    """Every service point as a GeoJSON FeatureCollection (exact, public locations)."""
+    rows = session.execute(
+        select(
+            ServicePoint,
+            func.ST_X(ServicePoint.location).label("lon"),
+            func.ST_Y(ServicePoint.location).label("lat"),
+        ).order_by(ServicePoint.kind, ServicePoint.name, ServicePoint.id)
+    ).all()
+    return feature_collection(
+        [feature(point(r.lon, r.lat), _properties(r[0]), id_=r[0].id) for r in rows]
+    )
+
+
+def nearest_services(session: Session, lon: float, lat: float, limit: int = 3) -> list[dict]:
+    """The `limit` service points nearest to the point, by the GiST index (KNN), with distance."""
+    here = func.ST_SetSRID(func.ST_MakePoint(lon, lat), 4326)
+    nearest = (
+        select(ServicePoint.id)
+        .order_by(ServicePoint.location.op("<->")(here))
+        .limit(max(limit * 4, 20))  # planar KNN first, then exact spheroid distance
+        .scalar_subquery()
+    )
+    distance = func.ST_Distance(cast(ServicePoint.location, Geography), cast(here, Geography))
+    rows = session.execute(
+        select(ServicePoint, distance.label("distance_m"))
+        .where(ServicePoint.id.in_(nearest))
+        .order_by(distance, ServicePoint.id)
+        .limit(min(max(limit, 1), MAX_NEAREST))
+    ).all()
+    return [{**_properties(sp), "distance_m": round_distance_m(d)} for sp, d in rows]
