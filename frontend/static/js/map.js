@@ -77,7 +77,7 @@
 
   // --- the map ------------------------------------------------------------------------------
   const mapEl = $('map');
-  const map = L.map(mapEl, { center: config.center, zoom: config.zoom });
+  const map = L.map(mapEl, { center: config.center, zoom: config.zoom, maxZoom: 19 });
   if (config.tile_url) {
     L.tileLayer(config.tile_url, { attribution: config.tile_attribution, maxZoom: 19 }).addTo(map);
   }
@@ -151,10 +151,10 @@
   }
 
   const fmt = (value) => window.MH.formatNumber(value, { maximumFractionDigits: 2 });
-  const ESTIMATE = () => ` (${t('estimate')})`;
+  const ESTIMATE = () => ' (' + t('estimate') + ')';
 
   function reportsText(p) {
-    if (p.reports_suppressed) return `< ${config.k} (${t('hidden')})`;
+    if (p.reports_suppressed) return '< ' + config.k + ' (' + t('hidden') + ')';
     if (p.reports === null || p.reports === undefined) return '—';
     return fmt(p.reports);
   }
@@ -306,7 +306,7 @@
         null,
         row(t('Felt safety'), `${p.perceived_safety} — ${safety}`),
         row(t('When'), `${p.occurred_month || ''} · ${band}`),
-        p.mahalle ? row(t('Mahalle'), p.mahalle) : null,
+        p.mahalle ? row(t('Neighbourhood (mahalle)'), p.mahalle) : null,
         row(t('Me too'), fmt(p.confirmations || 0)),
       ),
     );
@@ -335,6 +335,8 @@
   }
 
   async function loadReports() {
+    const size = map.getSize();
+    if (!size.x || !size.y) return; // hidden while she fills in the form: nothing to show
     if (pointsRequest) pointsRequest.abort();
     const request = new AbortController();
     pointsRequest = request;
@@ -394,7 +396,8 @@
   let servicesLoaded = false;
 
   function servicePopup(p) {
-    const kind = (p.kind_labels && (p.kind_labels[window.MH.locale] || p.kind_labels.tr)) || p.kind_label || p.kind;
+    const names = p.kind_label || {};
+    const kind = names[window.MH.locale] || names.tr || (labels.service_kinds && labels.service_kinds[p.kind]) || p.kind;
     return el(
       'div',
       { class: 'popup' },

@@ -41,7 +41,7 @@
     occurred_on: () => t('Date'),
     time_band: () => t('Time of day'),
     location: () => t('Place'),
-    mahalle_code: () => t('Mahalle'),
+    mahalle_code: () => t('Neighbourhood (mahalle)'),
     place_description: () => t('Place'),
     category: () => t('Category'),
     perceived_safety: () => t('Felt safety'),
@@ -594,11 +594,13 @@
 
   // --- after sending --------------------------------------------------------------------------------
   function serviceItem(s) {
-    const kind = (labels.service_kinds && labels.service_kinds[s.kind]) || s.kind;
+    const names = s.kind_label || {};
+    const kind = names[window.MH.locale] || (labels.service_kinds && labels.service_kinds[s.kind]) || s.kind;
     return el('li', { class: 'service' },
       el('p', { class: 'service__name' }, s.name),
       el('p', { class: 'hint' }, kind,
-        s.distance_m !== undefined && s.distance_m !== null ? ` · ${t('about {m} m', { m: window.MH.formatNumber(s.distance_m) })}` : ''),
+        s.distance_m !== undefined && s.distance_m !== null
+          ? ' · ' + t('about {m} m', { m: window.MH.formatNumber(s.distance_m) }) : ''),
       s.address ? el('p', null, s.address) : null,
       s.hours ? el('p', { class: 'hint' }, s.hours) : null,
       s.phone ? el('a', { class: 'button', href: `tel:${String(s.phone).replace(/[^0-9+]/g, '')}` }, t('Call {phone}', { phone: s.phone })) : null);
@@ -623,7 +625,7 @@
         code.after(el('p', { class: 'tracking-code tracking-code--extra' }, created.tracking_code));
       }
       $('done-sent').hidden = false;
-      $('report-mahalle').textContent = created.mahalle ? t('Mahalle: {name}', { name: created.mahalle }) : '';
+      $('report-mahalle').textContent = created.mahalle ? t('Neighbourhood (mahalle): {name}', { name: created.mahalle }) : '';
       $('report-mahalle').hidden = !created.mahalle;
       $('copy-status').textContent = '';
     } else if (!$('tracking-code').textContent) {
