@@ -162,3 +162,12 @@ def jpeg_with_gps(path: Path) -> Path:
     exif[0x010F] = "TestCam"
     image.save(path, "JPEG", exif=exif.tobytes())
     return path
+
+
+def tab_to(page: Page, selector: str, limit: int = 80) -> None:
+    """Press Tab (only the keyboard) until the element matching `selector` has the focus."""
+    for _ in range(limit):
+        if page.evaluate("s => document.activeElement && document.activeElement.matches(s)", selector):
+            return
+        page.keyboard.press("Tab")
+    raise AssertionError(f"{selector} was not reached with the Tab key")
