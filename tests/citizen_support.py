@@ -28,16 +28,16 @@ def phone_context(
     browser: Browser, base_url: str, *, route: bool = True, **options
 ) -> Iterator[tuple[BrowserContext, Phone]]:
     """A 360×740 touch phone like tests.browser.phone_page, with extra context options."""
-    settings = dict(
-        viewport=PHONE,
-        device_scale_factor=2,
-        is_mobile=True,
-        has_touch=True,
-        locale="tr-TR",
-        timezone_id="Europe/Istanbul",
-        base_url=base_url,
-        service_workers="block",
-    )
+    settings = {
+        "viewport": PHONE,
+        "device_scale_factor": 2,
+        "is_mobile": True,
+        "has_touch": True,
+        "locale": "tr-TR",
+        "timezone_id": "Europe/Istanbul",
+        "base_url": base_url,
+        "service_workers": "block",
+    }
     settings.update(options)
     context = browser.new_context(**settings)
     traffic = Traffic()
@@ -167,7 +167,9 @@ def jpeg_with_gps(path: Path) -> Path:
 def tab_to(page: Page, selector: str, limit: int = 80) -> None:
     """Press Tab (only the keyboard) until the element matching `selector` has the focus."""
     for _ in range(limit):
-        if page.evaluate("s => document.activeElement && document.activeElement.matches(s)", selector):
+        if page.evaluate(
+            "s => document.activeElement && document.activeElement.matches(s)", selector
+        ):
             return
         page.keyboard.press("Tab")
     raise AssertionError(f"{selector} was not reached with the Tab key")

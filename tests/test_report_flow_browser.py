@@ -21,7 +21,6 @@ from tests.citizen_support import (
     OUTSIDE,
     axe_serious,
     centre_map,
-    tab_to,
     jpeg_with_gps,
     load_sample_services,
     open_flow,
@@ -30,6 +29,7 @@ from tests.citizen_support import (
     step_what,
     step_when,
     storage_left,
+    tab_to,
 )
 from tests.factories import make_report
 
@@ -43,7 +43,9 @@ NOTHING_LEFT = {"local": 0, "session": 0, "cookie": "", "idb": []}
 def stored_report(db, server, code: str) -> Report:
     with server.lock:  # the server shares this connection; wait until it is idle
         db.expire_all()
-        report = db.scalar(select(Report).where(Report.tracking_code_hash == hash_tracking_code(code)))
+        report = db.scalar(
+            select(Report).where(Report.tracking_code_hash == hash_tracking_code(code))
+        )
     assert report is not None, "the report was not stored"
     return report
 
@@ -312,9 +314,7 @@ def test_me_too_confirms_a_published_report_instead_of_a_duplicate(server, db, s
     assert [c.reporter_age_band.value for c in confirmations] == ["18_24"]
 
 
-def test_report_made_offline_is_kept_then_sent_when_the_connection_returns(
-    server, db, chromium
-):
+def test_report_made_offline_is_kept_then_sent_when_the_connection_returns(server, db, chromium):
     with phone_context(chromium, server.url) as (context, phone):
         page = phone.page
         open_flow(page)

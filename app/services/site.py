@@ -138,9 +138,7 @@ def _tile_origin(tile_url: str) -> str:
 def page_headers(settings: Settings) -> dict[str, str]:
     """Headers for the HTML pages: nothing cached on a shared phone, no referrer, own scripts only."""
     # blob: for the previews of photos chosen in the report form (never uploaded anywhere else).
-    images = " ".join(
-        filter(None, ["'self'", "data:", "blob:", _tile_origin(settings.tile_url)])
-    )
+    images = " ".join(filter(None, ["'self'", "data:", "blob:", _tile_origin(settings.tile_url)]))
     policy = (
         "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
         f"img-src {images}; connect-src 'self'; object-src 'none'; base-uri 'none'; "
