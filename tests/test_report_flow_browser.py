@@ -352,3 +352,29 @@ def test_report_made_offline_is_kept_then_sent_when_the_connection_returns(serve
         assert storage_left(page) == NOTHING_LEFT  # the outbox is gone once it is sent
     report = stored_report(db, server, code)
     assert report.text == "Çevrimdışı yazıldı."
+
+
+def test_report_kept_offline_is_sent_on_the_next_visit(server, db, chromium):
+    """She closed the page while offline; the report goes out when she next opens the map."""
+    with phone_context(chromium, server.url) as (context, phone):
+        page = phone.page
+        open_flow(page)
+        step_when(page, now=True)
+        centre_map(page, *KIZILAY)
+        phone.tap_map_at(*KIZILAY)
+        step_what(page, text="Sonraki ziyarette gönderildi.")
+        step_consent(page)
+        context.set_offline(True)
+        page.get_by_role("button", name="Bildirimi gönder").click()
+        page.locator("#done-queued").wait_for()
+        page.close()
+
+        context.set_offline(False)
+        later = context.new_page()
+        later.on("pageerror", lambda error: phone.traffic.errors.append(str(error)))
+        later.goto("/")
+        code = tracking_code(later)
+        later.locator("#queue-status").wait_for(state="hidden")
+        assert storage_left(later) == NOTHING_LEFT
+    report = stored_report(db, server, code)
+    assert report.text == "Sonraki ziyarette gönderildi."

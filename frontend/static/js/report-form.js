@@ -306,6 +306,7 @@
 
   function setNoMap(on) {
     noMap = on;
+    document.body.classList.toggle('no-map-mode', on); // the map gives way to the list
     $('no-map').hidden = !on;
     $('place-on-map').hidden = on;
     const toggle = $('no-map-toggle');
@@ -319,6 +320,7 @@
     } else {
       sayPlace(t('No place chosen'), null);
     }
+    setTimeout(() => map.invalidateSize(), 0);
   }
 
   $('no-map-toggle').addEventListener('click', () => setNoMap(!noMap));
