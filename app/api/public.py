@@ -46,7 +46,8 @@ def _invalid(exc: ValidationError) -> RequestValidationError:
 
 async def report_submission(request: Request, settings: SettingsDep) -> Submission:
     """The report from a JSON body, or from a multipart form (field `report` + `photos`)."""
-    if request.headers.get("content-type", "").startswith("multipart/form-data"):
+    content_type = request.headers.get("content-type", "")
+    if content_type.startswith(("multipart/form-data", "application/x-www-form-urlencoded")):
         form = await request.form(max_files=10, max_fields=20)
         raw = form.get("report")
         if not isinstance(raw, str):
@@ -62,8 +63,10 @@ async def report_submission(request: Request, settings: SettingsDep) -> Submissi
         uploads = []
         for index, item in enumerate(form.getlist("photos")):
             if isinstance(item, str):
-                continue  # an empty file input sends an empty string
+                continue  # not a file
             content = await item.read(settings.max_photo_bytes + 1)
+            if not content and not item.filename:
+                continue  # an empty file input sends an unnamed, empty part
             photos.check_size(index, len(content), settings)
             uploads.append(content)
     else:
