@@ -68,7 +68,7 @@ def test_stored_photo_has_no_exif_gps_xmp_icc_or_comment(client, db):
     # Orientation 6 (rotate 90° clockwise) was applied to the pixels: 400x300 became 300x400,
     # and the blue marker from the top-left corner is now top-right.
     assert (photo.width, photo.height) == (300, 400) == stored.size
-    r, g, b = stored.convert("RGB").getpixel((290, 10))
+    r, _g, b = stored.convert("RGB").getpixel((290, 10))
     assert b > 150 and r < 100
 
 
