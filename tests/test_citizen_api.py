@@ -343,3 +343,18 @@ def test_new_public_outputs_carry_no_exact_point_or_unapproved_text(client, db, 
         assert leaks(text, *exact) == [], url
         assert "gizli-bekleyen" not in text and pending.public_id not in text, url
     assert "yayimda" in client.get(urls[0]).text
+
+
+def test_openapi_documents_both_submission_forms_without_dangling_references(client):
+    import json
+    import re
+
+    spec = client.get("/openapi.json").json()
+    text = json.dumps(spec)
+    referenced = set(re.findall(r"#/components/schemas/([A-Za-z0-9_]+)", text))
+    assert referenced <= set(spec["components"]["schemas"])
+    body = spec["paths"]["/api/v1/reports"]["post"]["requestBody"]["content"]
+    assert set(body) == {"application/json", "multipart/form-data"}
+    assert "mahalle_code" in body["application/json"]["schema"]["properties"]
+    for path in ("/api/v1/track", "/api/v1/track/comments", "/api/v1/track/delete"):
+        assert "post" in spec["paths"][path]
