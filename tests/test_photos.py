@@ -230,3 +230,15 @@ def test_photo_of_a_sensitive_category_is_never_public(client, db):
     assert client.get(f"/api/v1/photos/{photo.id}").status_code == 404
     listed = client.get("/api/v1/reports").text
     assert str(photo.id) not in listed
+
+
+def test_a_body_larger_than_three_photos_at_the_limit_is_refused_before_reading(
+    client, db, settings
+):
+    reports_before = count(db, Report)
+    size = 3 * settings.max_photo_bytes + 512 * 1024
+    files = [("photos", ("big.jpg", b"\xff" * size, "image/jpeg"))]
+    response = client.post("/api/v1/reports", data={"report": "{}"}, files=files)
+    assert response.status_code == 413
+    assert response.json()["error"]["fields"][0]["field"] == "photos"
+    assert count(db, Report) == reports_before

@@ -9,6 +9,8 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
 
 from app.api.deps import SettingsDep
+from app.config import Settings
+from app.errors import PayloadTooLarge
 from app.schemas.reports import ReportCreate
 from app.services import photos
 from app.services.photos import MAX_PHOTOS
@@ -26,8 +28,24 @@ def _invalid(exc: ValidationError) -> RequestValidationError:
     )
 
 
+FORM_OVERHEAD_BYTES = 256 * 1024  # the report JSON and the multipart framing
+
+
+def _refuse_oversized_body(request: Request, settings: Settings) -> None:
+    """Refuse before reading a body larger than 3 photos at the limit could make it."""
+    declared = request.headers.get("content-length", "")
+    limit = MAX_PHOTOS * settings.max_photo_bytes + FORM_OVERHEAD_BYTES
+    if declared.isdigit() and int(declared) > limit:
+        raise PayloadTooLarge(
+            f"The report is too large to send: at most {MAX_PHOTOS} photos of "
+            f"{settings.max_photo_bytes // (1024 * 1024)} MB each. Choose smaller photos.",
+            field="photos",
+        )
+
+
 async def report_submission(request: Request, settings: SettingsDep) -> Submission:
     """The report from a JSON body, or from a multipart form (field `report` + `photos`)."""
+    _refuse_oversized_body(request, settings)
     content_type = request.headers.get("content-type", "")
     if content_type.startswith(("multipart/form-data", "application/x-www-form-urlencoded")):
         form = await request.form(max_files=10, max_fields=20)
