@@ -358,3 +358,24 @@ def test_openapi_documents_both_submission_forms_without_dangling_references(cli
     assert "mahalle_code" in body["application/json"]["schema"]["properties"]
     for path in ("/api/v1/track", "/api/v1/track/comments", "/api/v1/track/delete"):
         assert "post" in spec["paths"][path]
+
+
+def test_reference_layers_may_be_cached_but_personal_answers_not(client, db, settings):
+    for url in ("/api/v1/mahalle", "/api/v1/area", "/api/v1/services"):
+        assert client.get(url).headers["cache-control"] == "public, max-age=3600", url
+    _, code = make_report(db, settings)
+    assert client.post("/api/v1/track", json={"code": code}).headers["cache-control"] == (
+        "no-store"
+    )
+    nearest = client.get("/api/v1/services/nearest", params={"lat": 39.92, "lon": 32.85})
+    assert nearest.headers["cache-control"] == "no-store"
+
+
+def test_a_json_report_body_above_256_kb_is_refused(client):
+    response = client.post(
+        "/api/v1/reports",
+        content=b'{"text": "' + b"x" * 300_000 + b'"}',
+        headers={"content-type": "application/json"},
+    )
+    assert response.status_code == 413
+    assert response.json()["error"]["fields"][0]["field"] == "body"

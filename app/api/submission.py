@@ -31,23 +31,30 @@ def _invalid(exc: ValidationError) -> RequestValidationError:
 FORM_OVERHEAD_BYTES = 256 * 1024  # the report JSON and the multipart framing
 
 
-def _refuse_oversized_body(request: Request, settings: Settings) -> None:
-    """Refuse before reading a body larger than 3 photos at the limit could make it."""
+def _refuse_oversized_body(request: Request, settings: Settings, *, form: bool) -> None:
+    """Refuse, before reading it, a body larger than the report (and 3 photos) could make it."""
     declared = request.headers.get("content-length", "")
-    limit = MAX_PHOTOS * settings.max_photo_bytes + FORM_OVERHEAD_BYTES
-    if declared.isdigit() and int(declared) > limit:
+    if not declared.isdigit():
+        return
+    if form and int(declared) > MAX_PHOTOS * settings.max_photo_bytes + FORM_OVERHEAD_BYTES:
         raise PayloadTooLarge(
             f"The report is too large to send: at most {MAX_PHOTOS} photos of "
             f"{settings.max_photo_bytes // (1024 * 1024)} MB each. Choose smaller photos.",
             field="photos",
         )
+    if not form and int(declared) > FORM_OVERHEAD_BYTES:
+        raise PayloadTooLarge(
+            "The report is too large to send; photos go in a multipart form, not in JSON.",
+            field="body",
+        )
 
 
 async def report_submission(request: Request, settings: SettingsDep) -> Submission:
     """The report from a JSON body, or from a multipart form (field `report` + `photos`)."""
-    _refuse_oversized_body(request, settings)
     content_type = request.headers.get("content-type", "")
-    if content_type.startswith(("multipart/form-data", "application/x-www-form-urlencoded")):
+    is_form = content_type.startswith(("multipart/form-data", "application/x-www-form-urlencoded"))
+    _refuse_oversized_body(request, settings, form=is_form)
+    if is_form:
         form = await request.form(max_files=10, max_fields=20)
         raw = form.get("report")
         if not isinstance(raw, str):
@@ -60,14 +67,14 @@ async def report_submission(request: Request, settings: SettingsDep) -> Submissi
                     }
                 ]
             )
-        uploads = []
-        for index, item in enumerate(form.getlist("photos")):
+        uploads: list[bytes] = []
+        for item in form.getlist("photos"):
             if isinstance(item, str):
                 continue  # not a file
             content = await item.read(settings.max_photo_bytes + 1)
             if not content and not item.filename:
                 continue  # an empty file input sends an unnamed, empty part
-            photos.check_size(index, len(content), settings)
+            photos.check_size(len(uploads), len(content), settings)
             uploads.append(content)
     else:
         raw, uploads = (await request.body()).decode("utf-8", "replace"), []
