@@ -131,3 +131,42 @@ def test_tracking_page_in_english(phone, db, settings):
     assert page.locator("#report-category").inner_text() == "Dark street"
     assert axe_violations(page) == []
     phone.screenshot("track-06-english")
+
+
+def tab_to(page, element_id: str, limit: int = 20) -> int:
+    """Press Tab until `element_id` has the focus; return how many presses it took."""
+    for presses in range(1, limit + 1):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.id") == element_id:
+            return presses
+    raise AssertionError(f"#{element_id} is not reachable by Tab within {limit} presses")
+
+
+def test_tracking_page_works_by_keyboard_alone(phone, client, db, settings):
+    report, code = make_report(db, settings, status=ReportStatus.published)
+    page = phone.page
+    page.goto("/track")
+    tab_to(page, "track-code")
+    page.keyboard.type(code)
+    page.keyboard.press("Enter")
+    page.locator("#report").wait_for(state="visible")
+    assert page.evaluate("document.activeElement.id") == "report-title"
+
+    tab_to(page, "comment-body", limit=5)
+    page.keyboard.type("Klavyeyle eklendi.")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")  # the Send button
+    page.wait_for_function("() => document.querySelectorAll('#timeline li').length === 2")
+
+    tab_to(page, "delete-start", limit=5)
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "delete-question"
+    tab_to(page, "delete-yes", limit=3)
+    page.keyboard.press("Enter")
+    page.wait_for_function(
+        "() => document.getElementById('report-status').textContent === 'Sizin tarafınızdan silindi'"
+    )
+    db.refresh(report)
+    assert report.status is ReportStatus.deleted
+    assert report.public_id not in client.get("/api/v1/reports").text
+    phone.screenshot("track-07-keyboard-deleted")
