@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.models import Report, ReportStatus
-from tests.citizen_support import (
+from tests.citizen_browser_support import (
     KIZILAY,
     axe_serious,
     load_sample_services,

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from app.models import Mahalle, Report, ReportSource, ReportStatus, Role
 from app.services import auth
 from app.services.reports import mahalle_at
-from tests.citizen_support import centre_map, open_flow, step_consent, step_what, step_when
+from tests.citizen_browser_support import centre_map, open_flow, step_consent, step_what, step_when
 from tests.factories import make_report
 
 pytest_plugins = ("tests.browser",)

@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 
 from app.models import Category, Confirmation, Mahalle, Report, ReportPhoto, ReportStatus
 from app.services.codes import hash_tracking_code
-from tests.citizen_support import (
+from tests.citizen_browser_support import (
     KIZILAY,
     OUTSIDE,
     axe_serious,

@@ -37,3 +37,10 @@ def moderation_page(request: Request, db: SessionDep, settings: SettingsDep) -> 
     """The moderation queue; public HTML that shows only a login form until the API says so."""
     config = site.page_config(settings, demo=site.demo_data_present(db))
     return render(request, "moderation.html", {"config": config}, settings)
+
+
+@router.get("/track", response_class=HTMLResponse)
+def tracking_page(request: Request, db: SessionDep, settings: SettingsDep) -> HTMLResponse:
+    """The reporter's tracking page: code in, status and timeline out (data via the JSON API)."""
+    config = site.page_config(settings, demo=site.demo_data_present(db))
+    return render(request, "track.html", {"config": config}, settings)

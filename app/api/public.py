@@ -5,22 +5,19 @@ Tracking by code is in app.api.tracking; services and areas in app.api.services_
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query, Request, Response, status
-from fastapi.exceptions import RequestValidationError
-from pydantic import ValidationError
+from fastapi import APIRouter, Depends, Path, Query, Response, status
 
 from app.api.deps import OptionalUser, SessionDep, SettingsDep
 from app.api.filters import BBoxDep, CategoriesDep, GroupsDep, PageDep, PublicPeriodDep
+from app.api.submission import SUBMISSION_BODY, Submission, report_submission
 from app.schemas.categories import CategoryPublic
 from app.schemas.common import ErrorResponse
 from app.schemas.confirmations import ConfirmationCreate, ConfirmationCreated, NearbyReports
 from app.schemas.geojson import IndicatorCollection, ReportCollection
-from app.schemas.reports import ReportCreate, ReportCreated
+from app.schemas.reports import ReportCreated
 from app.services import categories, confirmations, indicators, photos, reports
-from app.services.photos import MAX_PHOTOS
 
 router = APIRouter(prefix="/api/v1", tags=["public"])
 ERRORS: dict[int | str, dict] = {422: {"model": ErrorResponse}, 404: {"model": ErrorResponse}}
@@ -30,72 +27,6 @@ ERRORS: dict[int | str, dict] = {422: {"model": ErrorResponse}, 404: {"model": E
 def list_categories(db: SessionDep):
     """Active report categories with their labels in Turkish and English."""
     return categories.active_categories(db)
-
-
-@dataclass(frozen=True)
-class Submission:
-    data: ReportCreate
-    photos: list[bytes]
-
-
-def _invalid(exc: ValidationError) -> RequestValidationError:
-    return RequestValidationError(
-        [{**e, "loc": ("body", *e.get("loc", ()))} for e in exc.errors(include_url=False)]
-    )
-
-
-async def report_submission(request: Request, settings: SettingsDep) -> Submission:
-    """The report from a JSON body, or from a multipart form (field `report` + `photos`)."""
-    if request.headers.get("content-type", "").startswith("multipart/form-data"):
-        form = await request.form(max_files=10, max_fields=20)
-        raw = form.get("report")
-        if not isinstance(raw, str):
-            raise RequestValidationError(
-                [
-                    {
-                        "type": "missing",
-                        "loc": ("body", "report"),
-                        "msg": "the form needs a field 'report' holding the report as JSON",
-                    }
-                ]
-            )
-        uploads = []
-        for index, item in enumerate(form.getlist("photos")):
-            if isinstance(item, str):
-                continue  # an empty file input sends an empty string
-            content = await item.read(settings.max_photo_bytes + 1)
-            photos.check_size(index, len(content), settings)
-            uploads.append(content)
-    else:
-        raw, uploads = (await request.body()).decode("utf-8", "replace"), []
-    try:
-        return Submission(ReportCreate.model_validate_json(raw), uploads)
-    except ValidationError as exc:
-        raise _invalid(exc) from None
-
-
-SUBMISSION_BODY = {
-    "requestBody": {
-        "required": True,
-        "content": {
-            "application/json": {"schema": {"$ref": "#/components/schemas/ReportCreate"}},
-            "multipart/form-data": {
-                "schema": {
-                    "type": "object",
-                    "required": ["report"],
-                    "properties": {
-                        "report": {"type": "string", "description": "ReportCreate as JSON."},
-                        "photos": {
-                            "type": "array",
-                            "maxItems": MAX_PHOTOS,
-                            "items": {"type": "string", "format": "binary"},
-                        },
-                    },
-                }
-            },
-        },
-    }
-}
 
 
 @router.post(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 
 from app.api.deps import SessionDep, SettingsDep
 from app.schemas.areas import MahalleList
@@ -15,14 +15,17 @@ from app.services import areas, service_points
 
 router = APIRouter(prefix="/api/v1", tags=["public"])
 ERRORS: dict[int | str, dict] = {422: {"model": ErrorResponse}}
+# Public reference data, the same for everyone: a slow connection may keep it for an hour.
+CACHE_AN_HOUR = "public, max-age=3600"
 
 
 @router.get("/services", responses=ERRORS)
-def list_services(db: SessionDep) -> dict:
+def list_services(db: SessionDep, response: Response) -> dict:
     """Support services (counselling, ŞÖNİM, police, health) as GeoJSON, at their real places.
 
     These are public institutions; shelters are never in this layer.
     """
+    response.headers["Cache-Control"] = CACHE_AN_HOUR
     return service_points.service_collection(db)
 
 
@@ -39,15 +42,17 @@ def nearest_services(
 
 
 @router.get("/mahalle", response_model=MahalleList)
-def list_mahalle(db: SessionDep) -> MahalleList:
+def list_mahalle(db: SessionDep, response: Response) -> MahalleList:
     """Every mahalle (code, name, district) in Turkish alphabetical order, for the no-map path."""
+    response.headers["Cache-Control"] = CACHE_AN_HOUR
     return MahalleList(items=areas.mahalle_list(db))
 
 
 @router.get("/area")
-def deployment_area(db: SessionDep, settings: SettingsDep) -> dict:
+def deployment_area(db: SessionDep, settings: SettingsDep, response: Response) -> dict:
     """The area this map covers, as a GeoJSON Feature simplified to about 20 m.
 
     For the page's "outside the area" hint only; the server decides exactly on submission.
     """
+    response.headers["Cache-Control"] = CACHE_AN_HOUR
     return areas.deployment_area(db, settings)

@@ -8,6 +8,8 @@ they have no nearby list and cannot be confirmed one by one.
 
 from __future__ import annotations
 
+import math
+
 from geoalchemy2 import Geography
 from sqlalchemy import cast, func, select
 from sqlalchemy.orm import Session
@@ -20,6 +22,12 @@ from app.services.service_points import round_distance_m
 from app.services.visibility import public_point_reports
 
 NEARBY_LIMIT = 20
+METRES_PER_DEGREE = 111_320.0  # along a meridian, and along the equator
+
+
+def degrees_covering(metres: float, lat: float) -> float:
+    """A distance in degrees at least as long as `metres` in any direction at this latitude."""
+    return metres / (METRES_PER_DEGREE * max(math.cos(math.radians(lat)), 0.01)) * 1.01
 
 
 def _confirmation_count():
@@ -37,12 +45,19 @@ def nearby_reports(
     category = active_category_by_code(session, category_code)
     if category.sensitive:
         return {"items": [], "sensitive": True}
-    here = cast(func.ST_SetSRID(func.ST_MakePoint(lon, lat), 4326), Geography)
+    here_point = func.ST_SetSRID(func.ST_MakePoint(lon, lat), 4326)
+    here = cast(here_point, Geography)
     public = cast(Report.public_location, Geography)
     distance = func.ST_Distance(public, here)
     rows = session.execute(
         public_point_reports()
-        .where(Category.id == category.id, func.ST_DWithin(public, here, radius_m))
+        .where(
+            Category.id == category.id,
+            # A planar search in degrees that holds every point within radius_m uses the
+            # GiST index; the spheroid test then keeps the exact set.
+            func.ST_DWithin(Report.public_location, here_point, degrees_covering(radius_m, lat)),
+            func.ST_DWithin(public, here, radius_m),
+        )
         .with_only_columns(
             Report.public_id,
             Report.occurred_on,

@@ -77,6 +77,12 @@ def clean_photo(index: int, data: bytes, settings: Settings) -> CleanPhoto:
                     f"at most {settings.max_photo_pixels:,} pixels. Choose a smaller photo.",
                     field=f"photos.{index}",
                 )
+            if probe.format == "JPEG":
+                # Decode at 1/2, 1/4 or 1/8 scale when that still covers the target size:
+                # a 12-megapixel phone photo decodes several times faster.
+                scale = MAX_SIDE_PX / max(probe.size)
+                if scale < 1:
+                    probe.draft("RGB", (int(probe.width * scale), int(probe.height * scale)))
             probe.load()
             # Turn the pixels as the camera meant, then drop the tag that said so.
             upright = ImageOps.exif_transpose(probe)
