@@ -13,9 +13,12 @@ from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
+import pytest
 from playwright.sync_api import Browser, BrowserContext, Page
 
-from tests.browser import PHONE, ROOT, Phone, Traffic, _keep_local
+pytest.register_assert_rewrite("tests.browser")  # imported here before pytest loads the plugin
+
+from tests.browser import PHONE, ROOT, Phone, Traffic, _keep_local  # noqa: E402
 
 AXE = ROOT / "frontend" / "node_modules" / "axe-core" / "axe.min.js"
 SERIOUS = ("serious", "critical")

@@ -296,6 +296,12 @@ def test_me_too_confirms_a_published_report_instead_of_a_duplicate(server, db, s
     offer.wait_for()
     assert "Lamba yok." in offer.inner_text()
     assert "0 kişi" in offer.inner_text()
+    live = page.locator("#metoo-live")
+    assert live.get_attribute("role") == "status"
+    assert (
+        live.inner_text() == 'Yakında bunun gibi 1 bildirim var: aşağıda "ben de" diyebilirsiniz.'
+    )
+
     phone.screenshot("flow-metoo-1-offer")
     offer.get_by_role("button", name="Ben de: burası aynı yer").click()
     page.locator("#metoo-chosen").wait_for()

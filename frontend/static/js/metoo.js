@@ -19,6 +19,7 @@
     lastQuery = '';
     $('metoo-list').replaceChildren();
     $('metoo').hidden = true;
+    $('metoo-live').textContent = '';
   }
 
   function item(report, label) {
@@ -48,7 +49,15 @@
     if (query !== lastQuery) return null; // a newer question was asked meanwhile
     const items = (result.status === 200 && result.body && result.body.items) || [];
     $('metoo-list').replaceChildren(...items.map((report) => item(report, label)));
-    $('metoo').hidden = items.length === 0;
+    const section = $('metoo');
+    const wasHidden = section.hidden;
+    section.hidden = items.length === 0;
+    $('metoo-live').textContent = items.length
+      ? tn('{n} report like this nearby: you can say "me too" below.',
+        '{n} reports like this nearby: you can say "me too" below.', items.length)
+      : '';
+    // On a phone the list is below the categories: bring it into view once, when it appears.
+    if (items.length && wasHidden && section.scrollIntoView) section.scrollIntoView({ block: 'nearest' });
     return items;
   }
 
