@@ -384,3 +384,33 @@ def test_report_kept_offline_is_sent_on_the_next_visit(server, db, chromium):
         assert storage_left(later) == NOTHING_LEFT
     report = stored_report(db, server, code)
     assert report.text == "Sonraki ziyarette gönderildi."
+
+
+def test_report_sent_from_the_outbox_does_not_replace_the_one_she_is_writing(server, db, chromium):
+    with phone_context(chromium, server.url) as (context, phone):
+        page = phone.page
+        open_flow(page)
+        step_when(page, now=True)
+        centre_map(page, *KIZILAY)
+        phone.tap_map_at(*KIZILAY)
+        step_what(page, text="İlk bildirim.")
+        step_consent(page)
+        context.set_offline(True)
+        page.get_by_role("button", name="Bildirimi gönder").click()
+        page.locator("#done-queued").wait_for()
+        page.get_by_role("button", name="Kapat").click()
+        # A second report, half written, when the connection returns.
+        page.get_by_role("button", name="Bir yer bildir").click()
+        page.get_by_label("Şu an, burada oluyor").check()
+        context.set_offline(False)
+        notice = page.locator("#outbox-sent")
+        notice.wait_for()
+        code = page.locator("#outbox-codes").inner_text().strip()
+        assert re.match(TRACKING_CODE, code)
+        assert page.locator("#step-when").is_visible()  # her second report is still there
+        assert page.locator("#when-now").is_checked()
+        phone.screenshot("flow-offline-3-sent-while-writing")
+        page.get_by_role("button", name="Not ettim").click()
+        assert notice.is_hidden() and page.locator("#outbox-codes").inner_text() == ""
+        assert storage_left(page) == NOTHING_LEFT
+    assert stored_report(db, server, code).text == "İlk bildirim."

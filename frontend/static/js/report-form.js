@@ -674,7 +674,14 @@
         }
         if (result.status === 201 && result.body) {
           await window.MH.outbox.remove(entry.id);
-          showDone('sent', result.body);
+          if (!panel.hidden && !form.hidden) {
+            // She is writing another report: do not replace it; show the code above instead.
+            const codes = $('outbox-codes');
+            codes.textContent = [codes.textContent, result.body.tracking_code].filter(Boolean).join('\n');
+            $('outbox-sent').hidden = false;
+          } else {
+            showDone('sent', result.body);
+          }
         } else if (result.status >= 400 && result.status < 500 && result.status !== 429) {
           // Refused for good (e.g. no longer valid): say so, and do not keep it on the phone.
           await window.MH.outbox.remove(entry.id);
@@ -691,6 +698,10 @@
   }
 
   window.addEventListener('online', flushOutbox);
+  $('outbox-sent-close').addEventListener('click', () => {
+    $('outbox-codes').textContent = '';
+    $('outbox-sent').hidden = true;
+  });
 
   // --- opening, closing, resetting ----------------------------------------------------------------
   function openPanel(focus) {
