@@ -154,3 +154,55 @@ def test_service_worker_opens_the_shell_offline_without_report_data(server, db, 
         context.set_offline(False)
     with server.lock:
         assert db.scalar(select(func.count(Report.id))) >= 1
+
+
+def test_published_report_shows_its_photo_in_the_popup_pending_one_nothing(
+    server, db, client, phone
+):
+    import io
+    import json
+
+    from PIL import Image
+    from sqlalchemy import update
+
+    from tests.factories import report_payload
+
+    def post(lon: float, text: str) -> str:
+        out = io.BytesIO()
+        Image.new("RGB", (80, 60), (30, 90, 160)).save(out, "JPEG")
+        body = report_payload(lon=lon, text=text)
+        response = client.post(
+            "/api/v1/reports",
+            data={"report": json.dumps(body)},
+            files=[("photos", ("a.jpg", out.getvalue(), "image/jpeg"))],
+        )
+        assert response.status_code == 201, response.text
+        return response.json()["public_id"]
+
+    shown = post(KIZILAY[0], "Fotoğraflı ve onaylı.")
+    pending = post(KIZILAY[0] + 0.01, "Fotoğraflı, onay sırasında.")
+    with server.lock:
+        db.execute(
+            update(Report)
+            .where(Report.public_id == shown)
+            .values(status=ReportStatus.published, published_at=func.now())
+        )
+        db.commit()
+    page = phone.page
+    page.goto("/")
+    page.wait_for_function("() => document.getElementById('map').dataset.reports === '1'")
+    page.evaluate(
+        "([lat, lon]) => window.__mh.map.setView([lat, lon], 17, {animate: false})",
+        [KIZILAY[1], KIZILAY[0]],
+    )
+    page.locator("path.mh-report").first.click()
+    photo = page.locator(".leaflet-popup-content img.popup__photo")
+    photo.wait_for()
+    page.wait_for_function(
+        "() => document.querySelector('img.popup__photo').complete"
+        " && document.querySelector('img.popup__photo').naturalWidth === 80"
+    )
+    assert photo.get_attribute("alt") == "Bildirimle gönderilen fotoğraf"
+    phone.screenshot("map-6-photo-popup")
+    for url, body in [("page", page.content()), *phone.traffic.bodies()]:
+        assert pending not in body and "onay sırasında" not in body, url
