@@ -110,6 +110,12 @@ def test_report_by_tapping_the_map_with_a_photo(server, db, settings, chromium, 
         with page.expect_request("**/api/v1/reports") as sent:
             page.get_by_role("button", name="Bildirimi gönder").click()
         assert "multipart/form-data" in sent.value.headers["content-type"]
+        # What left the phone: a JPEG drawn on a canvas, 1600 px at most, without EXIF.
+        body = sent.value.post_data_buffer
+        uploaded = Image.open(io.BytesIO(body[body.index(b"\xff\xd8\xff") :]))
+        assert uploaded.format == "JPEG"
+        assert uploaded.size == (1600, 1200)  # from 2400 × 1800
+        assert not uploaded.getexif() and b"TestCam" not in body
         code = tracking_code(page)
         done = page.locator("#report-done")
         assert "kurtarılamaz" in done.inner_text()
