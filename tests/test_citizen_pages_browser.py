@@ -13,6 +13,7 @@ from tests.citizen_browser_support import (
     load_sample_services,
     open_flow,
     phone_context,
+    tab_to,
     wait_for_map,
 )
 from tests.factories import make_report
@@ -93,9 +94,11 @@ def test_map_filters_services_layer_and_accessibility(server, db, settings, chro
         page.select_option("#filter-group", "harassment")  # never points: none drawn
         page.wait_for_function("() => document.getElementById('map').dataset.reports === '0'")
         page.select_option("#filter-group", "")
+        page.wait_for_function("() => document.getElementById('map').dataset.reports === '3'")
         page.select_option("#filter-time-band", "day")
         page.wait_for_function("() => document.getElementById('map').dataset.reports === '1'")
         page.select_option("#filter-time-band", "")
+        page.wait_for_function("() => document.getElementById('map').dataset.reports === '3'")
 
         page.get_by_label("Destek hizmetlerini göster").check()
         page.wait_for_function(
@@ -195,7 +198,7 @@ def test_published_report_shows_its_photo_in_the_popup_pending_one_nothing(
         "([lat, lon]) => window.__mh.map.setView([lat, lon], 17, {animate: false})",
         [KIZILAY[1], KIZILAY[0]],
     )
-    page.locator("path.mh-report").first.click()
+    page.locator(".mh-report").first.click()
     photo = page.locator(".leaflet-popup-content img.popup__photo")
     photo.wait_for()
     page.wait_for_function(
@@ -206,3 +209,21 @@ def test_published_report_shows_its_photo_in_the_popup_pending_one_nothing(
     phone.screenshot("map-6-photo-popup")
     for url, body in [("page", page.content()), *phone.traffic.bodies()]:
         assert pending not in body and "onay sırasında" not in body, url
+
+
+def test_report_points_open_by_keyboard(server, db, settings, phone):
+    make_report(db, settings, status=ReportStatus.published, text="Klavyeyle açıldı.")
+    db.commit()
+    page = phone.page
+    page.goto("/")
+    page.wait_for_function("() => document.getElementById('map').dataset.reports === '1'")
+    page.evaluate(
+        "([lat, lon]) => window.__mh.map.setView([lat, lon], 16, {animate: false})",
+        [KIZILAY[1], KIZILAY[0]],
+    )
+    point = page.locator(".mh-report")
+    assert point.get_attribute("role") == "button"
+    assert point.get_attribute("title") == "Karanlık sokak"
+    tab_to(page, ".mh-report")
+    page.keyboard.press("Enter")
+    page.locator(".leaflet-popup-content").get_by_text("Klavyeyle açıldı.").wait_for()

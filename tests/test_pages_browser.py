@@ -107,10 +107,10 @@ def test_map_page_on_a_phone_shows_published_reports_and_never_exact_points(
     assert "Kaynak: TÜİK" in attribution
 
     # The published report is a marker; the pending one is not.
-    assert page.locator("path.mh-report").count() == 1
+    assert page.locator(".mh-report").count() == 1
     collection = traffic.json_from("/api/v1/reports")[-1]
     assert [f["properties"]["public_id"] for f in collection["features"]] == [published.public_id]
-    page.locator("path.mh-report").click()
+    page.locator(".mh-report").click()
     popup = page.locator(".leaflet-popup-content")
     popup.wait_for()
     page.wait_for_function(  # the fade-in has finished
@@ -267,6 +267,6 @@ def test_demo_data_is_labelled(server, db, settings, phone):
     banner = page.locator(".demo-banner")
     assert banner.is_visible()
     assert banner.inner_text() == "Demo verisi — gerçek bildirimler değildir"
-    page.locator("path.mh-report").click()
+    page.locator(".mh-report").click()
     assert "Demo verisi" in page.locator(".leaflet-popup-content").inner_text()
     phone.screenshot("map-5-demo")

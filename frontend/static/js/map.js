@@ -337,8 +337,9 @@
   async function loadReports() {
     const size = map.getSize();
     if (!size.x || !size.y) return; // hidden while she fills in the form: nothing to show
-    if (pointsRequest) pointsRequest.abort();
-    const request = new AbortController();
+    // A newer request supersedes this one; the older answer is ignored rather than aborted
+    // (an aborted request would only stop the download, not the server's work).
+    const request = {};
     pointsRequest = request;
     const params = periodParams();
     params.set('bbox', currentBbox());
@@ -353,13 +354,12 @@
         if (codes) params.set('category', codes);
         const response = await fetch(`/api/v1/reports?${params}`, {
           headers: { Accept: 'application/geo+json' },
-          signal: request.signal,
         });
         if (!response.ok) throw new Error(String(response.status));
         collection = await response.json();
       }
     } catch (error) {
-      if (error.name !== 'AbortError') say(t('Could not load the reports.'));
+      if (pointsRequest === request) say(t('Could not load the reports.'));
       return;
     }
     if (pointsRequest !== request) return;
@@ -374,9 +374,12 @@
     const added = features.filter((f) => !pointsById.has(f.properties.public_id)).map((feature) => {
       const p = feature.properties;
       const [lon, lat] = feature.geometry.coordinates;
-      const layer = L.circleMarker([lat, lon], {
-        pane: 'reports', className: 'mh-report', radius: 8, weight: 2,
-        color: '#ffffff', fillColor: groupColour(p.category_group), fillOpacity: 0.95,
+      // A focusable marker (role=button, named by its category): Tab reaches it, Enter opens it.
+      const layer = L.marker([lat, lon], {
+        pane: 'reports',
+        icon: L.divIcon({ className: `mh-report mh-report--${p.category_group}`, iconSize: [18, 18] }),
+        title: categoryLabel(p),
+        keyboard: true,
       }).bindPopup(() => reportPopup(p), { maxWidth: 260 });
       pointsById.set(p.public_id, layer);
       return layer;
