@@ -29,7 +29,9 @@
     return el('li', { class: 'metoo__item', 'data-public-id': report.public_id },
       el('p', { class: 'metoo__title' }, label),
       el('p', { class: 'hint' },
-        t('About {m} m away', { m: window.MH.formatNumber(report.distance_m) }), ' · ', month(report.period), ' · ',
+        report.distance_m < 10 ? t('Less than 10 m away')
+          : t('About {m} m away', { m: window.MH.formatNumber(report.distance_m) }),
+        ' · ', month(report.period), ' · ',
         tn('{n} person said "me too"', '{n} people said "me too"', report.confirmations || 0)),
       report.text ? el('blockquote', null, report.text) : null,
       button);
