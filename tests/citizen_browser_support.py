@@ -176,3 +176,15 @@ def tab_to(page: Page, selector: str, limit: int = 80) -> None:
             return
         page.keyboard.press("Tab")
     raise AssertionError(f"{selector} was not reached with the Tab key")
+
+
+def small_targets(page: Page) -> list[str]:
+    """Visible buttons, selects, inputs' rows and header links smaller than 44 px."""
+    return page.evaluate(
+        """() => [...document.querySelectorAll(
+                'button, select, textarea, input[type=date], input[type=search], .check,'
+                + ' .category__label, .quick-exit, .emergency a, .language a, .leaflet-bar a')]
+            .filter(n => n.offsetParent !== null)
+            .filter(n => { const r = n.getBoundingClientRect(); return r.height < 44 || r.width < 44; })
+            .map(n => n.id || n.className || n.tagName)"""
+    )

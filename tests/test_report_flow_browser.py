@@ -25,6 +25,7 @@ from tests.citizen_browser_support import (
     load_sample_services,
     open_flow,
     phone_context,
+    small_targets,
     step_consent,
     step_what,
     step_when,
@@ -88,6 +89,7 @@ def test_report_by_tapping_the_map_with_a_photo(server, db, settings, chromium, 
         assert page.locator("#location-status").inner_text() == "Yer seçildi ✓"
         assert page.locator(".leaflet-marker-icon").count() == 1
         assert axe_serious(page, "flow-2-place") == []
+        assert small_targets(page) == []
         phone.screenshot("flow-tap-2-place")
 
         step_what(page, text="Sokak lambası aylardır yanmıyor.")
@@ -99,6 +101,7 @@ def test_report_by_tapping_the_map_with_a_photo(server, db, settings, chromium, 
         page.locator("#photo-list img").wait_for()
         assert page.locator("#photo-list li").count() == 1
         assert axe_serious(page, "flow-3-what") == []
+        assert small_targets(page) == []
         phone.screenshot("flow-tap-3-what")
 
         step_consent(page)
@@ -106,6 +109,7 @@ def test_report_by_tapping_the_map_with_a_photo(server, db, settings, chromium, 
         assert "en çok 5 yıl" in terms
         assert "takip kodu" in terms and "tek yoludur" in terms
         assert axe_serious(page, "flow-4-consent") == []
+        assert small_targets(page) == []
         phone.screenshot("flow-tap-4-consent")
         with page.expect_request("**/api/v1/reports") as sent:
             page.get_by_role("button", name="Bildirimi gönder").click()
