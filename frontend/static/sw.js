@@ -1,8 +1,11 @@
 // Mor Harita service worker: keeps the app shell (the map page, scripts, styles, Leaflet) so the
-// page opens without a connection. It never caches API answers (reports, tracking, moderation)
-// and caches no page but the public map, whose HTML carries no report data: reports reach the
-// page only through the API. Reports made offline are kept by offline.js in IndexedDB.
+// page opens without a connection, and the public reference lists the report form needs
+// (categories, the area outline, the mahalle list) so a report can be written offline. It never
+// caches any other API answer (reports, tracking, moderation) and no page but the public map,
+// whose HTML carries no report data: reports reach the page only through the API. Reports
+// made offline are kept by offline.js in IndexedDB until they are sent.
 const CACHE = 'mh-shell-v1';
+const REFERENCE = ['/api/v1/categories', '/api/v1/area', '/api/v1/mahalle'];
 const SHELL = [
   '/',
   '/static/css/app.css',
@@ -20,6 +23,7 @@ const SHELL = [
   '/vendor/leaflet/images/marker-shadow.png',
   '/vendor/leaflet.markercluster/leaflet.markercluster.js',
   '/vendor/leaflet.markercluster/MarkerCluster.css',
+  ...REFERENCE,
 ];
 
 self.addEventListener('install', (event) => {
@@ -46,6 +50,21 @@ self.addEventListener('fetch', (event) => {
   const { request } = event;
   const url = new URL(request.url);
   if (request.method !== 'GET' || url.origin !== self.location.origin) return;
+  if (REFERENCE.includes(url.pathname)) {
+    // Public reference lists: the network when there is one, else the last copy.
+    event.respondWith(
+      fetch(request)
+        .then((response) => {
+          if (response.ok) {
+            const copy = response.clone();
+            caches.open(CACHE).then((cache) => cache.put(url.pathname, copy));
+          }
+          return response;
+        })
+        .catch(() => caches.match(url.pathname)),
+    );
+    return;
+  }
   if (url.pathname.startsWith('/api/')) return; // always the network, never a cache
 
   if (request.mode === 'navigate') {
