@@ -71,7 +71,7 @@ bench: db-up
 # Interface strings: extract them all into translations/messages.pot (for translators'
 # tools) and list those without a Turkish translation (tests/test_i18n.py fails on any).
 messages: setup
-	$(BIN)/pybabel extract --quiet -F babel.cfg -k t -k tn:1,2 -o translations/messages.pot --no-location .
+	$(BIN)/pybabel extract -F babel.cfg -k t -k tn:1,2 -o translations/messages.pot --no-location .
 	$(BIN)/python -c "from app import i18n; missing = i18n.untranslated('tr'); print('\n'.join(missing) or 'All interface strings have a Turkish translation.')"
 
 # After adding or upgrading a dependency in .venv: pin what is installed now.
