@@ -1,0 +1,486 @@
+"""Indicator definitions as data: the one source of the API, the exports and docs/indicators.md.
+
+Each indicator has a stable `code` (the column name in every output), a name in Turkish and
+English, a definition, a formula, a unit, whether it may rest on an estimated population
+(`estimate`), caveats, and the YEEP theme it serves. `rests_on` names the counts a value is
+derived from: when any of them is suppressed (1..k-1), the value is suppressed too.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+from app.models import AgeBand, CategoryGroup, Gender
+
+THEMES = {
+    "public_space": {"tr": "Kamusal alanda güvenlik", "en": "Safety in public space"},
+    "transport": {"tr": "Ulaşım", "en": "Transport"},
+    "lighting": {"tr": "Aydınlatma", "en": "Lighting"},
+    "service_access": {"tr": "Hizmetlere erişim", "en": "Access to services"},
+    "municipal_response": {"tr": "Belediyenin yanıtı", "en": "Municipal response"},
+}
+
+GROUP_THEME = {
+    CategoryGroup.lighting: "lighting",
+    CategoryGroup.transport: "transport",
+    CategoryGroup.harassment: "public_space",
+    CategoryGroup.environment: "public_space",
+    CategoryGroup.infrastructure: "public_space",
+    CategoryGroup.other: "public_space",
+}
+GROUP_NAMES = {
+    CategoryGroup.lighting: ("aydınlatma", "lighting"),
+    CategoryGroup.transport: ("ulaşım", "transport"),
+    CategoryGroup.harassment: ("taciz ve kişisel güvenlik", "harassment and personal safety"),
+    CategoryGroup.environment: ("yapılı çevre (ıssız alan, kör nokta, park)", "built environment"),
+    CategoryGroup.infrastructure: ("altyapı (kaldırım, geçit)", "infrastructure"),
+    CategoryGroup.other: ("diğer", "other"),
+}
+GENDER_NAMES = {
+    Gender.woman: ("kadın", "women"),
+    Gender.man: ("erkek", "men"),
+    Gender.other: ("diğer", "other"),
+    Gender.undisclosed: ("belirtilmemiş", "not stated"),
+}
+AGE_NAMES = {
+    band: (band.value.replace("_", "–").replace("under–18", "18 altı"), band.value)
+    for band in AgeBand
+}
+AGE_NAMES[AgeBand.undisclosed] = ("belirtilmemiş", "not stated")
+AGE_NAMES[AgeBand.age_65_plus] = ("65 ve üstü", "65 and over")
+AGE_NAMES[AgeBand.under_18] = ("18 yaş altı", "under 18")
+
+PERIOD_NOTE = (
+    "Counted over the published reports (never pending, rejected, merged, hidden or deleted "
+    "ones) whose date of occurrence falls in the period and that match the filters "
+    "(category group, time of day)."
+)
+SMALL_CELL = "Suppressed (null, marked *_suppressed) when the count is between 1 and k-1."
+
+
+@dataclass(frozen=True)
+class Indicator:
+    code: str
+    name_tr: str
+    name_en: str
+    definition: str
+    formula: str
+    unit: str
+    theme: str
+    estimate: bool = False
+    caveats: str = ""
+    rests_on: tuple[str, ...] = field(default_factory=tuple)
+    kind: str = "value"  # "count" (a cell subject to suppression), "value" or "class"
+
+    def as_dict(self) -> dict:
+        data = asdict(self)
+        data["name"] = {"tr": data.pop("name_tr"), "en": data.pop("name_en")}
+        data["rests_on"] = list(self.rests_on)
+        data["theme_name"] = THEMES[self.theme]
+        return data
+
+
+def _indicators() -> list[Indicator]:
+    items = [
+        Indicator(
+            "reports",
+            "Yayımlanan bildirimler",
+            "Published reports",
+            f"Reports in the mahalle. {PERIOD_NOTE} Reports placed by choosing a mahalle (no "
+            "map point) count here.",
+            "count(report)",
+            "count",
+            "public_space",
+            caveats=f"{SMALL_CELL} Also withheld when its sensitive part is between 1 and k-1, "
+            "since the non-sensitive part is public as points.",
+            kind="count",
+        ),
+        Indicator(
+            "sensitive_reports",
+            "Hassas bildirimler",
+            "Sensitive reports",
+            "Reports of sensitive categories (harassment, following, assault) among `reports`.",
+            "count(report where category.sensitive)",
+            "count",
+            "public_space",
+            caveats=SMALL_CELL,
+            kind="count",
+        ),
+        Indicator(
+            "confirmations",
+            "Onaylar (ben de)",
+            "Confirmations (me too)",
+            "'Me too' confirmations given during the period to published reports of the "
+            "mahalle that match the filters.",
+            "count(confirmation where created_at in period)",
+            "count",
+            "public_space",
+            caveats=SMALL_CELL,
+            kind="count",
+        ),
+        Indicator(
+            "reports_and_confirmations",
+            "Bildirim ve onay toplamı",
+            "Reports and confirmations",
+            "Published reports plus confirmations: how many times women signalled a place.",
+            "reports + confirmations",
+            "count",
+            "public_space",
+            caveats="Suppressed when either part is suppressed.",
+            rests_on=("reports", "confirmations"),
+            kind="count",
+        ),
+        Indicator(
+            "reports_per_km2",
+            "Km² başına bildirim",
+            "Reports per km²",
+            "Published reports divided by the mahalle's area.",
+            "reports / area_km2",
+            "per km²",
+            "public_space",
+            caveats="Large mahalle with open land look safer than they are.",
+            rests_on=("reports",),
+        ),
+        Indicator(
+            "reports_per_1000_women",
+            "1.000 kadın başına bildirim (ham)",
+            "Reports per 1,000 women residents (crude)",
+            "Published reports per 1,000 women residents of the mahalle (TÜİK ADNKS).",
+            "reports × 1000 / women_residents",
+            "per 1,000 women",
+            "public_space",
+            estimate=True,
+            caveats="Unstable for small populations: use the smoothed rate for ranking. "
+            "An estimate where women residents are estimated (mahalle total × district "
+            "female share). Null where the population is unknown.",
+            rests_on=("reports",),
+        ),
+        Indicator(
+            "reports_per_1000_women_eb",
+            "1.000 kadın başına bildirim (Empirik Bayes)",
+            "Reports per 1,000 women residents (Empirical Bayes)",
+            "The crude rate shrunk towards the rate of the whole area, the more so the "
+            "smaller the mahalle's population (global Empirical Bayes, Marshall 1991).",
+            "b = ΣO/Σn; s² = Σn(r−b)²/Σn; a = max(0, s² − b/n̄); w = a/(a + b/n); "
+            "EB = (w·r + (1−w)·b) × 1000, with O reports, n women residents, r = O/n",
+            "per 1,000 women",
+            "public_space",
+            estimate=True,
+            caveats="Computed over the mahalle with a known women population in the output. "
+            "When a = 0 every mahalle gets the global rate.",
+            rests_on=("reports",),
+        ),
+    ]
+    for group in CategoryGroup:
+        tr, en = GROUP_NAMES[group]
+        items.append(
+            Indicator(
+                f"reports_{group.value}",
+                f"Bildirimler: {tr}",
+                f"Reports: {en}",
+                f"Published reports of the category group '{group.value}'.",
+                f"count(report where category.group = '{group.value}')",
+                "count",
+                GROUP_THEME[group],
+                caveats=SMALL_CELL + " Secondary suppression within the groups of a mahalle.",
+                kind="count",
+            )
+        )
+        items.append(
+            Indicator(
+                f"share_{group.value}",
+                f"Pay: {tr}",
+                f"Share: {en}",
+                f"Share of the mahalle's published reports in the category group '{group.value}'.",
+                f"reports_{group.value} / reports",
+                "share (0–1)",
+                GROUP_THEME[group],
+                rests_on=("reports", f"reports_{group.value}"),
+            )
+        )
+    items += [
+        Indicator(
+            "reports_evening_night",
+            "Akşam ve gece bildirimleri",
+            "Evening and night reports",
+            "Published reports about the evening (18–22) or night (22–06).",
+            "count(report where time_band in (evening, night))",
+            "count",
+            "lighting",
+            caveats=SMALL_CELL,
+            kind="count",
+        ),
+        Indicator(
+            "share_evening_night",
+            "Akşam/gece payı",
+            "Evening/night share",
+            "Share of the published reports about the evening (18–22) or night (22–06).",
+            "reports_evening_night / reports",
+            "share (0–1)",
+            "lighting",
+            rests_on=("reports", "reports_evening_night"),
+        ),
+        Indicator(
+            "mean_perceived_safety",
+            "Ortalama güvenlik hissi",
+            "Mean perceived safety",
+            "Mean of the 1–5 perceived-safety answers (1 very unsafe, 5 safe) of the published "
+            "reports; its count is `reports`.",
+            "avg(perceived_safety)",
+            "score 1–5",
+            "public_space",
+            rests_on=("reports",),
+        ),
+    ]
+    for gender in Gender:
+        tr, en = GENDER_NAMES[gender]
+        items.append(
+            Indicator(
+                f"reports_gender_{gender.value}",
+                f"Bildiren cinsiyeti: {tr}",
+                f"Reporter gender: {en}",
+                "Published reports by the gender the reporter chose to state (optional; "
+                "'not stated' includes reports without an answer).",
+                f"count(report where reporter_gender = '{gender.value}')",
+                "count",
+                "public_space",
+                caveats=SMALL_CELL + " Secondary suppression within the gender cells.",
+                kind="count",
+            )
+        )
+    for band in AgeBand:
+        tr, en = AGE_NAMES[band]
+        items.append(
+            Indicator(
+                f"reports_age_{band.value}",
+                f"Bildiren yaşı: {tr}",
+                f"Reporter age: {en}",
+                "Published reports by the reporter's age band (optional; 'not stated' "
+                "includes reports without an answer).",
+                f"count(report where reporter_age_band = '{band.value}')",
+                "count",
+                "public_space",
+                caveats=SMALL_CELL + " Secondary suppression within the age cells.",
+                kind="count",
+            )
+        )
+    items += [
+        Indicator(
+            "forwarded_reports",
+            "Belediyeye iletilen bildirimler",
+            "Reports forwarded to the municipality",
+            "Published reports that a moderator forwarded to the municipality.",
+            "count(report where forwarded_at is not null)",
+            "count",
+            "municipal_response",
+            caveats=SMALL_CELL + " Secondary suppression with the reports not forwarded.",
+            kind="count",
+        ),
+        Indicator(
+            "share_forwarded",
+            "İletilme oranı",
+            "Share forwarded",
+            "Share of the published reports forwarded to the municipality.",
+            "forwarded_reports / reports",
+            "share (0–1)",
+            "municipal_response",
+            rests_on=("reports", "forwarded_reports"),
+        ),
+        Indicator(
+            "resolved_reports",
+            "Çözülen bildirimler",
+            "Resolved reports",
+            "Published reports the municipality resolved (municipal status 'resolved').",
+            "count(report where municipal_status = 'resolved')",
+            "count",
+            "municipal_response",
+            caveats=SMALL_CELL + " Secondary suppression with the reports not resolved.",
+            kind="count",
+        ),
+        Indicator(
+            "share_resolved",
+            "Çözülme oranı",
+            "Share resolved",
+            "Share of the published reports that the municipality resolved.",
+            "resolved_reports / reports",
+            "share (0–1)",
+            "municipal_response",
+            rests_on=("reports", "resolved_reports"),
+        ),
+        Indicator(
+            "median_days_to_resolution",
+            "Çözüme kadar geçen gün (medyan)",
+            "Median days to resolution",
+            "Median time from forwarding to the municipality (or, when the report was never "
+            "marked forwarded, from its submission) to resolution, over the resolved reports.",
+            "percentile_cont(0.5) of (resolved_at − coalesce(forwarded_at, created_at)) in days",
+            "days",
+            "municipal_response",
+            caveats="The municipality's clock starts when it is told; declined reports are "
+            "not included.",
+            rests_on=("resolved_reports",),
+        ),
+        Indicator(
+            "reports_previous",
+            "Önceki dönemde bildirimler",
+            "Reports in the previous period",
+            "Published reports in the period of equal length just before the chosen one "
+            "(same filters).",
+            "count(report where occurred_on in previous period)",
+            "count",
+            "public_space",
+            caveats=SMALL_CELL,
+            kind="count",
+        ),
+        Indicator(
+            "change_reports",
+            "Önceki döneme göre değişim",
+            "Change against the previous period",
+            "Published reports in the period minus those in the previous period of equal length.",
+            "reports − reports_previous",
+            "count",
+            "public_space",
+            caveats="Reporting campaigns (e.g. 25 November) change counts without a change "
+            "in safety.",
+            rests_on=("reports", "reports_previous"),
+        ),
+        Indicator(
+            "change_reports_pct",
+            "Önceki döneme göre değişim (%)",
+            "Change against the previous period (%)",
+            "Relative change of published reports against the previous period.",
+            "100 × (reports − reports_previous) / reports_previous",
+            "percent",
+            "public_space",
+            caveats="Null when the previous period had no reports.",
+            rests_on=("reports", "reports_previous"),
+        ),
+    ]
+    for kind, tr, en in (
+        ("counselling", "kadın danışma merkezi / ŞÖNİM", "women's counselling centre / ŞÖNİM"),
+        ("police", "polis", "police"),
+        ("health", "sağlık hizmeti", "health service"),
+    ):
+        items.append(
+            Indicator(
+                f"distance_{kind}_m",
+                f"En yakın {tr} uzaklığı",
+                f"Distance to the nearest {en}",
+                "Straight-line distance on the ellipsoid from a point inside the mahalle "
+                "(ST_PointOnSurface, not population-weighted: no building-level population "
+                "is available) to the nearest service point of the kind.",
+                "min ST_Distance(geography(ST_PointOnSurface(mahalle)), geography(service))",
+                "metres",
+                "service_access",
+                caveats="Straight line, not walking distance; only the service points imported "
+                "(sample points in the demo).",
+            )
+        )
+    items += [
+        Indicator(
+            "hotspot_z",
+            "Sıcak nokta z değeri (Gi*)",
+            "Hotspot z-score (Gi*)",
+            "Local Getis-Ord Gi* z-score of reports per km², on queen contiguity of the "
+            "mahalle in the output (the mahalle itself included).",
+            "esda.G_Local(star=True, transform='R').Zs",
+            "z-score",
+            "public_space",
+            caveats="A mahalle with no neighbour (island) is never significant. Withheld "
+            "with `reports` (it could be inverted to the count).",
+            rests_on=("reports",),
+        ),
+        Indicator(
+            "hotspot_class",
+            "Sıcak nokta sınıfı",
+            "Hotspot class",
+            "hot/cold at 99, 95 or 90 % confidence, or not significant: the sign of the Gi* "
+            "z-score with the pseudo p-value of 999 conditional permutations (seed 12345).",
+            "hot_99 if z>0 and p_sim≤0.01; hot_95 if ≤0.05; hot_90 if ≤0.10; cold_* alike "
+            "for z<0; else not_significant",
+            "class",
+            "public_space",
+            caveats="p_sim is one-sided (folded); no correction for multiple testing.",
+            kind="class",
+        ),
+    ]
+    return items
+
+
+INDICATORS: tuple[Indicator, ...] = tuple(_indicators())
+BY_CODE = {item.code: item for item in INDICATORS}
+COUNT_CODES = tuple(item.code for item in INDICATORS if item.kind == "count")
+
+
+def definitions() -> list[dict]:
+    """Every indicator definition as plain data (API, exports, docs)."""
+    return [item.as_dict() for item in INDICATORS]
+
+
+def themes() -> dict[str, dict[str, str]]:
+    return THEMES
+
+
+def markdown() -> str:
+    """docs/indicators.md, generated from the same data (a test checks they agree)."""
+    lines = [
+        "# Indicators",
+        "",
+        "Generated from `app/services/definitions.py` (`python -m app.services.definitions "
+        "> docs/indicators.md`); the API serves the same data at "
+        "`GET /api/v1/indicators/definitions`. See the end for the method notes.",
+        "",
+        "| code | name (tr) | name (en) | unit | estimate | theme |",
+        "|---|---|---|---|---|---|",
+    ]
+    for item in INDICATORS:
+        lines.append(
+            f"| `{item.code}` | {item.name_tr} | {item.name_en} | {item.unit} | "
+            f"{'yes' if item.estimate else 'no'} | {item.theme} |"
+        )
+    lines.append("")
+    for item in INDICATORS:
+        lines += [
+            f"## `{item.code}`",
+            "",
+            f"**{item.name_en}** / {item.name_tr}. {item.definition}",
+            "",
+            f"- Formula: `{item.formula}`",
+            f"- Unit: {item.unit}; theme: {item.theme}; estimate: "
+            f"{'yes' if item.estimate else 'no'}",
+        ]
+        if item.rests_on:
+            lines.append(f"- Rests on: {', '.join(f'`{c}`' for c in item.rests_on)}")
+        if item.caveats:
+            lines.append(f"- Caveats: {item.caveats}")
+        lines.append("")
+    lines += METHOD_NOTES
+    return "\n".join(lines) + "\n"
+
+
+METHOD_NOTES = [
+    "## Method notes",
+    "",
+    "- **Suppression.** Every count cell between 1 and k-1 (setting `MORHARITA_K_THRESHOLD`, "
+    "default 5) is null and marked `<code>_suppressed: true` in every output (API, dashboard, "
+    "every export format); zero is shown. A value derived from a suppressed count (its "
+    "`rests_on`) is suppressed too. Secondary suppression: within a partition of `reports` "
+    "(category groups, gender, age bands, forwarded/not, resolved/not), when exactly one cell "
+    "is suppressed the smallest other non-zero cell is suppressed as well, so the total minus "
+    "the shown cells cannot reveal it. Planners' exports are public output: same rules.",
+    "- **Period.** `since`..`until` inclusive, on the date of occurrence. The previous period "
+    "is the one of equal length ending the day before `since`. Default: the last 365 days.",
+    "- **Hotspots.** Local Getis-Ord Gi* (esda `G_Local`, `star=True`, row-standardised), "
+    "999 conditional permutations with seed 12345, classes from the folded pseudo p-value and "
+    "the sign of the z-score. Mahalle: queen contiguity from the polygons (libpysal), value = "
+    "reports per km². Hexagons: `ST_HexagonGrid` of 250 m or 500 m side in the UTM zone of "
+    "the area's centre (metric, little distortion), cells intersecting the mahalle of the "
+    "area, value = reports at their displaced public point (reports placed by mahalle only "
+    "have no point and are left out), neighbours = the six adjacent cells. Limits: counts "
+    "are not adjusted for population; many tests at once (no FDR correction); the "
+    "permutation null assumes exchangeability of the values.",
+]
+
+
+if __name__ == "__main__":
+    print(markdown(), end="")
