@@ -468,8 +468,10 @@ METHOD_NOTES = [
     "(category groups, gender, age bands, forwarded/not, resolved/not), when exactly one cell "
     "is suppressed the smallest other non-zero cell is suppressed as well, so the total minus "
     "the shown cells cannot reveal it. Planners' exports are public output: same rules.",
-    "- **Period.** `since`..`until` inclusive, on the date of occurrence. The previous period "
-    "is the one of equal length ending the day before `since`. Default: the last 365 days.",
+    "- **Period.** Whole months, `since` (first day) .. `until` (last day) inclusive, on the "
+    "date of occurrence, as for every public figure (no count resolves a report to its day). "
+    "The previous period is as many whole months just before `since`. Default: the last "
+    "twelve months, the current one included.",
     "- **Hotspots.** Local Getis-Ord Gi* (esda `G_Local`, `star=True`, row-standardised), "
     "999 conditional permutations with seed 12345, classes from the folded pseudo p-value and "
     "the sign of the z-score. Mahalle: queen contiguity from the polygons (libpysal), value = "

@@ -18,9 +18,10 @@ from dataclasses import dataclass
 import numpy as np
 from esda.getisord import G_Local
 from libpysal.weights import W
-from sqlalchemy import text
+from sqlalchemy import literal_column, text
 from sqlalchemy.orm import Session
 
+from app.errors import InvalidInput
 from app.services.suppression import small
 
 PERMUTATIONS = 999
@@ -135,21 +136,24 @@ def utm_srid(lon: float, lat: float) -> int:
 
 
 HEX_SQL = """
-WITH area AS (
-    SELECT ST_Transform(ST_Union(geom), :srid) AS g, ST_Union(geom) AS g4326
+WITH extent AS (
+    SELECT ST_Transform(ST_SetSRID(ST_Extent(geom)::geometry, 4326), :srid) AS g
     FROM mahalle WHERE (:all_districts OR district = ANY(:districts))
 ), grid AS (
-    SELECT h.i, h.j, h.geom, ST_Transform(h.geom, 4326) AS g4326
-    FROM area, ST_HexagonGrid(:size, area.g) AS h
-    WHERE ST_Intersects(h.geom, area.g)
+    SELECT h.i, h.j, ST_Transform(h.geom, 4326) AS g4326
+    FROM extent, ST_HexagonGrid(:size, extent.g) AS h
+), cells AS (
+    SELECT * FROM grid WHERE EXISTS (
+        SELECT 1 FROM mahalle m
+        WHERE (:all_districts OR m.district = ANY(:districts)) AND ST_Intersects(m.geom, grid.g4326)
+    )
 ), pts AS (
     {points}
 )
-SELECT grid.i, grid.j, count(pts.pt) AS n,
-       ST_AsGeoJSON(grid.g4326, 6) AS geometry
-FROM grid LEFT JOIN pts ON ST_Intersects(grid.g4326, pts.pt)
-GROUP BY grid.i, grid.j, grid.g4326
-ORDER BY grid.i, grid.j
+SELECT cells.i, cells.j, count(pts.pt) AS n, ST_AsGeoJSON(cells.g4326, 6) AS geometry
+FROM cells LEFT JOIN pts ON ST_Intersects(cells.g4326, pts.pt)
+GROUP BY cells.i, cells.j, cells.g4326
+ORDER BY cells.i, cells.j
 """
 
 
@@ -214,3 +218,28 @@ def hex_features(rows, k: int) -> list[dict]:
             }
         )
     return features
+
+
+def hex_layer(session: Session, filters, size_m: int, k: int) -> list[dict]:
+    """The hexagon hotspot layer for the filters (reports at their displaced public point)."""
+    from sqlalchemy.dialects import postgresql
+
+    from app.models import LocationPrecision, Report
+    from app.services.indicators import filtered_reports
+
+    if size_m not in HEX_SIZES_M:
+        raise InvalidInput(
+            f"Hexagon size must be one of {', '.join(map(str, HEX_SIZES_M))} metres.",
+            field="size",
+        )
+    points: Select = (
+        filtered_reports(filters, filters.since, filters.until)
+        .where(Report.location_precision == LocationPrecision.point)
+        # The raw column: GeoAlchemy would wrap a selected geometry in ST_AsEWKB.
+        .with_only_columns(literal_column("report.public_location").label("pt"))
+    )
+    points_sql = str(
+        points.compile(dialect=postgresql.dialect(), compile_kwargs={"literal_binds": True})
+    )
+    rows = hex_counts(session, points_sql, {}, size_m, filters.districts)
+    return hex_features(rows, k)

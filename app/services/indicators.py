@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from sqlalchemy import Float, Select, String, case, cast, func, select
@@ -182,7 +182,6 @@ def indicator_collection(session: Session, filters: IndicatorFilters, k: int) ->
 
 # --- The full indicator set for planners (DESIGN.md §4) -------------------------------------
 
-DEFAULT_PERIOD_DAYS = 365
 EVENING_NIGHT = (TimeBand.evening, TimeBand.night)
 COUNSELLING_KINDS = (ServiceKind.counselling, ServiceKind.sonim)
 
@@ -199,7 +198,11 @@ class PlannerFilters:
 
     @property
     def previous(self) -> tuple[date, date]:
-        """The period of equal length that ends the day before `since`."""
+        """The period of equal length just before: as many whole months, or as many days."""
+        if self.since.day == 1 and (self.until + timedelta(days=1)).day == 1:
+            months = (self.until.year - self.since.year) * 12 + self.until.month - self.since.month
+            start = self.since.year * 12 + self.since.month - 1 - (months + 1)
+            return date(start // 12, start % 12 + 1, 1), self.since - timedelta(days=1)
         length = (self.until - self.since).days + 1
         return self.since - timedelta(days=length), self.since - timedelta(days=1)
 
@@ -215,9 +218,11 @@ class PlannerFilters:
 
 
 def default_period(today: date | None = None) -> tuple[date, date]:
-    """The last 365 days, today included."""
-    until = today or date.today()
-    return until - timedelta(days=DEFAULT_PERIOD_DAYS - 1), until
+    """The last twelve whole months, the current one included."""
+    today = today or date.today()
+    start = today.year * 12 + today.month - 1 - 11
+    following = date(today.year + today.month // 12, today.month % 12 + 1, 1)
+    return date(start // 12, start % 12 + 1, 1), following - timedelta(days=1)
 
 
 def filtered_reports(filters: PlannerFilters, since: date, until: date) -> Select:
@@ -252,7 +257,7 @@ def _report_aggregates(filters: PlannerFilters):
         )
         / 86400.0
     )
-    columns = [
+    columns: list[Any] = [
         Report.mahalle_id.label("mahalle_id"),
         count.filter(current).label("reports"),
         count.filter(current & Category.sensitive).label("sensitive_reports"),
