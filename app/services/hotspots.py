@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 from esda.getisord import G_Local
 from libpysal.weights import W
-from sqlalchemy import literal_column, text
+from sqlalchemy import Select, literal_column, text
 from sqlalchemy.orm import Session
 
 from app.errors import InvalidInput
