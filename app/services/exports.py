@@ -133,7 +133,7 @@ def sensitive_aggregates(session: Session, filters: PlannerFilters, k: int) -> d
         .with_only_columns(Report.mahalle_id, Category.code, func.count(Report.id))
         .group_by(Report.mahalle_id, Category.code)
     ).all()
-    codes: dict[int, str] = dict(session.execute(select(Mahalle.id, Mahalle.code)).all())  # type: ignore[arg-type]
+    codes: dict[int, str] = dict(session.execute(select(Mahalle.id, Mahalle.code)).all())
     per: dict[str, dict[str, int]] = {}
     for mahalle_id, code, n in rows:
         if mahalle_id is not None:
