@@ -17,6 +17,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from app import i18n
 from app.api import router as api_router
 from app.api.pages import router as pages_router
+from app.api.planner_pages import router as planner_pages_router
 from app.config import Settings
 from app.db import make_engine, make_session_factory
 from app.errors import DomainError, error_body, status_for
@@ -147,6 +148,7 @@ def create_app(settings: Settings) -> FastAPI:
 
     app.include_router(api_router)
     app.include_router(pages_router)
+    app.include_router(planner_pages_router)
     app.mount("/static", StaticFiles(directory=FRONTEND / "static"), name="static")
     for name, folder in VENDOR.items():
         path = FRONTEND / "node_modules" / folder

@@ -201,15 +201,48 @@ def test_mahalle_gi_star_matches_esda_on_the_same_weights(db, settings, grid_mah
     w = Queen.from_dataframe(frame, ids=codes, use_index=False)
     density = np.array([plan.get((int(c[1]), int(c[2])), 0) / (1.0 + int(c[1])) for c in codes])
     expected = G_Local(density, w, transform="R", star=True, permutations=999, seed=12345, n_jobs=1)
+    p_values = tie_aware_p(expected)
     for i, code in enumerate(codes):
         assert props[code]["hotspot_z"] == pytest.approx(expected.Zs[i], abs=1e-3)
-        assert props[code]["hotspot_class"] == hotspots.classify(expected.Zs[i], expected.p_sim[i])
+        assert props[code]["hotspot_class"] == hotspots.classify(expected.Zs[i], p_values[i])
     # Reproducible: the same data give the same classes.
     again = {
         f["properties"]["code"]: f["properties"]["hotspot_class"]
         for f in planner_indicators(db, PERIOD, k=1)
     }
     assert again == {c: props[c]["hotspot_class"] for c in codes}
+
+
+def tie_aware_p(g) -> list[float]:
+    """esda's folded pseudo p-value with ties on both sides, computed here from its draws."""
+    out = []
+    for i in range(len(g.Gs)):
+        draws = g.rGs[i]
+        tail = min((draws >= g.Gs[i]).sum(), (draws <= g.Gs[i]).sum())
+        out.append((tail + 1) / (len(draws) + 1))
+    return out
+
+
+def test_pseudo_p_equals_esda_p_sim_without_ties():
+    rng = np.random.default_rng(7)
+    y = rng.gamma(2.0, 3.0, 100)  # continuous values: no ties
+    w = Queen.from_iterable([cell_box(i % 10, i // 10) for i in range(100)])
+    g = G_Local(y, w, transform="R", star=True, permutations=999, seed=12345, n_jobs=1)
+    np.testing.assert_allclose(hotspots.pseudo_p(g.Gs, g.rGs), g.p_sim)
+
+
+def test_zeros_among_zeros_are_not_cold_spots():
+    from shapely import box
+
+    y = np.zeros(100)
+    y[[44, 45, 54, 55]] = 10.0
+    queen = Queen.from_iterable([box(k % 10, k // 10, k % 10 + 1, k // 10 + 1) for k in range(100)])
+    w = hotspots.weights_from_neighbours(
+        {i: list(queen.neighbors[i]) for i in range(100)}, list(range(100))
+    )
+    results = hotspots.gi_star(y, w)
+    assert results[44].label == "hot_99"
+    assert results[0].label == "not_significant"  # esda's p_sim alone would call it cold_99
 
 
 def test_classify():
@@ -267,7 +300,7 @@ def test_hex_planted_cluster_is_hot_and_matches_esda(db):
         seed=12345,
         n_jobs=1,
     )
-    for feature, z, p in zip(features, expected.Zs, expected.p_sim, strict=True):
+    for feature, z, p in zip(features, expected.Zs, tie_aware_p(expected), strict=True):
         assert feature["properties"]["hotspot_class"] == hotspots.classify(z, p)
         if feature["properties"]["reports"] is None:  # below k: count and z withheld
             assert feature["properties"]["reports_suppressed"] is True

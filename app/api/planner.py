@@ -86,6 +86,20 @@ def planner_hotspots(
     return planner.hotspot_layer(db, filters, size, settings.k_threshold)
 
 
+@router.get("/planner/classes", responses=ERRORS)
+def planner_classes(
+    user: PlannerApi,
+    db: SessionDep,
+    settings: SettingsDep,
+    filters: FiltersDep,
+    indicator: Annotated[str, Query(max_length=64)] = "reports_per_1000_women_eb",
+    method: Annotated[str, Query(description="quantiles or natural_breaks")] = "quantiles",
+    classes: Annotated[int, Query(ge=2, le=9)] = 5,
+) -> dict:
+    """Choropleth classes (mapclassify) of one indicator, on the values shown (not withheld)."""
+    return planner.indicator_classes(db, filters, settings.k_threshold, indicator, method, classes)
+
+
 @router.get("/planner/mahalle/{code:path}", responses=ERRORS)
 def planner_mahalle(
     code: Annotated[str, Path(max_length=64)],

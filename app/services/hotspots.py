@@ -2,8 +2,10 @@
 
 Gi* comes from esda (`G_Local(star=True)`, row-standardised weights) with 999 conditional
 permutations and a fixed seed, so the same data give the same classes. Classes use the sign of
-the z-score and esda's folded pseudo p-value: hot/cold at 99 % (p ≤ 0.01), 95 % (≤ 0.05),
-90 % (≤ 0.10), else not significant. Cells without neighbours are never significant.
+the z-score and the folded pseudo p-value (esda's `p_sim`, but with ties counted against
+significance on both sides, see `pseudo_p`): hot/cold at 99 % (p ≤ 0.01), 95 %
+(≤ 0.05), 90 % (≤ 0.10), else not significant. Cells without neighbours are never
+significant.
 
 Counts come from SQL (PostGIS); only the per-cell values reach Python.
 """
@@ -79,16 +81,31 @@ def gi_star(values: list[float] | np.ndarray, w: W) -> list[GiResult]:
             permutations=PERMUTATIONS,
             seed=SEED,
             n_jobs=1,
-            keep_simulations=False,
+            keep_simulations=True,
         )
+    p_values = pseudo_p(g.Gs, g.rGs)
     results = []
     for i, unit in enumerate(w.id_order):
-        z, p = float(g.Zs[i]), float(g.p_sim[i])
+        z, p = float(g.Zs[i]), float(p_values[i])
         if not w.neighbors[unit] or math.isnan(z):
             results.append(NOT_SIGNIFICANT)
         else:
             results.append(GiResult(z, p, classify(z, p)))
     return results
+
+
+def pseudo_p(observed: np.ndarray, simulated: np.ndarray) -> np.ndarray:
+    """Folded pseudo p-values from esda's own permutation draws, ties counted on both sides.
+
+    (min(#(simulated ≥ observed), #(simulated ≤ observed)) + 1) / (permutations + 1). esda's
+    `p_sim` uses #(simulated < observed) for the lower side, so a unit of value 0 among
+    neighbours of value 0 (a tie in nearly every draw) would come out as a 99 % cold spot.
+    Without ties the two are equal.
+    """
+    observed = observed.reshape(-1, 1)
+    upper = (simulated >= observed).sum(axis=1)
+    lower = (simulated <= observed).sum(axis=1)
+    return (np.minimum(upper, lower) + 1) / (simulated.shape[1] + 1)
 
 
 # Queen contiguity: polygons that share at least one point. Mahalle change only on import.

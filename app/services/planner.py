@@ -6,16 +6,24 @@ are withheld and marked, and so is anything derived from them (see `suppression`
 
 from __future__ import annotations
 
+import warnings
 from datetime import UTC, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.errors import NotFound
-from app.models import Category, Mahalle, Report
+from app import i18n
+from app.config import Settings
+from app.errors import InvalidInput, NotFound
+from app.models import Category, CategoryGroup, Mahalle, Report, Role, TimeBand, User
 from app.services import definitions, hotspots
-from app.services.indicators import PlannerFilters, filtered_reports, planner_indicators
-from app.services.suppression import protect_partition, small
+from app.services.indicators import (
+    PlannerFilters,
+    default_period,
+    filtered_reports,
+    planner_indicators,
+)
+from app.services.suppression import protect_partition
 
 LICENCE = {
     "boundaries": "Mahalle boundaries © OpenStreetMap contributors, ODbL 1.0 "
@@ -98,6 +106,7 @@ def mahalle_detail(session: Session, code: str, filters: PlannerFilters, k: int)
         .group_by(Category.code, Category.sort_order)
         .order_by(Category.sort_order)
     ).all()
+    labels = dict(session.execute(select(Category.code, Category.labels)).all())
     month = func.to_char(Report.occurred_on, "YYYY-MM")
     by_month = session.execute(
         base.with_only_columns(month, func.count(Report.id)).group_by(month).order_by(month)
@@ -105,6 +114,9 @@ def mahalle_detail(session: Session, code: str, filters: PlannerFilters, k: int)
     props = feature["properties"]
     # The category and month cells add up to `reports`: none may be shown when it is withheld.
     categories = _cells(by_category, k)
+    locale = i18n.current_locale()
+    for cell in categories:
+        cell["label"] = (labels.get(cell["key"]) or {}).get(locale, cell["key"])
     months = _cells(by_month, k)
     if props["reports_suppressed"]:
         for cell in categories + months:
@@ -132,4 +144,99 @@ def mahalle_detail(session: Session, code: str, filters: PlannerFilters, k: int)
     }
 
 
-__all__ = ["hotspot_layer", "indicator_layer", "mahalle_detail", "metadata", "small"]
+CLASS_METHODS = {
+    "quantiles": {"tr": "Eşit sayılı sınıflar (çeyreklik/quantile)", "en": "Quantiles"},
+    "natural_breaks": {
+        "tr": "Doğal kırılmalar (Jenks, Fisher-Jenks)",
+        "en": "Natural breaks (Jenks, Fisher-Jenks)",
+    },
+}
+JENKS_EXACT_MAX = 300  # exact Fisher-Jenks is O(k n²) in pure Python; sample beyond this
+
+
+def class_breaks(values: list[float], method: str, classes: int) -> dict:
+    """Upper bounds of `classes` classes of the shown values (mapclassify), and their counts."""
+    import mapclassify
+    import numpy as np
+
+    if method not in CLASS_METHODS:
+        raise InvalidInput(
+            f"Unknown classification {method!r}; choose one of {', '.join(CLASS_METHODS)}.",
+            field="method",
+        )
+    y = np.array([v for v in values if v is not None], dtype=float)
+    result: dict = {
+        "method": method,
+        "method_name": CLASS_METHODS[method],
+        "bins": [],
+        "counts": [],
+    }
+    distinct = len(np.unique(y))
+    if distinct == 0:
+        return result
+    k = max(1, min(classes, distinct))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        if method == "quantiles":
+            found = mapclassify.Quantiles(y, k=k)
+        elif len(y) <= JENKS_EXACT_MAX:
+            found = mapclassify.FisherJenks(y, k=k)
+        else:  # a fixed-seed sample keeps the classes reproducible
+            state = np.random.get_state()
+            np.random.seed(12345)
+            try:
+                found = mapclassify.FisherJenksSampled(y, k=k, pct=JENKS_EXACT_MAX / len(y))
+            finally:
+                np.random.set_state(state)
+    result["bins"] = [round(float(b), 6) for b in found.bins]
+    result["counts"] = [int(c) for c in found.counts]
+    return result
+
+
+def indicator_classes(
+    session: Session, filters: PlannerFilters, k: int, code: str, method: str, classes: int
+) -> dict:
+    """Classes of one indicator over the mahalle, computed on the values the map shows."""
+    item = definitions.BY_CODE.get(code)
+    if item is None or item.kind == "class":
+        raise InvalidInput(f"{code!r} is not a numeric indicator.", field="indicator")
+    values = [f["properties"].get(code) for f in planner_indicators(session, filters, k)]
+    return {"indicator": code, **class_breaks(values, method, classes)}
+
+
+def dashboard_config(session: Session, settings: Settings, user: User) -> dict:
+    """What the dashboard page needs besides the API: districts, filters, indicator names."""
+    from app.services import site
+
+    locale = i18n.current_locale()
+    since, until = default_period()
+    permitted = user.role in (Role.planner, Role.admin)
+    config = site.page_config(settings, demo=site.demo_data_present(session))
+    config.update(
+        {
+            "permitted": permitted,
+            "user": {"email": user.email, "role": user.role.value},
+            "period": {"since": since.isoformat()[:7], "until": until.isoformat()[:7]},
+            "districts": list(
+                session.scalars(select(Mahalle.district).distinct().order_by(Mahalle.district))
+            )
+            if permitted
+            else [],
+            "groups": [g.value for g in CategoryGroup],
+            "time_bands": [b.value for b in TimeBand],
+            "hex_sizes": list(hotspots.HEX_SIZES_M),
+            "class_methods": {m: names[locale] for m, names in CLASS_METHODS.items()},
+            "indicators": [
+                {
+                    "code": item.code,
+                    "name": item.name_tr if locale == "tr" else item.name_en,
+                    "unit": item.unit,
+                    "estimate": item.estimate,
+                    "kind": item.kind,
+                    "theme": item.theme,
+                }
+                for item in definitions.INDICATORS
+            ],
+        }
+    )
+    return config
