@@ -395,12 +395,14 @@ def _indicators() -> list[Indicator]:
             "Sıcak nokta sınıfı",
             "Hotspot class",
             "hot/cold at 99, 95 or 90 % confidence, or not significant: the sign of the Gi* "
-            "z-score with the pseudo p-value of 999 conditional permutations (seed 12345).",
+            "z-score with the folded pseudo p-value of 999 conditional permutations "
+            "(seed 12345), ties counted against significance.",
             "hot_99 if z>0 and p_sim≤0.01; hot_95 if ≤0.05; hot_90 if ≤0.10; cold_* alike "
             "for z<0; else not_significant",
             "class",
             "public_space",
-            caveats="p_sim is one-sided (folded); no correction for multiple testing.",
+            caveats="The pseudo p-value is one-sided (folded, as esda's p_sim); no correction "
+            "for multiple testing, so about 10 % of units may be flagged at 90 % by chance.",
             kind="class",
         ),
     ]
@@ -465,20 +467,36 @@ METHOD_NOTES = [
     "default 5) is null and marked `<code>_suppressed: true` in every output (API, dashboard, "
     "every export format); zero is shown. A value derived from a suppressed count (its "
     "`rests_on`) is suppressed too. Secondary suppression: within a partition of `reports` "
-    "(category groups, gender, age bands, forwarded/not, resolved/not), when exactly one cell "
-    "is suppressed the smallest other non-zero cell is suppressed as well, so the total minus "
-    "the shown cells cannot reveal it. Planners' exports are public output: same rules.",
+    "(category groups, time of day, gender, age bands, forwarded/not, resolved/not), when "
+    "exactly one cell is suppressed the smallest other non-zero cell is suppressed as well, "
+    "so the total minus the shown cells cannot reveal it; when `reports` itself is withheld "
+    "no partition is shown in full. `reports` is also withheld when its sensitive part is "
+    "small, because the non-sensitive part is public as points. Planners' exports are public "
+    "output: same rules.",
+    "- **Empirical Bayes.** Global EB (Marshall 1991, method of moments) over the mahalle in "
+    "the output with a known women population; computed on the raw counts inside the server, "
+    "published only where `reports` is shown. It agrees with esda's `Empirical_Bayes` "
+    "whenever the between-mahalle variance `a` is positive (esda does not clip it at 0).",
+    "- **Response times** start when the report was forwarded to the municipality "
+    "(`forwarded_at`; submission time when never marked forwarded) and end at `resolved_at`.",
     "- **Period.** Whole months, `since` (first day) .. `until` (last day) inclusive, on the "
     "date of occurrence, as for every public figure (no count resolves a report to its day). "
     "The previous period is as many whole months just before `since`. Default: the last "
     "twelve months, the current one included.",
     "- **Hotspots.** Local Getis-Ord Gi* (esda `G_Local`, `star=True`, row-standardised), "
-    "999 conditional permutations with seed 12345, classes from the folded pseudo p-value and "
-    "the sign of the z-score. Mahalle: queen contiguity from the polygons (libpysal), value = "
-    "reports per km². Hexagons: `ST_HexagonGrid` of 250 m or 500 m side in the UTM zone of "
-    "the area's centre (metric, little distortion), cells intersecting the mahalle of the "
-    "area, value = reports at their displaced public point (reports placed by mahalle only "
-    "have no point and are left out), neighbours = the six adjacent cells. Limits: counts "
+    "999 conditional permutations with seed 12345, classes from the sign of the z-score and "
+    "the folded pseudo p-value computed from esda's own draws with ties counted on both sides "
+    "(esda's `p_sim` counts ties on the upper side only, which makes every zero among zeros a "
+    "99 % cold spot; without ties both are equal, a test checks it). Islands (no neighbour) "
+    "are never significant. Mahalle: queen contiguity (polygons sharing at least a point, "
+    "ST_Intersects in PostGIS; a test checks it against libpysal's Queen), value = reports "
+    "per km² (mahalle differ in area). Hexagons: `ST_HexagonGrid` whose `size` (the side "
+    "length) is 250 m or 500 m (a 250 m cell covers about 0.16 km²), built in the WGS 84 / UTM "
+    "zone of the area's centre (EPSG:326xx: metric, little distortion over a city; Web "
+    "Mercator would shrink cells by cos(latitude)), kept where they intersect a mahalle of "
+    "the area; value = published reports at their displaced public point (reports placed by "
+    "mahalle only have no point and are left out); neighbours = the six adjacent cells. A "
+    "cell's count below k is withheld with its z and p; its class stays. Limits: counts "
     "are not adjusted for population; many tests at once (no FDR correction); the "
     "permutation null assumes exchangeability of the values.",
 ]
