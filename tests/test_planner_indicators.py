@@ -326,3 +326,51 @@ def test_hex_layer_counts_public_points_only_and_withholds_small_cells(db, setti
     with pytest.raises(Exception, match="250, 500"):
         hotspots.hex_layer(db, PERIOD, 300, 5)
     assert PERIOD.since <= THIS_MONTH
+
+
+def test_mixed_cells_never_reveal_a_small_sensitive_part(db, settings, grid_mahalle):
+    """Public points show time of day, month and status: a mixed cell minus the points of
+    that kind would be its sensitive part."""
+    add_reports(db, settings, 1, 1, 6, time_band="day")  # non-sensitive, public points
+    add_reports(db, settings, 1, 1, 5, category="following", time_band="day")
+    add_reports(db, settings, 1, 1, 6, time_band="night")
+    add_reports(db, settings, 1, 1, 1, category="following", time_band="night")
+    add_reports(db, settings, 1, 1, 4, category="following", time_band="night")
+    m = by_code(db)["M11"]
+    # 5 + 1 + 4 = 10 sensitive, 22 in all: shown; night = 6 points + 5 sensitive.
+    assert m["reports"] == 22 and m["sensitive_reports"] == 10
+    assert m["reports_evening_night"] == 11  # its sensitive part (5) is not small
+    db.execute(
+        text(
+            "UPDATE report SET time_band = 'day' WHERE id IN (SELECT id FROM report r "
+            "WHERE r.mahalle_id = (SELECT id FROM mahalle WHERE code = 'M11') AND "
+            "r.time_band = 'night' AND r.category_id = (SELECT id FROM category WHERE "
+            "code = 'following') LIMIT 2)"
+        )
+    )
+    m = by_code(db)["M11"]
+    # Night now holds 3 sensitive reports: 9 - 6 night points = 3 would leak.
+    assert m["reports_evening_night"] is None and m["reports_evening_night_suppressed"]
+    assert m["share_evening_night"] is None
+
+
+def test_previous_period_withheld_when_its_sensitive_part_is_small(db, settings, grid_mahalle):
+    add_reports(db, settings, 0, 2, 6)
+    earlier = month_start(4).isoformat()
+    add_reports(db, settings, 0, 2, 6, occurred_on=earlier)
+    add_reports(db, settings, 0, 2, 2, category="following", occurred_on=earlier)
+    m = by_code(db)["M02"]
+    assert m["reports"] == 6
+    assert m["reports_previous"] is None and m["reports_previous_suppressed"] is True
+    assert m["change_reports"] is None
+
+
+def test_hex_cells_withhold_counts_with_a_small_sensitive_part(db, settings, grid_mahalle):
+    add_reports(db, settings, 0, 0, 6)
+    add_reports(db, settings, 0, 0, 1, category="following")
+    features = hotspots.hex_layer(db, PERIOD, 500, 5)
+    counts = [f["properties"]["reports"] for f in features if f["properties"]["reports"]]
+    # The 7 reports sit at displaced points around one centre; whatever cells hold them,
+    # no shown count may include the single sensitive report next to public points.
+    assert 7 not in counts
+    assert sum(counts) <= 6

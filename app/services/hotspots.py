@@ -167,7 +167,9 @@ WITH extent AS (
 ), pts AS (
     {points}
 )
-SELECT cells.i, cells.j, count(pts.pt) AS n, ST_AsGeoJSON(cells.g4326, 6) AS geometry
+SELECT cells.i, cells.j, count(pts.pt) AS n,
+       count(pts.pt) FILTER (WHERE pts.sensitive) AS sensitive_n,
+       ST_AsGeoJSON(cells.g4326, 6) AS geometry
 FROM cells LEFT JOIN pts ON ST_Intersects(cells.g4326, pts.pt)
 GROUP BY cells.i, cells.j, cells.g4326
 ORDER BY cells.i, cells.j
@@ -211,13 +213,18 @@ def hex_neighbours(rows) -> dict[int, list[int]]:
 
 
 def hex_features(rows, k: int) -> list[dict]:
-    """Hexagon features with Gi* class; counts below k withheld (the class stays)."""
+    """Hexagon features with Gi* class; counts below k withheld (the class stays).
+
+    A count is withheld too when its sensitive part is small: the cell's non-sensitive
+    reports are public points (at the same displaced locations), so the difference would
+    give it away.
+    """
     order = list(range(len(rows)))
     w = weights_from_neighbours(hex_neighbours(rows), order)
     results = gi_star([r.n for r in rows], w)
     features = []
     for row, gi in zip(rows, results, strict=True):
-        hidden = small(row.n, k)
+        hidden = small(row.n, k) or small(getattr(row, "sensitive_n", 0), k)
         features.append(
             {
                 "type": "Feature",
@@ -241,7 +248,7 @@ def hex_layer(session: Session, filters, size_m: int, k: int) -> list[dict]:
     """The hexagon hotspot layer for the filters (reports at their displaced public point)."""
     from sqlalchemy.dialects import postgresql
 
-    from app.models import LocationPrecision, Report
+    from app.models import Category, LocationPrecision, Report
     from app.services.indicators import filtered_reports
 
     if size_m not in HEX_SIZES_M:
@@ -253,7 +260,10 @@ def hex_layer(session: Session, filters, size_m: int, k: int) -> list[dict]:
         filtered_reports(filters, filters.since, filters.until)
         .where(Report.location_precision == LocationPrecision.point)
         # The raw column: GeoAlchemy would wrap a selected geometry in ST_AsEWKB.
-        .with_only_columns(literal_column("report.public_location").label("pt"))
+        .with_only_columns(
+            literal_column("report.public_location").label("pt"),
+            Category.sensitive.label("sensitive"),
+        )
     )
     points_sql = str(
         points.compile(dialect=postgresql.dialect(), compile_kwargs={"literal_binds": True})

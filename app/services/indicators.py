@@ -35,7 +35,7 @@ from app.models import (
     TimeBand,
 )
 from app.services.definitions import COUNT_CODES
-from app.services.suppression import suppress_row
+from app.services.suppression import protect_partition, small, suppress_row
 from app.services.visibility import visible_reports
 
 if TYPE_CHECKING:
@@ -262,6 +262,16 @@ def _report_aggregates(filters: PlannerFilters):
         count.filter(current).label("reports"),
         count.filter(current & Category.sensitive).label("sensitive_reports"),
         count.filter(current & Report.time_band.in_(EVENING_NIGHT)).label("reports_evening_night"),
+        # Sensitive parts of cells whose dimension public points also show (time of day,
+        # municipal status, month): see `_sensitive_hidden`.
+        count.filter(current & Category.sensitive & Report.time_band.in_(EVENING_NIGHT)).label(
+            "sensitive_evening_night"
+        ),
+        count.filter(current & Category.sensitive & Report.forwarded_at.is_not(None)).label(
+            "sensitive_forwarded"
+        ),
+        count.filter(resolved & Category.sensitive).label("sensitive_resolved"),
+        count.filter(~current & Category.sensitive).label("sensitive_previous"),
         func.avg(Report.perceived_safety).filter(current).label("mean_perceived_safety"),
         count.filter(current & Report.forwarded_at.is_not(None)).label("forwarded_reports"),
         count.filter(resolved).label("resolved_reports"),
@@ -403,6 +413,27 @@ def planner_indicators(session: Session, filters: PlannerFilters, k: int) -> lis
     return features
 
 
+def _sensitive_hidden(row, k: int) -> set[str]:
+    """Cells to withhold because their sensitive part could be worked out from public points.
+
+    Public points (non-sensitive only) show time of day, municipal status and month, so a
+    mixed cell minus the points of that kind is its sensitive part: when that part is small,
+    or is the one small part of a partition of the shown sensitive total, the cell goes.
+    """
+    sensitive = row.sensitive_reports
+    shown = not small(sensitive, k)
+    hidden: set[str] = set()
+    for code, part in (
+        ("reports_evening_night", row.sensitive_evening_night),
+        ("forwarded_reports", row.sensitive_forwarded),
+        ("resolved_reports", row.sensitive_resolved),
+    ):
+        hidden |= protect_partition({code: part, "_rest": sensitive - part}, shown, k)
+    if small(row.sensitive_previous, k):
+        hidden.add("reports_previous")
+    return hidden - {"_rest"}
+
+
 def _feature(row, k: int, eb: float, gi: GiResult) -> dict:
     counts: dict[str, int | None] = {code: getattr(row, code, None) for code in COUNT_CODES}
     counts["confirmations"] = row.confirmations
@@ -454,7 +485,7 @@ def _feature(row, k: int, eb: float, gi: GiResult) -> dict:
         "women_residents": row.women_residents,
         "women_is_estimate": row.women_is_estimate,
     }
-    props.update(suppress_row(counts, values, partitions, k))
+    props.update(suppress_row(counts, values, partitions, k, _sensitive_hidden(row, k)))
     props["estimate"] = bool(row.women_is_estimate)
     return {
         "type": "Feature",

@@ -87,6 +87,23 @@ def _cells(rows, k: int) -> list[dict]:
     ]
 
 
+def _month_cells(by_month, props: dict, k: int) -> list[dict]:
+    """Reports per month, withheld when small, or when their sensitive part could be worked
+    out (public points show their month), with secondary suppression on both partitions."""
+    totals = {m: n for m, n, _s in by_month}
+    hidden = protect_partition(totals, not props["reports_suppressed"], k)
+    hidden |= protect_partition(
+        {m: s for m, _n, s in by_month}, not props["sensitive_reports_suppressed"], k
+    )
+    shown = [(n, m) for m, n in totals.items() if m not in hidden and n > 0]
+    if len(hidden) == 1 and shown and not props["reports_suppressed"]:
+        hidden.add(min(shown)[1])
+    return [
+        {"key": m, "reports": None if m in hidden else n, "reports_suppressed": m in hidden}
+        for m, n in totals.items()
+    ]
+
+
 def mahalle_detail(session: Session, code: str, filters: PlannerFilters, k: int) -> dict:
     """One mahalle: its indicators, reports per category, per month, and response times."""
     mahalle = session.scalar(select(Mahalle).where(Mahalle.code == code))
@@ -109,7 +126,11 @@ def mahalle_detail(session: Session, code: str, filters: PlannerFilters, k: int)
     labels = dict(session.execute(select(Category.code, Category.labels)).all())
     month = func.to_char(Report.occurred_on, "YYYY-MM")
     by_month = session.execute(
-        base.with_only_columns(month, func.count(Report.id)).group_by(month).order_by(month)
+        base.with_only_columns(
+            month, func.count(Report.id), func.count(Report.id).filter(Category.sensitive)
+        )
+        .group_by(month)
+        .order_by(month)
     ).all()
     props = feature["properties"]
     # The category and month cells add up to `reports`: none may be shown when it is withheld.
@@ -117,7 +138,7 @@ def mahalle_detail(session: Session, code: str, filters: PlannerFilters, k: int)
     locale = i18n.current_locale()
     for cell in categories:
         cell["label"] = (labels.get(cell["key"]) or {}).get(locale, cell["key"])
-    months = _cells(by_month, k)
+    months = _month_cells(by_month, props, k)
     if props["reports_suppressed"]:
         for cell in categories + months:
             if cell["reports"]:

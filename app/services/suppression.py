@@ -36,14 +36,15 @@ def suppress_row(
     values: dict[str, object],
     partitions: Iterable[Mapping[str, int]],
     k: int,
+    also_hidden: Iterable[str] = (),
 ) -> dict[str, object]:
     """The public form of one row: counts and values, with withheld ones null and marked.
 
     `counts` are the count cells, `values` the derived ones; `partitions` are dicts of cells
     (codes -> count, including complement cells not shown, e.g. "not forwarded") that add up
-    to `reports`.
+    to `reports`; `also_hidden` are codes withheld for reasons the caller knows.
     """
-    hidden = {code for code, value in counts.items() if small(value, k)}
+    hidden = {code for code, value in counts.items() if small(value, k)} | set(also_hidden)
     # `reports` is withheld with its sensitive part: the rest of it is public as points.
     if "sensitive_reports" in hidden:
         hidden.add("reports")
