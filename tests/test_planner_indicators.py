@@ -374,3 +374,25 @@ def test_hex_cells_withhold_counts_with_a_small_sensitive_part(db, settings, gri
     # no shown count may include the single sensitive report next to public points.
     assert 7 not in counts
     assert sum(counts) <= 6
+
+
+def test_hex_assignment_by_arithmetic_equals_point_in_polygon(db, grid_mahalle):
+    points = (
+        "SELECT ST_SetSRID(ST_MakePoint(10 + random() * 0.03, 10 + random() * 0.03), 4326) AS pt,"
+        " (g % 3 = 0) AS sensitive FROM generate_series(1, 2000) g"
+    )
+    db.execute(text("SELECT setseed(0.42)"))
+    db.execute(text(f"CREATE TEMP TABLE hex_pts ON COMMIT DROP AS {points}"))
+    rows = hotspots.hex_counts(db, "SELECT pt, sensitive FROM hex_pts", {}, 250, ())
+    expected = dict(
+        db.execute(
+            text(
+                "SELECT h.i || '_' || h.j, count(p.pt) FROM ST_HexagonGrid(250, "
+                "ST_Transform(ST_MakeEnvelope(9.99, 9.99, 10.04, 10.04, 4326), 32632)) h "
+                "JOIN hex_pts p ON ST_Contains(h.geom, ST_Transform(p.pt, 32632)) GROUP BY 1"
+            )
+        ).all()
+    )
+    got = {f"{r.i}_{r.j}": r.n for r in rows if r.n}
+    assert sum(got.values()) == 2000
+    assert got == expected

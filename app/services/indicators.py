@@ -17,7 +17,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from sqlalchemy import Float, Select, String, case, cast, func, select
+from sqlalchemy import Float, Select, case, cast, func, select, text
 from sqlalchemy.orm import Session
 
 from app.geo.geojson import feature_collection
@@ -244,59 +244,80 @@ def _mahalle_scope(stmt: Select, filters: PlannerFilters) -> Select:
 
 
 def _report_aggregates(filters: PlannerFilters):
-    """Per-mahalle counts of the period and of the previous one, in one scan."""
+    """Per-mahalle counts of the period and of the previous one, in one (parallel) scan.
+
+    The row flags are computed once in an inner select, so each FILTER tests booleans and
+    enums; no ordered-set aggregate here (it would rule out a parallel plan): the median is
+    `_resolution_medians`.
+    """
     prev_since, _ = filters.previous
-    current = Report.occurred_on >= filters.since
-    count = func.count(Report.id)
-    gender = func.coalesce(cast(Report.reporter_gender, String), Gender.undisclosed.value)
-    age = func.coalesce(cast(Report.reporter_age_band, String), AgeBand.undisclosed.value)
-    resolved = current & (Report.municipal_status == MunicipalStatus.resolved)
+    row = (
+        filtered_reports(filters, prev_since, filters.until)
+        .with_only_columns(
+            Report.mahalle_id.label("mahalle_id"),
+            (Report.occurred_on >= filters.since).label("cur"),
+            Category.sensitive.label("sens"),
+            Category.group.label("grp"),
+            Report.time_band.in_(EVENING_NIGHT).label("en"),
+            Report.forwarded_at.is_not(None).label("fwd"),
+            (Report.municipal_status == MunicipalStatus.resolved).label("res"),
+            Report.perceived_safety.label("ps"),
+            Report.reporter_gender.label("gen"),
+            Report.reporter_age_band.label("age"),
+        )
+        .subquery("r")
+    )
+    cur, sens = row.c.cur, row.c.sens
+    count = func.count()
+    columns: list[Any] = [
+        row.c.mahalle_id.label("mahalle_id"),
+        count.filter(cur).label("reports"),
+        count.filter(cur & sens).label("sensitive_reports"),
+        count.filter(cur & row.c.en).label("reports_evening_night"),
+        # Sensitive parts of cells whose dimension public points also show (time of day,
+        # municipal status, month): see `_sensitive_hidden`.
+        count.filter(cur & sens & row.c.en).label("sensitive_evening_night"),
+        count.filter(cur & sens & row.c.fwd).label("sensitive_forwarded"),
+        count.filter(cur & sens & row.c.res).label("sensitive_resolved"),
+        count.filter(~cur & sens).label("sensitive_previous"),
+        func.avg(row.c.ps).filter(cur).label("mean_perceived_safety"),
+        count.filter(cur & row.c.fwd).label("forwarded_reports"),
+        count.filter(cur & row.c.res).label("resolved_reports"),
+        count.filter(~cur).label("reports_previous"),
+    ]
+    columns += [
+        count.filter(cur & (row.c.grp == g)).label(f"reports_{g.value}") for g in CategoryGroup
+    ]
+    for g in Gender:
+        match = row.c.gen == g
+        if g is Gender.undisclosed:
+            match = match | row.c.gen.is_(None)
+        columns.append(count.filter(cur & match).label(f"reports_gender_{g.value}"))
+    for b in AgeBand:
+        match = row.c.age == b
+        if b is AgeBand.undisclosed:
+            match = match | row.c.age.is_(None)
+        columns.append(count.filter(cur & match).label(f"reports_age_{b.value}"))
+    return select(*columns).group_by(row.c.mahalle_id).subquery("agg")
+
+
+def _resolution_medians(filters: PlannerFilters):
+    """Median days from forwarding (or submission) to resolution, per mahalle."""
     days = (
         func.extract(
             "epoch", Report.resolved_at - func.coalesce(Report.forwarded_at, Report.created_at)
         )
         / 86400.0
     )
-    columns: list[Any] = [
-        Report.mahalle_id.label("mahalle_id"),
-        count.filter(current).label("reports"),
-        count.filter(current & Category.sensitive).label("sensitive_reports"),
-        count.filter(current & Report.time_band.in_(EVENING_NIGHT)).label("reports_evening_night"),
-        # Sensitive parts of cells whose dimension public points also show (time of day,
-        # municipal status, month): see `_sensitive_hidden`.
-        count.filter(current & Category.sensitive & Report.time_band.in_(EVENING_NIGHT)).label(
-            "sensitive_evening_night"
-        ),
-        count.filter(current & Category.sensitive & Report.forwarded_at.is_not(None)).label(
-            "sensitive_forwarded"
-        ),
-        count.filter(resolved & Category.sensitive).label("sensitive_resolved"),
-        count.filter(~current & Category.sensitive).label("sensitive_previous"),
-        func.avg(Report.perceived_safety).filter(current).label("mean_perceived_safety"),
-        count.filter(current & Report.forwarded_at.is_not(None)).label("forwarded_reports"),
-        count.filter(resolved).label("resolved_reports"),
-        func.percentile_cont(0.5)
-        .within_group(days)
-        .filter(resolved & Report.resolved_at.is_not(None))
-        .label("median_days_to_resolution"),
-        count.filter(~current).label("reports_previous"),
-    ]
-    columns += [
-        count.filter(current & (Category.group == g)).label(f"reports_{g.value}")
-        for g in CategoryGroup
-    ]
-    columns += [
-        count.filter(current & (gender == g.value)).label(f"reports_gender_{g.value}")
-        for g in Gender
-    ]
-    columns += [
-        count.filter(current & (age == b.value)).label(f"reports_age_{b.value}") for b in AgeBand
-    ]
     return (
-        filtered_reports(filters, prev_since, filters.until)
-        .with_only_columns(*columns)
+        filtered_reports(filters, filters.since, filters.until)
+        .where(Report.municipal_status == MunicipalStatus.resolved, Report.resolved_at.is_not(None))
+        .with_only_columns(
+            Report.mahalle_id.label("mahalle_id"),
+            func.percentile_cont(0.5).within_group(days).label("median_days_to_resolution"),
+        )
         .group_by(Report.mahalle_id)
-        .subquery("agg")
+        .subquery("med")
     )
 
 
@@ -328,6 +349,7 @@ def planner_rows(session: Session, filters: PlannerFilters, with_geometry: bool 
     """One row per mahalle in scope with every raw count and value (before suppression)."""
     agg = _report_aggregates(filters)
     conf = _confirmation_aggregates(filters)
+    med = _resolution_medians(filters)
     count_columns = [c for c in agg.c if c.name != "mahalle_id"]
     columns = [
         Mahalle.id,
@@ -340,11 +362,10 @@ def planner_rows(session: Session, filters: PlannerFilters, with_geometry: bool 
         Mahalle.women_is_estimate,
         Mahalle.population_year,
         *[
-            func.coalesce(c, 0).label(c.name)
-            if c.name not in ("mean_perceived_safety", "median_days_to_resolution")
-            else c
+            c if c.name == "mean_perceived_safety" else func.coalesce(c, 0).label(c.name)
             for c in count_columns
         ],
+        med.c.median_days_to_resolution,
         func.coalesce(conf.c.n, 0).label("confirmations"),
         _nearest(COUNSELLING_KINDS).label("distance_counselling_m"),
         _nearest((ServiceKind.police,)).label("distance_police_m"),
@@ -360,8 +381,11 @@ def planner_rows(session: Session, filters: PlannerFilters, with_geometry: bool 
         select(*columns)
         .outerjoin(agg, agg.c.mahalle_id == Mahalle.id)
         .outerjoin(conf, conf.c.mahalle_id == Mahalle.id)
+        .outerjoin(med, med.c.mahalle_id == Mahalle.id)
         .order_by(Mahalle.district, Mahalle.name)
     )
+    # JIT compilation costs more than it saves on these wide FILTER aggregates (measured).
+    session.execute(text("SET LOCAL jit = off"))
     return session.execute(_mahalle_scope(stmt, filters)).all()
 
 
