@@ -7,10 +7,11 @@ import pytest
 from playwright.sync_api import expect
 
 from app.models import Role
-from tests.browser import SCREENSHOTS, Traffic, _keep_local, chromium
+from tests.browser import SCREENSHOTS, Traffic, _keep_local
 from tests.factories import PASSWORD, login, make_report, make_user
 
-__all__ = ["chromium"]
+# The shared `chromium` fixture: one Playwright per session (a second one would fail).
+pytest_plugins = ("tests.browser",)
 
 
 def test_anonymous_visitors_are_sent_to_the_login(client):

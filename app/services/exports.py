@@ -160,18 +160,23 @@ def sensitive_aggregates(session: Session, filters: PlannerFilters, k: int) -> d
 
 
 def _frame(collection: dict) -> gpd.GeoDataFrame:
+    """The features as a GeoDataFrame with nullable column types (counts stay integers)."""
     records = [f["properties"] for f in collection["features"]]
     geometries = [shape(f["geometry"]) if f["geometry"] else None for f in collection["features"]]
-    frame = pd.DataFrame.from_records(records)
-    for column in frame.columns:
-        values = [v for v in frame[column] if v is not None]
-        if values and all(isinstance(v, bool) for v in values):
-            frame[column] = frame[column].astype("boolean")
-        elif values and all(isinstance(v, int) and not isinstance(v, bool) for v in values):
-            frame[column] = frame[column].astype("Int64")
-        elif values and all(isinstance(v, int | float) for v in values):
-            frame[column] = frame[column].astype("Float64")
-    return gpd.GeoDataFrame(frame, geometry=geometries, crs="EPSG:4326")
+    names = list(dict.fromkeys(key for record in records for key in record))
+    columns = {}
+    for name in names:
+        values = [record.get(name) for record in records]
+        present = [v for v in values if v is not None]
+        if present and all(isinstance(v, bool) for v in present):
+            columns[name] = pd.array(values, dtype="boolean")
+        elif present and all(isinstance(v, int) and not isinstance(v, bool) for v in present):
+            columns[name] = pd.array(values, dtype="Int64")
+        elif present and all(isinstance(v, int | float) for v in present):
+            columns[name] = pd.array(values, dtype="Float64")
+        else:
+            columns[name] = pd.array(values, dtype=object)
+    return gpd.GeoDataFrame(columns, geometry=geometries, crs="EPSG:4326")
 
 
 def _definitions_frame() -> pd.DataFrame:
@@ -250,6 +255,8 @@ def export_layer(
                 layer=layer,
                 driver="GPKG",
                 dataset_metadata={"metadata": _metadata_json(meta)},
+                # GeoPackage 1.2: read by older GDAL/QGIS too (1.4 warns there).
+                dataset_options={"VERSION": "1.2"},
                 layer_metadata={"DESCRIPTION": f"Mor Harita {layer}, k={k}"},
             )
             pyogrio.write_dataframe(_definitions_frame(), path, layer="definitions", driver="GPKG")
