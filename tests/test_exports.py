@@ -207,3 +207,20 @@ def test_unknown_format_and_token_access(planner_client, server):
         )
         assert response.status_code == 200
         assert bare.get("/api/v1/planner/exports/indicators").status_code == 401
+
+
+def test_reports_placed_by_mahalle_are_not_points(planner_client, db):
+    from sqlalchemy import text
+
+    before = json.loads(fetch(planner_client, "reports", "geojson"))
+    db.execute(
+        text(
+            "UPDATE report SET location_precision = 'mahalle' WHERE id = (SELECT id FROM report "
+            "WHERE status = 'published' AND category_id = (SELECT id FROM category WHERE "
+            "code = 'dark_street') LIMIT 1)"
+        )
+    )
+    after = json.loads(fetch(planner_client, "reports", "geojson"))
+    assert len(after["features"]) == len(before["features"]) - 1
+    indicators = api_rows(planner_client)
+    assert indicators["M00"]["reports"] == 11  # still counted in its mahalle

@@ -477,6 +477,17 @@ METHOD_NOTES = [
     "the output with a known women population; computed on the raw counts inside the server, "
     "published only where `reports` is shown. It agrees with esda's `Empirical_Bayes` "
     "whenever the between-mahalle variance `a` is positive (esda does not clip it at 0).",
+    "- **Exports** (`GET /api/v1/planner/exports/{indicators|hotspots|reports|sensitive}`, "
+    "`format=gpkg|geojson|shp|csv`, the dashboard's filters) are written by GDAL (pyogrio) "
+    "from the same suppressed features as the API. Metadata (period, filters, generation "
+    "time, definitions, estimate flags, k, licence: ODbL for OSM boundaries, TÜİK for "
+    "population) travel inside: GeoJSON a top-level `metadata` member; GeoPackage the "
+    "dataset metadata (`ogrinfo` shows it) plus tables `definitions` and `export_metadata`; "
+    "Shapefile a zip with `metadata.json`, `README.txt` and `fields.csv` (10-character DBF "
+    "names → codes); CSV a zip with the CSV (UTF-8 with BOM for Excel, no geometry), "
+    "`metadata.json`, `definitions.csv` and `README.txt`. `reports` holds published "
+    "non-sensitive reports with a map point at their displaced location; `sensitive` holds "
+    "sensitive reports as counts per mahalle and category.",
     "- **Response times** start when the report was forwarded to the municipality "
     "(`forwarded_at`; submission time when never marked forwarded) and end at `resolved_at`.",
     "- **Period.** Whole months, `since` (first day) .. `until` (last day) inclusive, on the "
