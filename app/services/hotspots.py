@@ -157,8 +157,7 @@ def utm_srid(lon: float, lat: float) -> int:
 # next one: arithmetic on the points, not a point-in-polygon test per cell.
 HEX_SQL = """
 WITH extent AS (
-    SELECT ST_SetSRID(ST_Extent(geom)::geometry, 4326) AS g4326
-    FROM mahalle WHERE (:all_districts OR district = ANY(:districts))
+    SELECT ST_MakeEnvelope(:xmin, :ymin, :xmax, :ymax, 4326) AS g4326
 ), grid AS (
     SELECT h.i, h.j, ST_Transform(h.geom, 4326) AS g4326
     FROM extent, ST_HexagonGrid(:size, ST_Transform(extent.g4326, :srid)) AS h
@@ -172,7 +171,8 @@ WITH extent AS (
 ), xy AS MATERIALIZED (  -- transform each point once, not once per use
     SELECT ST_X(t.g) AS x, ST_Y(t.g) AS y, t.sensitive
     FROM (SELECT ST_Transform(pts.pt, :srid) AS g, pts.sensitive
-          FROM pts, extent WHERE pts.pt && extent.g4326) t
+          -- the envelope as values, so the planner sees how many points and goes parallel
+          FROM pts WHERE pts.pt && ST_MakeEnvelope(:xmin, :ymin, :xmax, :ymax, 4326)) t
 ), columns AS (
     -- float8 throughout: numeric arithmetic on half a million rows is several times slower
     SELECT x, y, sensitive, floor(x / (1.5 * CAST(:size AS float8)))::int AS a,
@@ -206,22 +206,27 @@ ORDER BY cells.i, cells.j
 
 def hex_counts(session: Session, points_sql: str, params: dict, size_m: int, districts):
     """(i, j, count, geometry) of every hexagon over the mahalle of `districts` (all if empty)."""
-    centre = session.execute(
+    extent = session.execute(
         text(
-            "SELECT ST_X(c), ST_Y(c) FROM (SELECT ST_Centroid(ST_Extent(geom)) c FROM mahalle "
-            "WHERE (:all_districts OR district = ANY(:districts))) s"
+            "SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e) FROM (SELECT ST_Extent(geom) e "
+            "FROM mahalle WHERE (:all_districts OR district = ANY(:districts))) s"
         ),
         {"all_districts": not districts, "districts": list(districts)},
     ).one()
-    if centre[0] is None:
+    if extent[0] is None:
         return []
+    xmin, ymin, xmax, ymax = (float(v) for v in extent)
     sql = text(HEX_SQL.format(points=points_sql))
     session.execute(text("SET LOCAL jit = off"))
     return session.execute(
         sql,
         {
             **params,
-            "srid": utm_srid(centre[0], centre[1]),
+            "srid": utm_srid((xmin + xmax) / 2, (ymin + ymax) / 2),
+            "xmin": xmin,
+            "ymin": ymin,
+            "xmax": xmax,
+            "ymax": ymax,
             "size": float(size_m),
             "all_districts": not districts,
             "districts": list(districts),
