@@ -20,6 +20,20 @@ THEMES = {
     "municipal_response": {"tr": "Belediyenin yanıtı", "en": "Municipal response"},
 }
 
+# Units are data too: English in the definitions, Turkish for the dashboard and docs.
+UNIT_TR = {
+    "count": "sayı",
+    "per km²": "km² başına",
+    "per 1,000 women": "1.000 kadın başına",
+    "share (0–1)": "pay (0–1)",
+    "score 1–5": "puan 1–5",
+    "days": "gün",
+    "percent": "yüzde",
+    "metres": "metre",
+    "z-score": "z değeri",
+    "class": "sınıf",
+}
+
 GROUP_THEME = {
     CategoryGroup.lighting: "lighting",
     CategoryGroup.transport: "transport",
@@ -77,6 +91,7 @@ class Indicator:
         data["name"] = {"tr": data.pop("name_tr"), "en": data.pop("name_en")}
         data["rests_on"] = list(self.rests_on)
         data["theme_name"] = THEMES[self.theme]
+        data["unit_name"] = {"tr": UNIT_TR[self.unit], "en": self.unit}
         return data
 
 

@@ -252,6 +252,7 @@ def dashboard_config(session: Session, settings: Settings, user: User) -> dict:
                     "code": item.code,
                     "name": item.name_tr if locale == "tr" else item.name_en,
                     "unit": item.unit,
+                    "unit_name": definitions.UNIT_TR[item.unit] if locale == "tr" else item.unit,
                     "estimate": item.estimate,
                     "kind": item.kind,
                     "theme": item.theme,

@@ -169,7 +169,7 @@
     const box = $('legend');
     box.replaceChildren();
     const item = indicators[code()];
-    box.append(el('h3', null, item.name, el('span', { class: 'legend__unit' }, ` (${item.unit})`)));
+    box.append(el('h3', null, item.name, el('span', { class: 'legend__unit' }, ` (${item.unit_name})`)));
     if (state.classes) {
       const classesLabel = t('Classes');
       box.append(el('p', { class: 'legend__method' }, `${classesLabel}: ${config.class_methods[state.classes.method]}`));
