@@ -396,3 +396,14 @@ def test_hex_assignment_by_arithmetic_equals_point_in_polygon(db, grid_mahalle):
     got = {f"{r.i}_{r.j}": r.n for r in rows if r.n}
     assert sum(got.values()) == 2000
     assert got == expected
+
+
+def test_hexagon_sizes_are_a_setting(db, grid_mahalle):
+    from app.config import Settings
+
+    assert Settings(_env_file=None, hex_sizes_m=(500, 250, 500)).hex_sizes_m == (250, 500)
+    with pytest.raises(ValueError, match="between 50 and 5000"):
+        Settings(_env_file=None, hex_sizes_m=(10,))
+    assert hotspots.hex_layer(db, PERIOD, 1000, 5, allowed=(1000,))
+    with pytest.raises(Exception, match="one of 1000"):
+        hotspots.hex_layer(db, PERIOD, 250, 5, allowed=(1000,))

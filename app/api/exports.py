@@ -28,7 +28,9 @@ def export_layer(
 
     Same filters as the dashboard; counts below k withheld in every format.
     """
-    export = exports.export_layer(db, layer, format, filters, settings.k_threshold, size)
+    export = exports.export_layer(
+        db, layer, format, filters, settings.k_threshold, size, settings.hex_sizes_m
+    )
     return Response(
         export.content,
         media_type=export.media_type,

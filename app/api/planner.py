@@ -53,7 +53,9 @@ def planner_filters(
 
 
 FiltersDep = Annotated[PlannerFilters, Depends(planner_filters)]
-HexSize = Annotated[int, Query(description="Hexagon side in metres: 250 or 500.")]
+HexSize = Annotated[
+    int, Query(description="Hexagon side in metres: one of MORHARITA_HEX_SIZES_M (250, 500).")
+]
 
 
 @router.get("/indicators/definitions")
@@ -83,7 +85,7 @@ def planner_hotspots(
     size: HexSize = 250,
 ) -> dict:
     """The hexagon Gi* hotspot layer (GeoJSON); counts below k withheld, classes kept."""
-    return planner.hotspot_layer(db, filters, size, settings.k_threshold)
+    return planner.hotspot_layer(db, filters, size, settings.k_threshold, settings.hex_sizes_m)
 
 
 @router.get("/planner/classes", responses=ERRORS)

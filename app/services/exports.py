@@ -53,13 +53,18 @@ class ExportFile:
 
 
 def layer_collection(
-    session: Session, layer: str, filters: PlannerFilters, k: int, size_m: int
+    session: Session,
+    layer: str,
+    filters: PlannerFilters,
+    k: int,
+    size_m: int,
+    allowed: tuple[int, ...] = (250, 500),
 ) -> dict:
     """The FeatureCollection (with metadata) of one exportable layer."""
     if layer == "indicators":
         return planner.indicator_layer(session, filters, k)
     if layer == "hotspots":
-        return planner.hotspot_layer(session, filters, size_m, k)
+        return planner.hotspot_layer(session, filters, size_m, k, allowed)
     if layer == "reports":
         return report_points(session, filters, k)
     if layer == "sensitive":
@@ -230,14 +235,20 @@ def _readme(meta: dict, extra: str) -> str:
 
 
 def export_layer(
-    session: Session, layer: str, fmt: str, filters: PlannerFilters, k: int, size_m: int = 250
+    session: Session,
+    layer: str,
+    fmt: str,
+    filters: PlannerFilters,
+    k: int,
+    size_m: int = 250,
+    allowed: tuple[int, ...] = (250, 500),
 ) -> ExportFile:
     """One layer in one format, with its metadata inside the file."""
     if fmt not in FORMATS:
         raise InvalidInput(
             f"Unknown format {fmt!r}; choose one of {', '.join(FORMATS)}.", field="format"
         )
-    collection = layer_collection(session, layer, filters, k, size_m)
+    collection = layer_collection(session, layer, filters, k, size_m, allowed)
     meta = collection["metadata"]
     media_type, extension = FORMATS[fmt]
     stem = f"morharita_{layer}_{filters.since:%Y%m}_{filters.until:%Y%m}"

@@ -278,16 +278,18 @@ def hex_features(rows, k: int) -> list[dict]:
     return features
 
 
-def hex_layer(session: Session, filters, size_m: int, k: int) -> list[dict]:
+def hex_layer(
+    session: Session, filters, size_m: int, k: int, allowed: tuple[int, ...] = HEX_SIZES_M
+) -> list[dict]:
     """The hexagon hotspot layer for the filters (reports at their displaced public point)."""
     from sqlalchemy.dialects import postgresql
 
     from app.models import Category, LocationPrecision, Report
     from app.services.indicators import filtered_reports
 
-    if size_m not in HEX_SIZES_M:
+    if size_m not in allowed:
         raise InvalidInput(
-            f"Hexagon size must be one of {', '.join(map(str, HEX_SIZES_M))} metres.",
+            f"Hexagon size must be one of {', '.join(map(str, allowed))} metres.",
             field="size",
         )
     points: Select = (

@@ -61,7 +61,13 @@ def indicator_layer(session: Session, filters: PlannerFilters, k: int) -> dict:
     }
 
 
-def hotspot_layer(session: Session, filters: PlannerFilters, size_m: int, k: int) -> dict:
+def hotspot_layer(
+    session: Session,
+    filters: PlannerFilters,
+    size_m: int,
+    k: int,
+    allowed: tuple[int, ...] = hotspots.HEX_SIZES_M,
+) -> dict:
     """The hexagon Gi* layer as a FeatureCollection with its metadata."""
     return {
         "type": "FeatureCollection",
@@ -73,7 +79,7 @@ def hotspot_layer(session: Session, filters: PlannerFilters, size_m: int, k: int
             method="Local Getis-Ord Gi* (esda), 999 permutations, seed 12345; "
             "see docs/indicators.md",
         ),
-        "features": hotspots.hex_layer(session, filters, size_m, k),
+        "features": hotspots.hex_layer(session, filters, size_m, k, allowed),
     }
 
 
@@ -245,7 +251,7 @@ def dashboard_config(session: Session, settings: Settings, user: User) -> dict:
             else [],
             "groups": [g.value for g in CategoryGroup],
             "time_bands": [b.value for b in TimeBand],
-            "hex_sizes": list(hotspots.HEX_SIZES_M),
+            "hex_sizes": list(settings.hex_sizes_m),
             "class_methods": {m: names[locale] for m, names in CLASS_METHODS.items()},
             "indicators": [
                 {
