@@ -407,3 +407,19 @@ def test_hexagon_sizes_are_a_setting(db, grid_mahalle):
     assert hotspots.hex_layer(db, PERIOD, 1000, 5, allowed=(1000,))
     with pytest.raises(Exception, match="one of 1000"):
         hotspots.hex_layer(db, PERIOD, 250, 5, allowed=(1000,))
+
+
+def test_confirmations_withheld_when_their_sensitive_part_is_small(db, settings, grid_mahalle):
+    from app.models import Confirmation
+
+    points = add_reports(db, settings, 2, 2, 5)
+    sensitive = add_reports(db, settings, 2, 2, 5, category="following")
+    for report in points * 2:  # 10 confirmations on public points
+        db.add(Confirmation(report_id=report.id))
+    db.flush()
+    assert by_code(db)["M22"]["confirmations"] == 10
+    db.add(Confirmation(report_id=sensitive[0].id))  # 11 - 10 shown on points = 1 sensitive
+    db.flush()
+    m = by_code(db)["M22"]
+    assert m["confirmations"] is None and m["confirmations_suppressed"] is True
+    assert m["reports_and_confirmations"] is None

@@ -329,7 +329,10 @@ def _confirmation_aggregates(filters: PlannerFilters):
         reports.join(Confirmation, Confirmation.report_id == Report.id)
         .where(given.between(filters.since, filters.until))
         .with_only_columns(
-            Report.mahalle_id.label("mahalle_id"), func.count(Confirmation.id).label("n")
+            Report.mahalle_id.label("mahalle_id"),
+            func.count(Confirmation.id).label("n"),
+            # Public points show their confirmations: the rest would be the sensitive part.
+            func.count(Confirmation.id).filter(Category.sensitive).label("sensitive_n"),
         )
         .group_by(Report.mahalle_id)
         .subquery("conf")
@@ -367,6 +370,7 @@ def planner_rows(session: Session, filters: PlannerFilters, with_geometry: bool 
         ],
         med.c.median_days_to_resolution,
         func.coalesce(conf.c.n, 0).label("confirmations"),
+        func.coalesce(conf.c.sensitive_n, 0).label("sensitive_confirmations"),
         _nearest(COUNSELLING_KINDS).label("distance_counselling_m"),
         _nearest((ServiceKind.police,)).label("distance_police_m"),
         _nearest((ServiceKind.health,)).label("distance_health_m"),
@@ -440,9 +444,10 @@ def planner_indicators(session: Session, filters: PlannerFilters, k: int) -> lis
 def _sensitive_hidden(row, k: int) -> set[str]:
     """Cells to withhold because their sensitive part could be worked out from public points.
 
-    Public points (non-sensitive only) show time of day, municipal status and month, so a
-    mixed cell minus the points of that kind is its sensitive part: when that part is small,
-    or is the one small part of a partition of the shown sensitive total, the cell goes.
+    Public points (non-sensitive only) show time of day, municipal status, month and their
+    confirmations, so a mixed cell minus the points of that kind is its sensitive part: when
+    that part is small, or is the one small part of a partition of the shown sensitive total,
+    the cell goes.
     """
     sensitive = row.sensitive_reports
     shown = not small(sensitive, k)
@@ -455,6 +460,8 @@ def _sensitive_hidden(row, k: int) -> set[str]:
         hidden |= protect_partition({code: part, "_rest": sensitive - part}, shown, k)
     if small(row.sensitive_previous, k):
         hidden.add("reports_previous")
+    if small(row.sensitive_confirmations, k):
+        hidden.add("confirmations")
     return hidden - {"_rest"}
 
 
