@@ -130,7 +130,8 @@ def _indicators() -> list[Indicator]:
             "count(confirmation where created_at in period)",
             "count",
             "public_space",
-            caveats=SMALL_CELL,
+            caveats=SMALL_CELL + " Also withheld when its part on sensitive reports is small "
+            "(public points show their confirmations).",
             kind="count",
         ),
         Indicator(
@@ -486,8 +487,10 @@ METHOD_NOTES = [
     "exactly one cell is suppressed the smallest other non-zero cell is suppressed as well, "
     "so the total minus the shown cells cannot reveal it; when `reports` itself is withheld "
     "no partition is shown in full. `reports` is also withheld when its sensitive part is "
-    "small, because the non-sensitive part is public as points. Planners' exports are public "
-    "output: same rules.",
+    "small, because the non-sensitive part is public as points; for the same reason a mixed "
+    "cell whose dimension the points show (time of day, forwarded, resolved, previous "
+    "period, month, confirmations, hexagon) is withheld when its sensitive part is small. "
+    "Planners' exports are public output: same rules.",
     "- **Empirical Bayes.** Global EB (Marshall 1991, method of moments) over the mahalle in "
     "the output with a known women population; computed on the raw counts inside the server, "
     "published only where `reports` is shown. It agrees with esda's `Empirical_Bayes` "
