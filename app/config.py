@@ -50,6 +50,10 @@ class Settings(BaseSettings):
         "even where no mahalle has been imported.",
     )
     k_threshold: int = Field(default=5, ge=1, description="Small-cell suppression threshold.")
+    hex_sizes_m: tuple[int, ...] = Field(
+        default=(250, 500),
+        description="Hexagon sides in metres offered for the hotspot layers (JSON list).",
+    )
     displacement_min_m: float = Field(default=50.0, ge=0)
     displacement_max_m: float = Field(default=200.0, gt=0)
 
@@ -87,6 +91,13 @@ class Settings(BaseSettings):
                 "MORHARITA_DEPLOYMENT_AREA_WKT must be a valid Polygon or MultiPolygon"
             )
         return value
+
+    @field_validator("hex_sizes_m")
+    @classmethod
+    def _hex_sizes(cls, value: tuple[int, ...]) -> tuple[int, ...]:
+        if not value or any(not 50 <= size <= 5000 for size in value):
+            raise ValueError("MORHARITA_HEX_SIZES_M must list sides between 50 and 5000 metres")
+        return tuple(sorted(set(value)))
 
     @field_validator("database_url")
     @classmethod

@@ -3,9 +3,10 @@
     python -m bench.run_all [--reports N]
 
 Uses a separate database `morharita_bench` (on the local cluster, or next to DATABASE_URL),
-loads the Ankara demo, adds N synthetic published reports generated in SQL, then times:
-report creation through the service (point-in-polygon + displacement + insert), the public
-indicator layer for all 184 mahalle, and one page of public report points.
+loads the Ankara demo, adds N synthetic reports generated in SQL (bench/generate.py), then
+times: report creation through the service (point-in-polygon + displacement + insert), the
+public indicator layer for all 184 mahalle, one page of public report points, and the
+planners' paths (bench/planner.py: full indicator set, hexagon hotspots, detail, export).
 """
 
 from __future__ import annotations
@@ -25,22 +26,8 @@ from app.migrate import upgrade
 from app.schemas.reports import ReportCreate
 from app.services import indicators, reports
 from app.services.demo import load_demo
-
-SYNTHETIC_SQL = """
-INSERT INTO report (id, public_id, category_id, location, public_location, mahalle_id, area_key,
-                    occurred_on, time_band, perceived_safety, status, municipal_status,
-                    tracking_code_hash, source, consent_version, published_at)
-SELECT gen_random_uuid(), 'b' || lpad(g.n::text, 9, '0'), c.id, g.pt, g.pt, m.id,
-       lower(m.province || '/' || m.district), current_date - (g.n % 365)::int, 'night',
-       1 + g.n % 5, 'published', 'none', md5(g.n::text) || md5((g.n + 1)::text), 'import',
-       'bench', now()
-FROM (
-    SELECT row_number() OVER () AS n, d.pt, d.id
-    FROM (SELECT (ST_Dump(ST_GeneratePoints(geom, :per_mahalle, 42))).geom AS pt, id FROM mahalle) d
-) g
-JOIN mahalle m ON m.id = g.id
-JOIN LATERAL (SELECT id FROM category ORDER BY (id + g.n) % 16 LIMIT 1) c ON true
-"""
+from bench.generate import generate
+from bench.planner import planner_benchmarks, print_rows
 
 
 def timed(label: str, fn: Callable[[], object], repeat: int) -> tuple[str, float, float]:
@@ -66,13 +53,11 @@ def main() -> None:
     factory = sessionmaker(bind=engine, expire_on_commit=False)
     with unit_of_work(factory) as session:
         load_demo(session, settings)
-        mahalle = session.execute(text("SELECT count(*) FROM mahalle")).scalar()
-        per = max(1, args.reports // mahalle)
         start = time.perf_counter()
-        session.execute(text(SYNTHETIC_SQL), {"per_mahalle": per})
+        generate(session, args.reports)
         load_s = time.perf_counter() - start
-    with engine.begin() as conn:
-        conn.execute(text("ANALYZE"))
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text("VACUUM ANALYZE"))  # index-only scans need the visibility map
         total = conn.execute(text("SELECT count(*) FROM report")).scalar()
 
     payload = ReportCreate(
@@ -100,10 +85,9 @@ def main() -> None:
         timed("indicator layer, 184 mahalle, all reports", indicator_layer, 20),
         timed("public points, one page of 500", points_page, 20),
     ]
+    rows += planner_benchmarks(factory, repeat=5, k=settings.k_threshold)
     print(f"reports in database: {total:,} (synthetic load {load_s:.1f} s)")
-    print(f"{'benchmark':<58} {'median ms':>10} {'max ms':>10}")
-    for label, median, worst in rows:
-        print(f"{label:<58} {median:>10.1f} {worst:>10.1f}")
+    print_rows(rows)
     engine.dispose()
 
 

@@ -2,7 +2,16 @@
 
 from fastapi import APIRouter
 
-from app.api import auth, health, moderation, public, services_api, tracking
+from app.api import (
+    auth,
+    exports,
+    health,
+    moderation,
+    planner,
+    public,
+    services_api,
+    tracking,
+)
 
 router = APIRouter()
 router.include_router(health.router)
@@ -11,3 +20,5 @@ router.include_router(tracking.router)
 router.include_router(services_api.router)
 router.include_router(auth.router)
 router.include_router(moderation.router)
+router.include_router(planner.router)
+router.include_router(exports.router)

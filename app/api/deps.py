@@ -12,7 +12,7 @@ from app.config import Settings
 from app.db import unit_of_work
 from app.errors import CsrfRefused, NotAuthenticated, NotPermitted
 from app.models import Role, User
-from app.services import auth
+from app.services import auth, tokens
 
 SESSION_COOKIE = "mh_session"
 # Readable by the page's scripts, which echo it in the X-CSRF-Token header (see api.js).
@@ -70,14 +70,45 @@ def current_user(request: Request, user: OptionalUser, settings: SettingsDep) ->
 CurrentUser = Annotated[User, Depends(current_user)]
 
 
+def token_or_session_user(request: Request, db: SessionDep, settings: SettingsDep) -> User:
+    """The user of a personal API token (`Authorization: Bearer <token>`), else of the session.
+
+    A token request carries no ambient cookie, so it needs no CSRF token; a session request
+    goes through `current_user` and its CSRF check.
+    """
+    scheme, _, value = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() == "bearer":
+        user = tokens.user_for_api_token(db, value.strip())
+        if user is None:
+            raise NotAuthenticated(
+                "This API token is unknown or revoked. Create a new one on the dashboard "
+                "(POST /api/v1/tokens while logged in)."
+            )
+        return user
+    return current_user(request, optional_user(request, db), settings)
+
+
+def _check_role(user: User, roles: tuple[Role, ...]) -> User:
+    if user.role is not Role.admin and user.role not in roles:
+        allowed = ", ".join(r.value for r in roles)
+        raise NotPermitted(f"This needs one of the roles: {allowed}.")
+    return user
+
+
 def require_role(*roles: Role) -> Callable[[User], User]:
     """A dependency that admits the given roles (administrators are always admitted)."""
 
     def gate(user: CurrentUser) -> User:
-        if user.role is not Role.admin and user.role not in roles:
-            allowed = ", ".join(r.value for r in roles)
-            raise NotPermitted(f"This needs one of the roles: {allowed}.")
-        return user
+        return _check_role(user, roles)
+
+    return gate
+
+
+def require_role_or_token(*roles: Role) -> Callable[[User], User]:
+    """Like `require_role`, but a personal API token of such a user is accepted too."""
+
+    def gate(user: Annotated[User, Depends(token_or_session_user)]) -> User:
+        return _check_role(user, roles)
 
     return gate
 
@@ -85,3 +116,5 @@ def require_role(*roles: Role) -> Callable[[User], User]:
 Moderator = Annotated[User, Depends(require_role(Role.moderator))]
 Planner = Annotated[User, Depends(require_role(Role.planner))]
 Admin = Annotated[User, Depends(require_role(Role.admin))]
+# Planners' data routes: a session or a personal API token (exports from QGIS, scripts).
+PlannerApi = Annotated[User, Depends(require_role_or_token(Role.planner))]

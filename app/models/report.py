@@ -75,6 +75,22 @@ class Report(Timestamps, Base):
         sa.Index("ix_report_status_occurred_on", "status", "occurred_on"),
         # The public list pages newest first: a backward scan of this index, no sort.
         sa.Index("ix_report_published_at_public_id", "published_at", "public_id"),
+        # The planners' indicators read published reports of a period by index-only scan.
+        sa.Index(
+            "ix_report_indicators",
+            "occurred_on",
+            postgresql_include=[
+                "mahalle_id",
+                "category_id",
+                "time_band",
+                "perceived_safety",
+                "reporter_gender",
+                "reporter_age_band",
+                "municipal_status",
+                "forwarded_at",
+            ],
+            postgresql_where=sa.text("status = 'published'"),
+        ),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=uuid.uuid4)
