@@ -59,6 +59,14 @@ class Settings(BaseSettings):
         description="Force the Secure cookie flag; default: on when served over HTTPS.",
     )
 
+    # Login throttling (per account and per client, in a sliding window).
+    login_max_failures_per_account: int = Field(default=5, ge=1)
+    login_max_failures_per_client: int = Field(default=20, ge=1)
+    login_throttle_window_s: int = Field(default=15 * 60, ge=10)
+    # Moderation: edit locks and how far a moderator may move a report's point.
+    edit_lock_minutes: int = Field(default=5, ge=1, le=120)
+    location_correction_max_m: float = Field(default=250.0, gt=0, le=5000)
+
     def secure_cookies(self, scheme: str) -> bool:
         """Whether cookies get the Secure flag: as configured, else when served over HTTPS."""
         return self.cookie_secure if self.cookie_secure is not None else scheme == "https"

@@ -57,6 +57,16 @@ class Conflict(DomainError):
     code = "conflict"
 
 
+class Throttled(DomainError):
+    """Too many attempts; `retry_after` says when to try again (seconds)."""
+
+    code = "too_many_attempts"
+
+    def __init__(self, message: str, *, retry_after: int) -> None:
+        super().__init__(message, details={"retry_after": retry_after})
+        self.retry_after = retry_after
+
+
 class ImportFailed(DomainError):
     """A data file cannot be imported; nothing from it was written."""
 
@@ -76,6 +86,7 @@ HTTP_STATUS: dict[type[DomainError], int] = {
     Conflict: 409,
     NotAuthenticated: 401,
     NotPermitted: 403,
+    Throttled: 429,
     ServiceUnavailable: 503,
 }
 

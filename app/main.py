@@ -16,10 +16,11 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app import i18n
 from app.api import router as api_router
+from app.api import staff_pages
 from app.api.pages import router as pages_router
 from app.config import Settings
 from app.db import make_engine, make_session_factory
-from app.errors import DomainError, error_body, status_for
+from app.errors import DomainError, Throttled, error_body, status_for
 
 log = logging.getLogger("app")
 FRONTEND = Path(__file__).resolve().parent.parent / "frontend"
@@ -41,7 +42,10 @@ def install_error_handlers(app: FastAPI) -> None:
         extra: dict = {"fields": fields}
         if exc.details is not None:
             extra["details"] = exc.details
-        return JSONResponse(error_body(exc.code, exc.message, **extra), status_code=status_for(exc))
+        headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, Throttled) else None
+        return JSONResponse(
+            error_body(exc.code, exc.message, **extra), status_code=status_for(exc), headers=headers
+        )
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -147,6 +151,8 @@ def create_app(settings: Settings) -> FastAPI:
 
     app.include_router(api_router)
     app.include_router(pages_router)
+    app.include_router(staff_pages.router)
+    staff_pages.install(app)
     app.mount("/static", StaticFiles(directory=FRONTEND / "static"), name="static")
     for name, folder in VENDOR.items():
         path = FRONTEND / "node_modules" / folder

@@ -1,4 +1,4 @@
-"""The HTML pages: the public map and the moderation page. Their data comes from the JSON API."""
+"""The public HTML pages (the map). Staff pages are in app/api/staff_pages.py."""
 
 from __future__ import annotations
 
@@ -17,10 +17,3 @@ def map_page(request: Request, db: SessionDep, settings: SettingsDep) -> HTMLRes
     """The public map: choropleth, published reports and the report form."""
     config = site.page_config(settings, demo=site.demo_data_present(db))
     return render(request, "map.html", {"config": config}, settings)
-
-
-@router.get("/moderation", response_class=HTMLResponse)
-def moderation_page(request: Request, db: SessionDep, settings: SettingsDep) -> HTMLResponse:
-    """The moderation queue; public HTML that shows only a login form until the API says so."""
-    config = site.page_config(settings, demo=site.demo_data_present(db))
-    return render(request, "moderation.html", {"config": config}, settings)

@@ -22,7 +22,11 @@ from app.models import Category, Confirmation, Mahalle, Report, ReportSource, Ti
 from app.schemas.reports import CONSENT_VERSION, ReportCreate, ReportCreated, TrackedReport
 from app.services.categories import active_category_by_code
 from app.services.codes import hash_tracking_code, new_public_id, new_tracking_code
-from app.services.visibility import public_point_reports, reports_of_code_holder
+from app.services.visibility import (
+    public_point_reports,
+    public_text_expr,
+    reports_of_code_holder,
+)
 
 LOCAL_TZ = ZoneInfo("Europe/Istanbul")
 MAX_PAST_DAYS = 730  # "it happened earlier" reaches back two years at most
@@ -221,7 +225,7 @@ def published_points_page(
             Report.time_band,
             Report.occurred_on,
             Report.perceived_safety,
-            func.coalesce(Report.redacted_text, Report.text).label("text"),
+            public_text_expr().label("text"),
             Report.municipal_status,
             Report.source,
             Mahalle.name.label("mahalle"),
