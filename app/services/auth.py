@@ -24,6 +24,16 @@ COMMON_PASSWORDS_FILE = Path(__file__).resolve().parent.parent / "data" / "commo
 _hasher = PasswordHasher()
 
 
+# Runs of keys people type as "a long password": digits up and down, keyboard rows.
+_SEQUENCES = (
+    "01234567890123456789",
+    "98765432109876543210",
+    "qwertyuiopasdfghjklzxcvbnm",
+    "qwertyuıopğüasdfghjklşizxcvbnmöç",
+    "abcdefghijklmnopqrstuvwxyz",
+)
+
+
 @cache
 def common_passwords() -> frozenset[str]:
     """The shipped list of common passwords (lower-cased)."""
@@ -46,6 +56,7 @@ def check_password_policy(password: str, email: str = "") -> None:
     if (
         lowered in common_passwords()
         or len(set(lowered)) <= 2
+        or any(lowered in seq for seq in _SEQUENCES)
         or (len(local_part) >= 4 and local_part in lowered)
     ):
         raise InvalidInput(

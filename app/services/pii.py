@@ -33,7 +33,7 @@ REPLACEMENTS = {
 _SEP = r"[\s.\-]?"
 # 05xx xxx xx xx, 5xx xxx xx xx, +90 5xx ..., 0090 5xx ..., (0532) ..., separators: space . -
 _PHONE = re.compile(
-    r"(?<![\d+])(?:(?:\+|00)90"
+    r"(?<![\d+(])\(?(?:(?:\+|00)90"
     + _SEP
     + r"|0)?\(?5\d{2}\)?"
     + _SEP
