@@ -12,6 +12,7 @@ from app.models import (
     Confirmation,
     Mahalle,
     Report,
+    ReportNote,
     ReportSource,
     ReportStatus,
     ServicePoint,
@@ -133,6 +134,7 @@ def test_demo_reports_are_deterministic_apart_from_dates(db, settings):
 
     before = generated()
     db.execute(delete(Confirmation))
+    db.execute(delete(ReportNote))
     db.execute(delete(Report).where(Report.source == ReportSource.demo))
     later = datetime.now(LOCAL_TZ) + timedelta(days=40)
     result = load_demo_reports(db, settings, now=later)
