@@ -479,8 +479,8 @@ def prepare_demo_queue(session: Session, settings: Settings) -> dict[str, str]:
     )
     if len(pending) < len(PII_TEXTS) + 2:
         return {}
-    for report, text in zip(pending, PII_TEXTS, strict=False):
-        report.text = text
+    for report, body in zip(pending, PII_TEXTS, strict=False):
+        report.text = body
     original, duplicate = pending[-2], pending[-1]
     underpass = session.scalar(select(Category).where(Category.code == "unsafe_underpass"))
     if underpass is not None:
