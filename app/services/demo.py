@@ -473,7 +473,7 @@ def prepare_demo_queue(session: Session, settings: Settings) -> dict[str, str]:
         session.scalars(
             select(Report)
             .where(Report.source == ReportSource.demo, Report.status == ReportStatus.pending)
-            .order_by(Report.public_id)
+            .order_by(Report.created_at, Report.public_id)  # the top of the queue
             .limit(len(PII_TEXTS) + 2)
         )
     )
