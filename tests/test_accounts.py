@@ -84,6 +84,7 @@ def test_login_and_failures_are_audited_without_passwords(client, db):
     user = make_user(db, Role.planner)
     _login(client, user.email, "wrong-password-x")
     login(client, user)
+    assert client.post("/api/v1/auth/logout").status_code == 204
     events = list(
         db.scalars(
             select(ModerationEvent)
@@ -91,7 +92,8 @@ def test_login_and_failures_are_audited_without_passwords(client, db):
             .order_by(ModerationEvent.id)
         )
     )
-    assert [e.action for e in events] == ["auth.login_failed", "auth.login"]
+    assert [e.action for e in events] == ["auth.login_failed", "auth.login", "auth.logout"]
+    assert events[1].actor_id == events[2].actor_id == user.id
     assert all(
         "wrong-password" not in str(e.after) and PASSWORD not in str(e.after) for e in events
     )

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from app.models import Confirmation, Report, ReportStatus, Role
 from app.services import auth
-from tests.factories import make_report
+from tests.factories import KIZILAY, make_report
 
 pytest_plugins = ("tests.browser",)
 pytestmark = pytest.mark.browser
@@ -200,3 +200,32 @@ def test_queue_has_no_serious_accessibility_violations(server, db, settings, des
     )
     serious = [v for v in result if v["impact"] in ("serious", "critical")]
     assert serious == [], serious
+
+
+def test_move_a_point_by_clicking_the_map(server, db, settings, desk, volunteer):
+    report, _ = make_report(db, settings, text="Yer biraz yanlış.")
+    db.commit()
+    desk.log_in()
+    page = desk.page
+    item = desk.item(report)
+    item.locator("summary").click()
+    item.get_by_role("button", name="Noktayı haritada taşı").click()
+    page.wait_for_function(
+        "() => document.getElementById('preview-map').classList.contains('is-moving')"
+    )
+    page.wait_for_timeout(400)  # the map pans to the report's point
+    box = page.locator("#preview-map").bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2 + 40)
+    desk.screenshot("moderation-desk-4-moved")
+    page.get_by_text(f"Nokta taşındı: {report.public_id}").wait_for()
+    with server.lock:
+        db.expire_all()
+        moved = db.scalar(
+            select(
+                func.ST_Distance(
+                    func.Geography(Report.location),
+                    func.Geography(func.ST_SetSRID(func.ST_MakePoint(*KIZILAY), 4326)),
+                )
+            ).where(Report.id == report.id)
+        )
+    assert 20 < moved < 250

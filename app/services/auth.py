@@ -158,8 +158,14 @@ def start_session(session: Session, user: User, max_age_s: int) -> str:
 
 
 def end_session(session: Session, token: str) -> None:
-    """Forget a login session (logout)."""
-    session.execute(delete(UserSession).where(UserSession.token_hash == _token_hash(token)))
+    """Forget a login session (logout), and record who logged out."""
+    user_id = session.scalar(
+        delete(UserSession)
+        .where(UserSession.token_hash == _token_hash(token))
+        .returning(UserSession.user_id)
+    )
+    if user_id is not None:
+        session.add(ModerationEvent(actor_id=user_id, action="auth.logout"))
 
 
 def user_for_session_token(session: Session, token: str) -> User | None:

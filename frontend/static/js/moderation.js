@@ -34,6 +34,7 @@
   let current = -1;
   let map = null;
   let markers = null;
+  let moving = null; // the report whose point the next map click moves
 
   function say(text) { status.textContent = text; }
   function errorOf(result, fallback) { return window.MH.errorMessage(result, fallback); }
@@ -46,6 +47,14 @@
     }
     map.attributionControl.addAttribution(config.osm_attribution);
     markers = L.layerGroup().addTo(map);
+    map.on('click', (event) => {
+      if (!moving) return;
+      const node = moving;
+      moving = null;
+      document.getElementById('preview-map').classList.remove('is-moving');
+      const { lat, lng } = event.latlng;
+      act(node, 'location', { location: { lon: lng, lat } }, t('Point moved'), false);
+    });
   }
 
   function label(labels, fallback) {
@@ -189,6 +198,15 @@
       event.preventDefault();
       act(node, 'redact', { redacted_text: event.target.elements.text.value }, t('Public text saved'), false);
     });
+    const move = node.querySelector('.js-move');
+    move.hidden = !item.location;
+    move.addEventListener('click', () => {
+      moving = node;
+      focusMap(node);
+      document.getElementById('preview-map').classList.add('is-moving');
+      say(t('Click the new place of report {id} on the map.', { id: item.public_id }));
+      document.getElementById('preview-map').scrollIntoView({ block: 'nearest' });
+    });
     node.querySelector('.js-merge').addEventListener('submit', (event) => {
       event.preventDefault();
       const into = event.target.elements.into.value.trim();
@@ -268,7 +286,7 @@
     });
   }
 
-  async function loadQueue(keepId) {
+  async function loadQueue(keepId, done) {
     ensureMap();
     say(t('Loading…'));
     const result = await api(`/api/v1/moderation/reports?${queryString()}`);
@@ -287,7 +305,7 @@
     if (placed.length) map.fitBounds(L.featureGroup(placed).getBounds().pad(0.2), { maxZoom: 15 });
     current = keepId ? nodes.findIndex((n) => n.dataset.publicId === keepId) : -1;
     if (current >= 0) markCurrent(true);
-    say(items.length ? '' : t('No reports here.'));
+    say(done || (items.length ? '' : t('No reports here.')));
   }
 
   function removeNode(node) {
@@ -307,9 +325,12 @@
     const id = node.dataset.publicId;
     if (result.status === 401) { window.location.assign('/login?next=/moderation'); return false; }
     if (result.status >= 200 && result.status < 300) {
-      say(`${done}: ${id}`);
-      if (removes) removeNode(node);
-      else loadQueue(id);
+      if (removes) {
+        say(`${done}: ${id}`);
+        removeNode(node);
+      } else {
+        loadQueue(id, `${done}: ${id}`);
+      }
       return true;
     }
     node.querySelectorAll('button').forEach((b) => { b.disabled = false; });
