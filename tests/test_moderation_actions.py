@@ -96,6 +96,8 @@ def test_redaction_keeps_the_original_and_publishes_only_the_redacted_text(clien
     assert "0532" not in client.get(f"/api/v1/track/{code}").text
     [event] = [e for e in events_for(db, report) if e.action == "report.redact"]
     assert event.actor_id == moderator.id and "0532" not in str(event.after)
+    assert event.before == {"status": "pending", "redacted_text": None}
+    assert event.after == {"status": "pending", "redacted_text": redacted}
 
 
 def test_merge_moves_confirmations_and_keeps_the_tracking_code_working(client, db, settings):

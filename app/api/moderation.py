@@ -29,7 +29,7 @@ from app.schemas.moderation import (
     RedactRequest,
     RejectRequest,
 )
-from app.services import moderation
+from app.services import moderation, moderation_queue
 
 # Authenticated by default: every route here needs a moderator (or admin).
 router = APIRouter(
@@ -60,10 +60,10 @@ def queue(
 ):
     """Reports in a status (pending by default, oldest first), with exact locations,
     photos, "me too" counts, personal-data hints and edit locks."""
-    filters = moderation.QueueFilters(
+    filters = moderation_queue.QueueFilters(
         status, category, mahalle_id, min_age_hours, max_age_hours, newest_first
     )
-    total, items = moderation.moderation_queue(
+    total, items = moderation_queue.moderation_queue(
         db, user, filters, limit=page.limit, offset=page.offset
     )
     return {"items": items, "total": total}

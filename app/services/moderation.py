@@ -14,8 +14,7 @@ from typing import Any
 
 from geoalchemy2.shape import from_shape
 from shapely import Point
-from sqlalchemy import String, cast, func, select, update
-from sqlalchemy.dialects.postgresql import aggregate_order_by
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from app.config import Settings
@@ -23,21 +22,18 @@ from app.errors import Conflict, InvalidInput, InvalidTransition, ReportNotFound
 from app.models import (
     Category,
     Confirmation,
-    Mahalle,
     NoteAuthor,
     RejectReason,
     Report,
     ReportNote,
-    ReportPhoto,
     ReportStatus,
     Role,
     User,
 )
 from app.services import audit
 from app.services.categories import active_category_by_code
-from app.services.pii import personal_data_hints
 from app.services.reports import place_report
-from app.services.visibility import sees_exact_location, visible_reports
+from app.services.visibility import visible_reports
 
 S = ReportStatus
 EDITABLE = frozenset({S.pending, S.published, S.hidden})
@@ -179,14 +175,14 @@ def redact(session: Session, actor: User, public_id: str, redacted_text: str | N
     None removes the redaction (the original is published again).
     """
     report = report_by_public_id(session, actor, public_id)
-    before = {"redacted": report.redacted_text is not None}
+    # The published versions only: the original text never goes into the log.
     _act(
         session,
         actor,
         report,
         "redact",
-        before=before,
-        after={"redacted": redacted_text is not None},
+        before={"redacted_text": report.redacted_text},
+        after={"redacted_text": redacted_text},
     )
     report.redacted_text = redacted_text
     session.flush()
@@ -387,93 +383,3 @@ def bulk(
         except (InvalidTransition, Conflict, ReportNotFound, InvalidInput) as exc:
             outcomes.append(BulkOutcome(public_id, False, None, exc.message))
     return outcomes
-
-
-@dataclass(frozen=True)
-class QueueFilters:
-    status: ReportStatus = S.pending
-    category: str | None = None
-    mahalle_id: int | None = None
-    min_age_hours: float | None = None  # submitted at least this long ago
-    max_age_hours: float | None = None  # submitted at most this long ago
-    newest_first: bool = False
-
-
-def moderation_queue(
-    session: Session, viewer: User, filters: QueueFilters, *, limit: int, offset: int
-) -> tuple[int, list[dict]]:
-    """Reports in a status with their exact location, photos, confirmations and data hints."""
-    base = (
-        visible_reports(viewer)
-        .join(Category, Category.id == Report.category_id)
-        .where(Report.status == filters.status)
-    )
-    if filters.category:
-        base = base.where(Category.code == filters.category)
-    if filters.mahalle_id is not None:
-        base = base.where(Report.mahalle_id == filters.mahalle_id)
-    now = _now()
-    if filters.min_age_hours is not None:
-        base = base.where(Report.created_at <= now - timedelta(hours=filters.min_age_hours))
-    if filters.max_age_hours is not None:
-        base = base.where(Report.created_at >= now - timedelta(hours=filters.max_age_hours))
-    total = session.scalar(select(func.count()).select_from(base.subquery())) or 0
-    order = Report.created_at.desc() if filters.newest_first else Report.created_at.asc()
-    exact = sees_exact_location(viewer)
-    confirmations = (
-        select(func.count(Confirmation.id))
-        .where(Confirmation.report_id == Report.id)
-        .scalar_subquery()
-    )
-    photos = (
-        select(
-            func.array_agg(aggregate_order_by(cast(ReportPhoto.id, String), ReportPhoto.position))
-        )
-        .where(ReportPhoto.report_id == Report.id)
-        .scalar_subquery()
-    )
-    locker = select(User.email).where(User.id == Report.locked_by_id).scalar_subquery()
-    rows = session.execute(
-        base.outerjoin(Mahalle, Mahalle.id == Report.mahalle_id)
-        .with_only_columns(
-            Report.public_id,
-            Report.status,
-            Report.created_at,
-            Report.occurred_on,
-            Report.time_band,
-            Report.perceived_safety,
-            Report.text,
-            Report.redacted_text,
-            Report.happening_now,
-            Report.source,
-            Report.location_precision,
-            Report.place_description,
-            Report.municipal_status,
-            Report.locked_until,
-            locker.label("locked_by"),
-            Category.code.label("category"),
-            Category.group.label("category_group"),
-            Category.labels.label("category_labels"),
-            Category.sensitive.label("sensitive"),
-            Report.mahalle_id,
-            Mahalle.name.label("mahalle"),
-            confirmations.label("confirmations"),
-            photos.label("photos"),
-            func.ST_X(Report.location).label("lon"),
-            func.ST_Y(Report.location).label("lat"),
-        )
-        .order_by(order, Report.public_id)
-        .limit(limit)
-        .offset(offset)
-    ).mappings()
-    items = []
-    for r in rows:
-        item = dict(r)
-        lon, lat = item.pop("lon"), item.pop("lat")
-        item["location"] = {"lon": lon, "lat": lat} if exact else None
-        item["photos"] = [f"/api/v1/photos/{p}" for p in item["photos"] or []]
-        if item["locked_until"] is None or item["locked_until"] <= now:
-            item["locked_by"], item["locked_until"] = None, None
-        item["hints"] = [hint.__dict__ for hint in personal_data_hints(item["text"] or "")]
-        items.append(item)
-    return total, items
