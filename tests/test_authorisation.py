@@ -219,6 +219,8 @@ def test_every_route_outside_the_public_api_refuses_anonymous_users(server, clie
         ("/admin/audit", P, 403),
         ("/admin/audit", A, 200),
         ("/account", P, 200),
+        ("/municipal", P, 200),
+        ("/municipal", M, 200),
     ],
 )
 def test_staff_pages_by_role(client, db, path, role, expected):

@@ -229,3 +229,36 @@ def test_move_a_point_by_clicking_the_map(server, db, settings, desk, volunteer)
             ).where(Report.id == report.id)
         )
     assert 20 < moved < 250
+
+
+def test_planner_forwards_and_resolves_then_the_reporter_sees_it(server, db, settings, desk):
+    auth.create_user(db, "planlama@example.org", PASSWORD, Role.planner)
+    report, code = make_report(
+        db, settings, category="broken_sidewalk", status=ReportStatus.published
+    )
+    db.commit()
+    page = desk.page
+    page.goto("/municipal")
+    page.get_by_label("E-posta").fill("planlama@example.org")
+    page.get_by_label("Parola").fill(PASSWORD)
+    page.get_by_role("button", name="Giriş yap").click()
+    page.wait_for_url("**/municipal")
+    item = page.locator(f'li[data-public-id="{report.public_id}"]')
+    item.wait_for()
+    assert item.get_by_label("Aşama").input_value() == "forwarded"
+    item.get_by_label("Birim").fill("Fen İşleri Dairesi")
+    item.get_by_label("Herkese açık not").fill("Fen İşlerine iletildi.")
+    item.get_by_role("button", name="Kaydet").click()
+    page.get_by_text("Durum: iletildi").wait_for()
+    item.get_by_label("Aşama").select_option("resolved")
+    item.get_by_label("Herkese açık not").fill("Kaldırım onarıldı.")
+    item.get_by_role("button", name="Kaydet").click()
+    page.get_by_text("Durum: çözüldü").wait_for()
+    desk.screenshot("municipal-resolved")
+    tracked = page.evaluate(f"fetch('/api/v1/track/{code}').then(r => r.json())")
+    assert tracked["municipal_status"] == "resolved"
+    with server.lock:
+        db.expire_all()
+        stored = db.get(Report, report.id)
+        assert stored.forwarded_at is not None and stored.resolved_at is not None
+        assert stored.municipal_department == "Fen İşleri Dairesi"

@@ -84,6 +84,17 @@ def account_page(
     return render(request, "login.html", {"config": config, "mode": "account"}, settings)
 
 
+@any_staff.get("/municipal", response_class=HTMLResponse)
+def municipal_page(
+    request: Request,
+    db: SessionDep,
+    settings: SettingsDep,
+    user: User = Depends(page_role(Role.moderator, Role.planner)),
+) -> HTMLResponse:
+    """Record the municipal response (moderators and planners)."""
+    return render(request, "municipal.html", {"config": _config(db, settings, user)}, settings)
+
+
 moderators = APIRouter(include_in_schema=False, dependencies=[Depends(page_role(Role.moderator))])
 
 

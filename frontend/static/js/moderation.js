@@ -220,7 +220,7 @@
     municipal.hidden = !(item.status === 'published' && !item.sensitive && MUNICIPAL_GROUPS.includes(item.category_group));
     if (!municipal.hidden) {
       const state = node.querySelector('.queue-item__meta');
-      state.textContent += ` · ${t('Municipality')}: ${MUNICIPAL[item.municipal_status] || item.municipal_status}`;
+      state.textContent += ' · ' + t('Municipality: {status}', { status: MUNICIPAL[item.municipal_status] || item.municipal_status });
     }
     municipal.addEventListener('submit', async (event) => {
       event.preventDefault();
