@@ -234,5 +234,7 @@ def test_login_page_sends_only_to_local_paths(client):
     assert safe_next("/admin/audit?actor=a") == "/admin/audit?actor=a"
     assert safe_next("//evil.example/x") == "/moderation"
     assert safe_next("https://evil.example") == "/moderation"
+    assert safe_next("/\t/evil.example") == "/moderation"
+    assert safe_next("/\\evil.example") == "/moderation"
     page = client.get("/login", params={"next": "//evil.example"})
     assert page.status_code == 200 and "evil.example" not in page.text

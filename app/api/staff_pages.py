@@ -28,7 +28,13 @@ class PageForbidden(Exception):
 
 def safe_next(target: str | None) -> str:
     """A local path to go to after logging in (never another site)."""
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+    if (
+        not target
+        or not target.startswith("/")
+        or target.startswith("//")
+        or "\\" in target
+        or any(ord(c) < 33 or ord(c) == 127 for c in target)  # "/\t/x" is "//x" to a browser
+    ):
         return "/moderation"
     return target
 
