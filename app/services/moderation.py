@@ -1,4 +1,4 @@
-"""Moderation: the queue, and actions through one state machine with an audit event each.
+"""Moderation actions through one state machine, each with its audit event.
 
 Every action writes its ModerationEvent in the same transaction as the change, so either
 both persist or neither does. No action deletes a row: rejected, hidden and merged reports
@@ -87,7 +87,7 @@ def _lock_holder(session: Session, report: Report, actor: User) -> str | None:
 def _lock_conflict(holder: str, report: Report) -> Conflict:
     until = report.locked_until.isoformat(timespec="seconds") if report.locked_until else "?"
     return Conflict(
-        f"{holder} is working on report {report.public_id} (locked until {until} UTC). "
+        f"{holder} is working on report {report.public_id} (locked until {until}). "
         "Wait until they finish or the lock expires.",
         details={"locked_by": holder, "locked_until": until},
     )

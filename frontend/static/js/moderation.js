@@ -37,7 +37,15 @@
   let moving = null; // the report whose point the next map click moves
 
   function say(text) { status.textContent = text; }
-  function errorOf(result, fallback) { return window.MH.errorMessage(result, fallback); }
+  function errorOf(result, fallback) {
+    // Another moderator's edit lock is the common refusal: say it in the page's language.
+    const details = result.body && result.body.error && result.body.error.details;
+    if (result.status === 409 && details && details.locked_by) {
+      const time = formatDate(details.locked_until, { timeStyle: 'short' });
+      return t('{who} is working on this report (until {time}).', { who: details.locked_by, time });
+    }
+    return window.MH.errorMessage(result, fallback);
+  }
 
   function ensureMap() {
     if (map) return;
