@@ -4,7 +4,7 @@ a phone number with one click, merge a duplicate; an accessibility scan with axe
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -96,6 +96,9 @@ def test_approve_by_keyboard_with_help_and_edit_lock(server, db, settings, desk,
     second, _ = make_report(db, settings, text="ikinci")
     # One test is one transaction, where now() does not move: set the times apart.
     first.created_at = second.created_at - timedelta(minutes=5)
+    other = auth.create_user(db, "diger@example.org", PASSWORD, Role.moderator)
+    second.locked_by_id = other.id  # another volunteer is working on the second one
+    second.locked_until = datetime.now(UTC) + timedelta(minutes=3)
     db.commit()
     desk.log_in()
     page = desk.page
@@ -116,6 +119,9 @@ def test_approve_by_keyboard_with_help_and_edit_lock(server, db, settings, desk,
     desk.item(first).wait_for(state="detached")
     assert page.locator("#page-status").inner_text() == f"Onaylandı: {first.public_id}"
     assert desk.item(second).get_attribute("aria-current") == "true"
+    assert "diger@example.org bu bildirim üzerinde çalışıyor" in desk.item(second).inner_text()
+    page.keyboard.press("a")  # refused: the lock is hers, and the page says so in Turkish
+    desk.item(second).locator(".queue-item__status").filter(has_text="diger@example.org").wait_for()
     assert statuses(server, db, first, second) == [ReportStatus.published, ReportStatus.pending]
     with server.lock:
         db.expire_all()
