@@ -199,13 +199,7 @@ def test_queue_has_no_serious_accessibility_violations(server, db, settings, des
     desk.log_in()
     page = desk.page
     assert page.locator(".queue-item__sensitive:visible").count() == 1
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate(
-        "() => axe.run(document, {resultTypes: ['violations']})"
-        ".then(r => r.violations.map(v => ({id: v.id, impact: v.impact, n: v.nodes.length})))"
-    )
-    serious = [v for v in result if v["impact"] in ("serious", "critical")]
-    assert serious == [], serious
+    assert _axe(page) == []
 
 
 def test_move_a_point_by_clicking_the_map(server, db, settings, desk, volunteer):
@@ -268,3 +262,35 @@ def test_planner_forwards_and_resolves_then_the_reporter_sees_it(server, db, set
         stored = db.get(Report, report.id)
         assert stored.forwarded_at is not None and stored.resolved_at is not None
         assert stored.municipal_department == "Fen İşleri Dairesi"
+
+
+def test_staff_pages_have_no_serious_accessibility_violations(server, db, settings, desk):
+    auth.create_user(db, EMAIL, PASSWORD, Role.admin)
+    make_report(db, settings, status=ReportStatus.published, category="broken_sidewalk")
+    db.commit()
+    page = desk.page
+    page.goto("/login")
+    found = {"/login": _axe(page)}
+    page.get_by_label("E-posta").fill(EMAIL)
+    page.get_by_label("Parola").fill(PASSWORD)
+    page.get_by_role("button", name="Giriş yap").click()
+    page.wait_for_url("**/moderation")
+    for path, ready in [
+        ("/admin/users", "#users tbody tr"),
+        ("/admin/audit", "#audit tbody tr"),
+        ("/municipal", "#municipal-list li"),
+        ("/account", "#password-form"),
+    ]:
+        page.goto(path)
+        page.locator(ready).first.wait_for()
+        found[path] = _axe(page)
+    assert found == {path: [] for path in found}
+
+
+def _axe(page) -> list[dict]:
+    page.add_script_tag(path=str(AXE))
+    violations = page.evaluate(
+        "() => axe.run(document, {resultTypes: ['violations']})"
+        ".then(r => r.violations.map(v => ({id: v.id, impact: v.impact, n: v.nodes.length})))"
+    )
+    return [v for v in violations if v["impact"] in ("serious", "critical")]
