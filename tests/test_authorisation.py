@@ -33,6 +33,7 @@ BASE = "/api/v1/moderation/reports/{pending}"
 
 CALLS = [
     Call("queue", "GET", "/api/v1/moderation/reports", None, MODERATORS, 200),
+    Call("queue mahalle", "GET", "/api/v1/moderation/mahalle", None, MODERATORS, 200),
     Call("approve", "POST", BASE + "/approve", None, MODERATORS, 200),
     Call("reject", "POST", BASE + "/reject", {"reason": "spam"}, MODERATORS, 200),
     Call("hide", "POST", "/api/v1/moderation/reports/{published}/hide", {}, MODERATORS, 200),

@@ -269,6 +269,13 @@ def test_queue_filters_and_details(client, db, settings):
     assert texts(min_age_hours=24 * 7) == ["eski"]
     assert texts(mahalle_id=new.mahalle_id) == ["eski", "yeni"]
     assert texts(mahalle_id=-1) == []
+    [mahalle] = client.get("/api/v1/moderation/mahalle").json()
+    assert (mahalle["id"], mahalle["name"], mahalle["reports"]) == (
+        new.mahalle_id,
+        "Cumhuriyet Mahallesi",
+        2,
+    )
+    assert client.get("/api/v1/moderation/mahalle", params={"status": "published"}).json() == []
     item = client.get(url, params={"category": "unsafe_park"}).json()["items"][0]
     assert item["confirmations"] == 1 and item["photos"] == [] and item["sensitive"] is False
 

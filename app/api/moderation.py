@@ -21,6 +21,7 @@ from app.schemas.moderation import (
     HideRequest,
     LocationCorrection,
     LockResult,
+    MahalleCount,
     MergeRequest,
     ModerationQueue,
     ModerationResult,
@@ -67,6 +68,16 @@ def queue(
         db, user, filters, limit=page.limit, offset=page.offset
     )
     return {"items": items, "total": total}
+
+
+@router.get("/mahalle", response_model=list[MahalleCount])
+def mahalle_in_queue(
+    db: SessionDep,
+    user: Moderator,
+    status: Annotated[ReportStatus, Query()] = ReportStatus.pending,
+):
+    """Mahalle with reports in a status, and how many (for the queue's filter)."""
+    return moderation_queue.mahalle_in_queue(db, user, status)
 
 
 @router.post("/reports/{public_id}/approve", response_model=ModerationResult)

@@ -124,6 +124,13 @@ class ReportModeration(BaseModel):
     locked_until: datetime | None
 
 
+class MahalleCount(BaseModel):
+    id: int
+    name: str
+    district: str
+    reports: int
+
+
 class ModerationQueue(BaseModel):
     items: list[ReportModeration]
     total: int

@@ -106,3 +106,20 @@ def moderation_queue(
         item["hints"] = [hint.__dict__ for hint in personal_data_hints(item["text"] or "")]
         items.append(item)
     return total, items
+
+
+def mahalle_in_queue(session: Session, viewer: User, status: ReportStatus) -> list[dict]:
+    """The mahalle that have reports in `status`, with how many (for the queue's filter)."""
+    counted = (
+        visible_reports(viewer)
+        .where(Report.status == status, Report.mahalle_id.is_not(None))
+        .with_only_columns(Report.mahalle_id, func.count().label("reports"))
+        .group_by(Report.mahalle_id)
+        .subquery()
+    )
+    rows = session.execute(
+        select(Mahalle.id, Mahalle.name, Mahalle.district, counted.c.reports)
+        .join(counted, counted.c.mahalle_id == Mahalle.id)
+        .order_by(Mahalle.district, Mahalle.name_key)
+    ).mappings()
+    return [dict(r) for r in rows]

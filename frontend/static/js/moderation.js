@@ -28,7 +28,6 @@
   const status = $('page-status');
   const list = $('pending-list');
   const selected = new Set();
-  const mahalleSeen = new Map();
   let categories = [];
   let nodes = [];
   let current = -1;
@@ -285,13 +284,15 @@
     updateSelection();
   }
 
-  function rememberMahalle(items) {
+  // The mahalle filter lists the mahalle that have reports in the chosen status, with counts.
+  async function loadMahalle() {
     const selectBox = $('filter-mahalle');
-    items.forEach((item) => {
-      if (item.mahalle_id === null || mahalleSeen.has(item.mahalle_id)) return;
-      mahalleSeen.set(item.mahalle_id, item.mahalle);
-      selectBox.append(new Option(item.mahalle, String(item.mahalle_id)));
-    });
+    const chosen = selectBox.value;
+    const result = await api(`/api/v1/moderation/mahalle?status=${encodeURIComponent($('filter-status').value)}`);
+    if (result.status !== 200 || !Array.isArray(result.body)) return;
+    const options = result.body.map((m) => new Option(`${m.name} (${m.district}) · ${formatNumber(m.reports)}`, String(m.id)));
+    selectBox.replaceChildren(selectBox.options[0], ...options);
+    selectBox.value = result.body.some((m) => String(m.id) === chosen) ? chosen : '';
   }
 
   async function loadQueue(keepId, done) {
@@ -302,7 +303,6 @@
     if (result.status !== 200 || !result.body) { say(errorOf(result, t('Could not load the queue.'))); return; }
     markers.clearLayers();
     const items = result.body.items || [];
-    rememberMahalle(items);
     nodes = items.map(renderItem);
     list.replaceChildren(...nodes);
     const ids = new Set(items.map((i) => i.public_id));
@@ -427,7 +427,10 @@
   });
   $('bulk-approve').addEventListener('click', () => bulk('approve'));
   $('bulk-reject').addEventListener('click', () => bulk('reject'));
-  $('filters').addEventListener('change', () => loadQueue());
+  $('filters').addEventListener('change', async (event) => {
+    if (event.target.id === 'filter-status') await loadMahalle();
+    await loadQueue();
+  });
   $('filters').addEventListener('submit', (event) => event.preventDefault());
 
   (async function start() {
@@ -435,6 +438,7 @@
     categories = result.status === 200 && Array.isArray(result.body) ? result.body : [];
     const filter = $('filter-category');
     categories.forEach((c) => filter.append(new Option(label(c.labels, c.code), c.code)));
+    await loadMahalle();
     await loadQueue();
   })();
 })();
