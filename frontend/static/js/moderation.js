@@ -273,6 +273,7 @@
   }
 
   function updateSelection() {
+    if (selected.size) $('queue-tools').open = true; // the bulk buttons must be in reach
     $('selected-count').textContent = selected.size ? tn('{n} selected', '{n} selected', selected.size) : '';
     $('bulk-approve').disabled = selected.size === 0;
     $('bulk-reject').disabled = selected.size === 0;
@@ -416,6 +417,8 @@
     event.preventDefault();
   });
 
+  // Filters and bulk actions are open on a desk, folded away on a phone.
+  $('queue-tools').open = window.matchMedia('(min-width: 48rem)').matches;
   $('help-open').addEventListener('click', () => $('help').showModal());
   $('help-close').addEventListener('click', () => $('help').close());
   $('select-all').addEventListener('change', (event) => {
