@@ -67,11 +67,27 @@ class Settings(BaseSettings):
         "bombs before they are decoded.",
     )
 
+    retention_years: int = Field(
+        default=5,
+        ge=1,
+        le=50,
+        description="Years a report's personal content is kept (then erased by "
+        "`morharita purge-expired`); the consent text states it.",
+    )
+
     session_max_age_s: int = Field(default=8 * 3600, ge=60)
     cookie_secure: bool | None = Field(
         default=None,
         description="Force the Secure cookie flag; default: on when served over HTTPS.",
     )
+
+    # Login throttling (per account and per client, in a sliding window).
+    login_max_failures_per_account: int = Field(default=5, ge=1)
+    login_max_failures_per_client: int = Field(default=20, ge=1)
+    login_throttle_window_s: int = Field(default=15 * 60, ge=10)
+    # Moderation: edit locks and how far a moderator may move a report's point.
+    edit_lock_minutes: int = Field(default=5, ge=1, le=120)
+    location_correction_max_m: float = Field(default=250.0, gt=0, le=5000)
 
     def secure_cookies(self, scheme: str) -> bool:
         """Whether cookies get the Secure flag: as configured, else when served over HTTPS."""

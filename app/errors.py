@@ -62,12 +62,15 @@ class PayloadTooLarge(InvalidInput):
 
 
 class TooManyAttempts(DomainError):
-    """Too many failed attempts from one client; `retry_after_s` says when to try again."""
+    """Too many failed attempts (logins, tracking codes); `retry_after_s` says when to retry.
+
+    Answered 429 with a Retry-After header and `details.retry_after` (seconds).
+    """
 
     code = "too_many_attempts"
 
     def __init__(self, message: str, *, retry_after_s: int) -> None:
-        super().__init__(message)
+        super().__init__(message, details={"retry_after": retry_after_s})
         self.retry_after_s = retry_after_s
         self.headers = {"Retry-After": str(retry_after_s)}
 

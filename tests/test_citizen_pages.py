@@ -23,15 +23,15 @@ def test_service_worker_is_served_from_the_root_with_its_scope(client):
     assert "'/api/'" in response.text  # API answers are never cached
 
 
-def test_map_page_config_names_the_retention_and_consent_version(client):
+def test_map_page_config_names_the_retention_and_consent_version(client, settings):
     page = client.get("/")
     config = page_config(page.text)
-    assert config["retention_years"] == site.RETENTION_YEARS == 5
+    assert config["retention_years"] == settings.retention_years == 5
     assert config["consent_version"] == "2026-11-v1"
     assert config["max_photos"] == 3 and config["photo_max_side"] == 1600
     assert config["labels"]["safety"]["1"] == "Çok güvensiz"
     assert config["labels"]["time_bands"]["night"] == "Gece (22–06)"
-    assert "en çok 5 yıl saklanır" in page.text  # the consent text states the period
+    assert "en fazla 5 yıl saklanır" in page.text  # the consent text states the period
     english = page_config(client.get("/?lang=en").text)
     assert english["labels"]["safety"]["1"] == "Very unsafe"
 

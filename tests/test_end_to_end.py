@@ -19,7 +19,10 @@ def test_report_is_invisible_until_approved_then_only_displaced(client, db, sett
     public_id = created.json()["public_id"]
     assert public_id not in client.get("/api/v1/reports").text
     assert (
-        client.get(f"/api/v1/track/{created.json()['tracking_code']}").json()["status"] == "pending"
+        client.post("/api/v1/track", json={"code": created.json()["tracking_code"]}).json()[
+            "status"
+        ]
+        == "pending"
     )
 
     login(client, make_user(db, Role.moderator))
@@ -34,8 +37,9 @@ def test_report_is_invisible_until_approved_then_only_displaced(client, db, sett
     assert (lon, lat) != KIZILAY
     assert haversine_m(lon, lat, *KIZILAY) >= settings.displacement_min_m - 1
     assert feature["properties"]["text"] == "E2E: lamba yok"
-    tracked = client.get(f"/api/v1/track/{created.json()['tracking_code']}").json()
-    assert tracked["status"] == "published" and tracked["published_on"] is not None
+    tracked = client.post("/api/v1/track", json={"code": created.json()["tracking_code"]}).json()
+    assert tracked["status"] == "published"
+    assert [e["text"] for e in tracked["timeline"] if e["kind"] == "status"][-1] == "published"
 
 
 def test_an_acknowledged_report_is_already_committed(settings, engine):

@@ -69,3 +69,22 @@ def test_dates_and_numbers_follow_the_locale():
         assert "November" in i18n.format_date(date(2026, 11, 21), "long")
     finally:
         i18n.reset_locale(token)
+
+
+def test_catalogues_do_not_translate_one_id_two_ways():
+    """Catalogues are merged, so one id with two translations would silently pick one."""
+    from babel.messages.pofile import read_po
+
+    seen: dict[str, tuple[str, str]] = {}
+    clashes = []
+    for path in sorted((i18n.TRANSLATIONS / "tr" / "LC_MESSAGES").glob("*.po")):
+        with path.open("rb") as f:
+            for message in read_po(f):
+                if not message.id:
+                    continue
+                key = message.id if isinstance(message.id, str) else message.id[0]
+                value = message.string if isinstance(message.string, str) else message.string[0]
+                if key in seen and seen[key][1] != value:
+                    clashes.append((key, seen[key], (path.name, value)))
+                seen.setdefault(key, (path.name, value))
+    assert clashes == []

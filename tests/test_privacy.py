@@ -36,9 +36,13 @@ def public_bodies(client, codes: list[str]) -> dict[str, str]:
         "/api/v1/indicators?group=harassment",
         "/api/v1/categories",
         "/",
-        *[f"/api/v1/track/{code}" for code in codes],
     ]
-    return {url: client.get(url).text for url in urls}
+    outputs = {url: client.get(url).text for url in urls}
+    for code in codes:  # her own view, by tracking code
+        outputs[f"POST /api/v1/track {code}"] = client.post(
+            "/api/v1/track", json={"code": code}
+        ).text
+    return outputs
 
 
 def test_no_exact_location_unapproved_text_or_demographics_in_public_output(client, db, settings):

@@ -9,12 +9,22 @@ from __future__ import annotations
 
 import io
 import re
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from PIL import Image
 from sqlalchemy import func, select
 
-from app.models import Category, Confirmation, Mahalle, Report, ReportPhoto, ReportStatus
+from app.models import (
+    Category,
+    Confirmation,
+    Mahalle,
+    Report,
+    ReportPhoto,
+    ReportStatus,
+    TimeBand,
+)
 from app.services.codes import hash_tracking_code
 from tests.citizen_browser_support import (
     KIZILAY,
@@ -38,6 +48,7 @@ pytest_plugins = ("tests.browser",)
 pytestmark = pytest.mark.browser
 
 TRACKING_CODE = re.compile(r"^[0-9A-Z]{4}(-[0-9A-Z]{4}){3}$")
+ISTANBUL = ZoneInfo("Europe/Istanbul")  # the phone's time zone (phone_context)
 NOTHING_LEFT = {"local": 0, "session": 0, "cookie": "", "idb": []}
 
 
@@ -61,6 +72,19 @@ def distance_m(db, server, report: Report, lon: float, lat: float) -> float:
                 )
             ).where(Report.id == report.id)
         )
+
+
+def kept_reports(page) -> list[dict]:
+    """The report bodies waiting in the outbox (IndexedDB), as they will be sent."""
+    return page.evaluate(
+        """() => new Promise((resolve) => {
+            const open = indexedDB.open('mh-outbox');
+            open.onsuccess = () => {
+                const all = open.result.transaction('reports').objectStore('reports').getAll();
+                all.onsuccess = () => { open.result.close(); resolve(all.result.map(r => JSON.parse(r.report))); };
+            };
+        })"""
+    )
 
 
 def tracking_code(page) -> str:
@@ -106,7 +130,7 @@ def test_report_by_tapping_the_map_with_a_photo(server, db, settings, chromium, 
 
         step_consent(page)
         terms = page.locator("#consent-terms").inner_text()
-        assert "en çok 5 yıl" in terms
+        assert "en fazla 5 yıl" in terms
         assert "takip kodu" in terms and "tek yoludur" in terms
         assert axe_serious(page, "flow-4-consent") == []
         assert small_targets(page) == []
@@ -347,16 +371,7 @@ def test_report_made_offline_is_kept_then_sent_when_the_connection_returns(serve
         assert "Henüz gönderilmedi" in page.locator("#done-queued").inner_text()
         queue = page.locator("#queue-status")
         assert queue.inner_text().startswith("1 bildirim bu telefonda saklanıyor")
-        kept = page.evaluate(
-            """() => new Promise((resolve) => {
-                const open = indexedDB.open('mh-outbox');
-                open.onsuccess = () => {
-                    const all = open.result.transaction('reports').objectStore('reports').getAll();
-                    all.onsuccess = () => { open.result.close(); resolve(all.result.map(r => JSON.parse(r.report))); };
-                };
-            })"""
-        )
-        assert [r["text"] for r in kept] == ["Çevrimdışı yazıldı."]
+        assert [r["text"] for r in kept_reports(page)] == ["Çevrimdışı yazıldı."]
         phone.screenshot("flow-offline-1-kept")
         with server.lock:
             assert db.scalar(select(func.count(Report.id))) == before
@@ -371,7 +386,13 @@ def test_report_made_offline_is_kept_then_sent_when_the_connection_returns(serve
 
 
 def test_report_kept_offline_is_sent_on_the_next_visit(server, db, chromium):
-    """She closed the page while offline; the report goes out when she next opens the map."""
+    """She closed the page while offline; the report goes out when she next opens the map.
+
+    "Happening now" is kept as the date and time band of the moment she made it: sent the
+    next morning, a report made last night stays a night-time report of last night.
+    """
+    yesterday = datetime.now(ISTANBUL).date() - timedelta(days=1)
+    last_night = datetime.combine(yesterday, time(23, 30), ISTANBUL)
     with phone_context(chromium, server.url) as (context, phone):
         page = phone.page
         open_flow(page)
@@ -381,8 +402,12 @@ def test_report_kept_offline_is_sent_on_the_next_visit(server, db, chromium):
         step_what(page, text="Sonraki ziyarette gönderildi.")
         step_consent(page)
         context.set_offline(True)
+        page.clock.set_fixed_time(last_night)
         page.get_by_role("button", name="Bildirimi gönder").click()
         page.locator("#done-queued").wait_for()
+        [kept] = kept_reports(page)
+        assert kept["happening_now"] is False
+        assert (kept["occurred_on"], kept["time_band"]) == (last_night.date().isoformat(), "night")
         page.close()
 
         context.set_offline(False)
@@ -394,6 +419,7 @@ def test_report_kept_offline_is_sent_on_the_next_visit(server, db, chromium):
         assert storage_left(later) == NOTHING_LEFT
     report = stored_report(db, server, code)
     assert report.text == "Sonraki ziyarette gönderildi."
+    assert (report.occurred_on, report.time_band) == (last_night.date(), TimeBand.night)
 
 
 def test_report_sent_from_the_outbox_does_not_replace_the_one_she_is_writing(server, db, chromium):

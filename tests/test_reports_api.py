@@ -137,17 +137,20 @@ def test_filters_bbox_category_period_and_paging(client, db, settings):
 
 def test_tracking_code_shows_status_and_wrong_code_is_404(client, db, settings):
     created = client.post("/api/v1/reports", json=report_payload()).json()
-    tracked = client.get(f"/api/v1/track/{created['tracking_code']}")
+    tracked = client.post("/api/v1/track", json={"code": created["tracking_code"]})
     assert tracked.status_code == 200
     body = tracked.json()
     assert body["public_id"] == created["public_id"]
     assert body["status"] == "pending" and body["municipal_status"] == "none"
-    assert body["category_labels"]["tr"] == "Karanlık sokak"
+    assert body["category"] == "dark_street"
     assert "location" not in body
     # Lower case and without dashes works too.
     relaxed = created["tracking_code"].replace("-", "").lower()
-    assert client.get(f"/api/v1/track/{relaxed}").json()["public_id"] == created["public_id"]
-    wrong = client.get("/api/v1/track/AAAA-BBBB-CCCC-DDDD")
+    assert (
+        client.post("/api/v1/track", json={"code": relaxed}).json()["public_id"]
+        == created["public_id"]
+    )
+    wrong = client.post("/api/v1/track", json={"code": "AAAA-BBBB-CCCC-DDDD"})
     assert wrong.status_code == 404
     assert "tracking code" in wrong.json()["error"]["message"]
 

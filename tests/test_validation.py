@@ -133,7 +133,7 @@ NUL_CASES = [
     ("post", "/api/v1/reports", {"json": report_payload(category="dark\u0000")}, "category"),
     ("get", "/api/v1/reports", {"params": {"category": "\x00"}}, "category"),
     ("post", "/api/v1/auth/login", {"json": {"email": "a\u0000@x.org", "password": "p"}}, "email"),
-    ("get", "/api/v1/track/AAAA%00BBBB", {}, None),
+    ("post", "/api/v1/track", {"json": {"code": "AAAA\u0000BBBB"}}, "code"),
 ]
 
 

@@ -3,10 +3,12 @@
 from fastapi import APIRouter
 
 from app.api import (
+    admin,
     auth,
     exports,
     health,
     moderation,
+    municipal,
     planner,
     public,
     services_api,
@@ -22,3 +24,5 @@ router.include_router(auth.router)
 router.include_router(moderation.router)
 router.include_router(planner.router)
 router.include_router(exports.router)
+router.include_router(municipal.router)
+router.include_router(admin.router)

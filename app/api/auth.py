@@ -7,7 +7,7 @@ from fastapi.responses import JSONResponse
 
 from app.api.deps import CSRF_COOKIE, SESSION_COOKIE, CurrentUser, SessionDep, SettingsDep
 from app.errors import NotAuthenticated, error_body
-from app.schemas.auth import LoginRequest, UserPublic
+from app.schemas.auth import LoginRequest, PasswordChange, UserPublic
 from app.services import auth
 
 router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
@@ -15,8 +15,12 @@ router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
 
 @router.post("/login", response_model=UserPublic)
 def login(body: LoginRequest, request: Request, db: SessionDep, settings: SettingsDep):
-    """Log in; sets an HttpOnly, SameSite=Lax session cookie (Secure over HTTPS)."""
-    user = auth.authenticate(db, body.email, body.password)
+    """Log in; sets an HttpOnly, SameSite=Lax session cookie (Secure over HTTPS).
+
+    TooManyAttempts (429 with Retry-After) after repeated failures for the account or the client.
+    """
+    client = request.client.host if request.client else None
+    user = auth.log_in(db, settings, body.email, body.password, client)
     if user is None:  # answered, not raised: the failed attempt is kept in the audit log
         error = NotAuthenticated("Wrong e-mail or password, or the account is not active.")
         return JSONResponse(error_body(error.code, error.message), status_code=401)
@@ -60,3 +64,14 @@ def logout(request: Request, db: SessionDep) -> Response:
 def me(user: CurrentUser):
     """Who is logged in."""
     return user
+
+
+@router.post("/password", status_code=204)
+def change_password(
+    body: PasswordChange, request: Request, db: SessionDep, user: CurrentUser
+) -> Response:
+    """Change one's own password (the current one is required); other sessions end."""
+    auth.change_password(
+        db, user, body.current_password, body.new_password, request.cookies.get(SESSION_COOKIE)
+    )
+    return Response(status_code=204)

@@ -1,4 +1,4 @@
-"""The HTML pages: the public map and the moderation page. Their data comes from the JSON API."""
+"""The public HTML pages (the map). Staff pages are in app/api/staff_pages.py."""
 
 from __future__ import annotations
 
@@ -30,13 +30,6 @@ def service_worker() -> FileResponse:
         media_type="text/javascript",
         headers={"Service-Worker-Allowed": "/", "Cache-Control": "no-cache"},
     )
-
-
-@router.get("/moderation", response_class=HTMLResponse)
-def moderation_page(request: Request, db: SessionDep, settings: SettingsDep) -> HTMLResponse:
-    """The moderation queue; public HTML that shows only a login form until the API says so."""
-    config = site.page_config(settings, demo=site.demo_data_present(db))
-    return render(request, "moderation.html", {"config": config}, settings)
 
 
 @router.get("/track", response_class=HTMLResponse)

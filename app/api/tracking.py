@@ -5,12 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Request, status
+from fastapi import APIRouter, Depends, Request, status
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.api.deps import SettingsDep, get_session_factory
 from app.schemas.common import ErrorResponse
-from app.schemas.reports import TrackedReport
 from app.schemas.tracking import CommentAdded, Deleted, TrackingCode, TrackingComment, TrackingView
 from app.services import tracking
 
@@ -80,13 +79,3 @@ def delete(body: TrackingCode, db: TrackingSessionDep, key: ClientKey) -> Delete
     """Delete her report: it leaves the map, lists and indicators; the deletion is logged."""
     tracking.delete_report(db, key, body.code)
     return Deleted()
-
-
-@router.get("/track/{code}", response_model=TrackedReport, responses=ERRORS, deprecated=True)
-def track_by_path(
-    code: Annotated[str, Path(min_length=4, max_length=40)],
-    db: TrackingSessionDep,
-    key: ClientKey,
-) -> TrackedReport:
-    """Older form with the code in the URL; prefer POST /api/v1/track."""
-    return tracking.tracked_report(db, key, code)

@@ -72,3 +72,19 @@ def serve(
         access_log=False,
         server_header=False,
     )
+
+
+@app.command("purge-expired")
+def purge_expired() -> None:
+    """Erase the personal content of reports older than MORHARITA_RETENTION_YEARS (run daily)."""
+    from datetime import UTC, datetime
+
+    from app.services.retention import purge_expired as purge
+
+    with console_errors(), settings_and_engine() as (settings, engine):
+        with unit_of_work(make_session_factory(engine)) as session:
+            count = purge(session, settings.retention_years, datetime.now(UTC))
+        typer.echo(
+            f"{count} report(s) older than {settings.retention_years} years had their "
+            "personal content erased."
+        )

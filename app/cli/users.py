@@ -9,7 +9,7 @@ import typer
 from app.cli.common import console_errors, settings_and_engine
 from app.db import make_session_factory, unit_of_work
 from app.models import Role
-from app.services import auth
+from app.services import auth, users
 
 app = typer.Typer(help="Staff accounts (moderators, planners, administrators).")
 
@@ -33,3 +33,52 @@ def create(
     ):
         user = auth.create_user(session, email, password, role)
     typer.echo(f"Created {user.role.value} {user.email}.")  # only once it has committed
+
+
+def _update(email: str, *, role: Role | None = None, active: bool | None = None) -> None:
+    with (
+        console_errors(),
+        settings_and_engine() as (_, engine),
+        unit_of_work(make_session_factory(engine)) as session,
+    ):
+        user = users.user_by_email(session, email)
+        users.update_user(session, None, user, role=role, active=active)
+        summary = f"{user.email}: {user.role.value}, {'active' if user.active else 'inactive'}."
+    typer.echo(summary)
+
+
+@app.command()
+def deactivate(email: str = typer.Argument(..., help="The account's e-mail.")) -> None:
+    """Deactivate an account (it can no longer log in; its sessions end)."""
+    _update(email, active=False)
+
+
+@app.command()
+def reactivate(email: str = typer.Argument(..., help="The account's e-mail.")) -> None:
+    """Reactivate a deactivated account."""
+    _update(email, active=True)
+
+
+@app.command("set-role")
+def set_role(
+    email: str = typer.Argument(..., help="The account's e-mail."),
+    role: Role = typer.Argument(..., help="moderator, planner or admin."),
+) -> None:
+    """Change an account's role."""
+    _update(email, role=role)
+
+
+@app.command("list")
+def list_accounts() -> None:
+    """List staff accounts (e-mail, role, active)."""
+    with (
+        console_errors(),
+        settings_and_engine() as (_, engine),
+        unit_of_work(make_session_factory(engine)) as session,
+    ):
+        lines = [
+            f"{u.email}\t{u.role.value}\t{'active' if u.active else 'inactive'}"
+            for u in users.list_users(session)
+        ]
+    for line in lines:
+        typer.echo(line)

@@ -75,6 +75,8 @@ class Report(Timestamps, Base):
         sa.Index("ix_report_status_occurred_on", "status", "occurred_on"),
         # The public list pages newest first: a backward scan of this index, no sort.
         sa.Index("ix_report_published_at_public_id", "published_at", "public_id"),
+        # The moderation queue pages a status oldest (or newest) first: no sort, no full scan.
+        sa.Index("ix_report_status_created_at_public_id", "status", "created_at", "public_id"),
         # The planners' indicators read published reports of a period by index-only scan.
         sa.Index(
             "ix_report_indicators",

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Any
+
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.models import Role
@@ -18,3 +21,56 @@ class UserPublic(BaseModel):
 
     email: str
     role: Role
+
+
+class PasswordChange(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    current_password: CleanStr = Field(min_length=1, max_length=1024)
+    new_password: CleanStr = Field(min_length=1, max_length=1024)
+
+
+class UserAdmin(BaseModel):
+    """A staff account as administrators see it (never the password hash)."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    email: str
+    role: Role
+    active: bool
+    created_at: datetime
+    last_login_at: datetime | None
+
+
+class UserCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    email: CleanStr = Field(min_length=3, max_length=254)
+    role: Role
+    password: CleanStr = Field(min_length=1, max_length=1024)
+
+
+class UserUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    role: Role | None = None
+    active: bool | None = None
+
+
+class AuditEvent(BaseModel):
+    id: int
+    created_at: datetime
+    actor: str | None
+    action: str
+    report: str | None
+    target_user: str | None
+    reason: str | None
+    note: str | None
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+
+
+class AuditPage(BaseModel):
+    items: list[AuditEvent]
+    total: int

@@ -1,10 +1,19 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from app.models import RejectReason, ReportSource, ReportStatus, TimeBand
+from app.models import (
+    CategoryGroup,
+    LocationPrecision,
+    MunicipalStatus,
+    RejectReason,
+    ReportSource,
+    ReportStatus,
+    TimeBand,
+)
 from app.schemas.common import CleanStr, Labels, LonLat
 
 
@@ -13,6 +22,76 @@ class RejectRequest(BaseModel):
 
     reason: RejectReason
     note: CleanStr | None = Field(default=None, max_length=2000)
+
+
+class HideRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    note: CleanStr | None = Field(default=None, max_length=2000)
+
+
+class RedactRequest(BaseModel):
+    """The text to publish instead of the original; null publishes the original again."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    redacted_text: CleanStr | None = Field(max_length=2000)
+
+
+class CategoryChange(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    category: CleanStr = Field(min_length=1, max_length=64)
+
+
+class LocationCorrection(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    location: LonLat
+
+
+class MergeRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    into: CleanStr = Field(min_length=1, max_length=16, description="Public id of the original.")
+
+
+class NoteRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    body: CleanStr = Field(min_length=1, max_length=2000)
+
+
+class BulkRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    action: Literal["approve", "reject"]
+    public_ids: list[CleanStr] = Field(min_length=1, max_length=200)
+    reason: RejectReason | None = None
+    note: CleanStr | None = Field(default=None, max_length=2000)
+
+
+class BulkItem(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    public_id: str
+    ok: bool
+    status: ReportStatus | None
+    message: str | None
+
+
+class BulkResult(BaseModel):
+    items: list[BulkItem]
+    succeeded: int
+    failed: int
+
+
+class Hint(BaseModel):
+    kind: str
+    start: int
+    end: int
+    text: str
+    replacement: str
 
 
 class ReportModeration(BaseModel):
@@ -28,11 +107,28 @@ class ReportModeration(BaseModel):
     text: str
     redacted_text: str | None
     category: str
+    category_group: CategoryGroup
     category_labels: Labels
     sensitive: bool
+    mahalle_id: int | None
     mahalle: str | None
     location: LonLat | None
+    location_precision: LocationPrecision
+    place_description: str | None
     source: ReportSource
+    municipal_status: MunicipalStatus
+    confirmations: int
+    photos: list[str] = Field(description="URLs of the report's photos (moderators only).")
+    hints: list[Hint] = Field(description="Possible personal data in the original text.")
+    locked_by: str | None
+    locked_until: datetime | None
+
+
+class MahalleCount(BaseModel):
+    id: int
+    name: str
+    district: str
+    reports: int
 
 
 class ModerationQueue(BaseModel):
@@ -41,5 +137,56 @@ class ModerationQueue(BaseModel):
 
 
 class ModerationResult(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     public_id: str
     status: ReportStatus
+
+
+class LockResult(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    public_id: str
+    locked_by: str
+    locked_until: datetime
+
+
+class NoteResult(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    created_at: datetime
+    body: str
+    public: bool
+
+
+class MunicipalUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    status: Literal["forwarded", "in_progress", "resolved", "declined"]
+    note: CleanStr = Field(min_length=1, max_length=2000, description="The public note.")
+    department: CleanStr | None = Field(default=None, max_length=200)
+
+
+class MunicipalNote(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    created_at: datetime
+    body: str
+    municipal_status: MunicipalStatus | None
+
+
+class MunicipalReport(BaseModel):
+    public_id: str
+    category: str
+    category_labels: Labels
+    published_at: datetime | None
+    municipal_status: MunicipalStatus
+    municipal_department: str | None
+    forwarded_at: datetime | None
+    resolved_at: datetime | None
+
+
+class MunicipalList(BaseModel):
+    items: list[MunicipalReport]
+    total: int

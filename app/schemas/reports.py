@@ -10,7 +10,6 @@ from app.models import (
     AgeBand,
     Gender,
     LocationPrecision,
-    MunicipalStatus,
     ReportStatus,
     TimeBand,
 )
@@ -109,17 +108,3 @@ class ReportCreated(BaseModel):
     nearest_services: list[NearbyService] = Field(
         description="The 3 nearest support services, from the place given."
     )
-
-
-class TrackedReport(BaseModel):
-    """What the holder of a tracking code sees of her own report."""
-
-    public_id: str
-    status: ReportStatus
-    municipal_status: MunicipalStatus
-    category: str
-    category_labels: Labels
-    mahalle: str | None
-    submitted_on: date
-    published_on: date | None
-    merged_into: str | None = None

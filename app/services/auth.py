@@ -7,17 +7,63 @@ import hmac
 import secrets
 from datetime import UTC, datetime, timedelta
 from functools import cache
+from pathlib import Path
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from app.errors import Conflict, InvalidInput
-from app.models import ModerationEvent, Role, User, UserSession
+from app.config import Settings
+from app.errors import Conflict, InvalidInput, TooManyAttempts
+from app.models import LoginFailure, ModerationEvent, Role, User, UserSession
 
 MIN_PASSWORD_LENGTH = 10
+MAX_PASSWORD_LENGTH = 1024
+COMMON_PASSWORDS_FILE = Path(__file__).resolve().parent.parent / "data" / "common-passwords.txt"
 _hasher = PasswordHasher()
+
+
+# Runs of keys people type as "a long password": digits up and down, keyboard rows.
+_SEQUENCES = (
+    "01234567890123456789",
+    "98765432109876543210",
+    "qwertyuiopasdfghjklzxcvbnm",
+    "qwertyuıopğüasdfghjklşizxcvbnmöç",
+    "abcdefghijklmnopqrstuvwxyz",
+)
+
+
+@cache
+def common_passwords() -> frozenset[str]:
+    """The shipped list of common passwords (lower-cased)."""
+    lines = COMMON_PASSWORDS_FILE.read_text(encoding="utf-8").splitlines()
+    return frozenset(line.strip().lower() for line in lines if line and not line.startswith("#"))
+
+
+def check_password_policy(password: str, email: str = "") -> None:
+    """Refuse short, common or guessable passwords with a message saying what to do."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise InvalidInput(
+            f"The password must have at least {MIN_PASSWORD_LENGTH} characters.", field="password"
+        )
+    if len(password) > MAX_PASSWORD_LENGTH:
+        raise InvalidInput(
+            f"The password can have at most {MAX_PASSWORD_LENGTH} characters.", field="password"
+        )
+    lowered = password.strip().lower()
+    local_part = email.split("@")[0].lower()
+    if (
+        lowered in common_passwords()
+        or len(set(lowered)) <= 2
+        or any(lowered in seq for seq in _SEQUENCES)
+        or (len(local_part) >= 4 and local_part in lowered)
+    ):
+        raise InvalidInput(
+            "This password is too easy to guess (it is a common password, repeats one "
+            "character or contains your e-mail name). Choose a longer phrase of unrelated words.",
+            field="password",
+        )
 
 
 @cache
@@ -44,15 +90,14 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
-def create_user(session: Session, email: str, password: str, role: Role) -> User:
+def create_user(
+    session: Session, email: str, password: str, role: Role, actor: User | None = None
+) -> User:
     """Create a staff account; the password is stored only as an argon2 hash."""
     email = normalise_email(email)
-    if "@" not in email or len(email) > 254:
+    if "@" not in email or len(email) > 254 or email.startswith("@") or email.endswith("@"):
         raise InvalidInput("Give a valid e-mail address.", field="email")
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise InvalidInput(
-            f"The password must have at least {MIN_PASSWORD_LENGTH} characters.", field="password"
-        )
+    check_password_policy(password, email)
     if session.scalar(select(User.id).where(User.email == email)) is not None:
         raise Conflict(f"A user with e-mail {email} already exists.", field="email")
     user = User(email=email, password_hash=_hasher.hash(password), role=role)
@@ -60,7 +105,7 @@ def create_user(session: Session, email: str, password: str, role: Role) -> User
     session.flush()
     session.add(
         ModerationEvent(
-            actor_id=None,
+            actor_id=actor.id if actor else None,
             target_user_id=user.id,
             action="user.create",
             after={"email": email, "role": role.value},
@@ -113,8 +158,14 @@ def start_session(session: Session, user: User, max_age_s: int) -> str:
 
 
 def end_session(session: Session, token: str) -> None:
-    """Forget a login session (logout)."""
-    session.execute(delete(UserSession).where(UserSession.token_hash == _token_hash(token)))
+    """Forget a login session (logout), and record who logged out."""
+    user_id = session.scalar(
+        delete(UserSession)
+        .where(UserSession.token_hash == _token_hash(token))
+        .returning(UserSession.user_id)
+    )
+    if user_id is not None:
+        session.add(ModerationEvent(actor_id=user_id, action="auth.logout"))
 
 
 def user_for_session_token(session: Session, token: str) -> User | None:
@@ -128,3 +179,113 @@ def user_for_session_token(session: Session, token: str) -> User | None:
             User.active,
         )
     )
+
+
+def _throttle_key(secret_key: str, kind: str, value: str, now: datetime) -> str:
+    """A salted, short-lived key: the day is part of it, so keys cannot be linked across days."""
+    material = f"{secret_key}|{kind}:{value}|{now.date().isoformat()}"
+    return hashlib.sha256(material.encode()).hexdigest()
+
+
+def _login_keys(settings: Settings, email: str, client: str | None, now: datetime):
+    keys = [
+        (
+            _throttle_key(settings.secret_key, "account", normalise_email(email), now),
+            settings.login_max_failures_per_account,
+        )
+    ]
+    if client:
+        keys.append(
+            (
+                _throttle_key(settings.secret_key, "client", client, now),
+                settings.login_max_failures_per_client,
+            )
+        )
+    return keys
+
+
+def check_login_throttle(session: Session, settings: Settings, email: str, client: str | None):
+    """Raise TooManyAttempts when this account or this client failed too often in the window."""
+    now = datetime.now(UTC)
+    window_start = now - timedelta(seconds=settings.login_throttle_window_s)
+    for key, limit in _login_keys(settings, email, client, now):
+        count, oldest = session.execute(
+            select(func.count(LoginFailure.id), func.min(LoginFailure.created_at)).where(
+                LoginFailure.key_hash == key, LoginFailure.created_at > window_start
+            )
+        ).one()
+        if count >= limit:
+            retry = oldest + timedelta(seconds=settings.login_throttle_window_s) - now
+            seconds = max(1, int(retry.total_seconds()) + 1)
+            minutes = max(1, round(seconds / 60))
+            raise TooManyAttempts(
+                f"Too many failed log-in attempts. Wait about {minutes} minute(s) and try "
+                "again, or ask an administrator to check your account.",
+                retry_after_s=seconds,
+            )
+
+
+def record_login_failure(
+    session: Session, settings: Settings, email: str, client: str | None
+) -> None:
+    """Count a failed attempt against the account and the client; purge expired rows."""
+    now = datetime.now(UTC)
+    window_start = now - timedelta(seconds=settings.login_throttle_window_s)
+    session.execute(delete(LoginFailure).where(LoginFailure.created_at <= window_start))
+    for key, _limit in _login_keys(settings, email, client, now):
+        session.add(LoginFailure(key_hash=key))
+    session.flush()
+
+
+def clear_account_failures(session: Session, settings: Settings, email: str) -> None:
+    """A successful log-in forgets the account's failures (the client's stay)."""
+    now = datetime.now(UTC)
+    key = _throttle_key(settings.secret_key, "account", normalise_email(email), now)
+    session.execute(delete(LoginFailure).where(LoginFailure.key_hash == key))
+
+
+def log_in(
+    session: Session, settings: Settings, email: str, password: str, client: str | None
+) -> User | None:
+    """Throttle, authenticate and count failures: the user, or None for wrong credentials."""
+    check_login_throttle(session, settings, email, client)
+    user = authenticate(session, email, password)
+    if user is None:
+        record_login_failure(session, settings, email, client)
+        return None
+    clear_account_failures(session, settings, email)
+    return user
+
+
+def change_password(
+    session: Session, user: User, current: str, new: str, keep_session_token: str | None
+) -> None:
+    """Change one's own password; every other session of the user ends."""
+    try:
+        _hasher.verify(user.password_hash, current)
+    except (VerificationError, InvalidHashError):
+        raise InvalidInput(
+            "The current password is not right; the password was not changed.",
+            field="current_password",
+        ) from None
+    if current == new:
+        raise InvalidInput(
+            "Choose a password different from the current one.", field="new_password"
+        )
+    try:
+        check_password_policy(new, user.email)
+    except InvalidInput as exc:
+        raise InvalidInput(exc.message, field="new_password") from None
+    user.password_hash = _hasher.hash(new)
+    user.password_changed_at = func.now()
+    end_other_sessions(session, user.id, keep_session_token)
+    session.add(ModerationEvent(actor_id=user.id, target_user_id=user.id, action="user.password"))
+    session.flush()
+
+
+def end_other_sessions(session: Session, user_id: int, keep_token: str | None = None) -> None:
+    """End every login session of a user except the one with `keep_token`."""
+    stmt = delete(UserSession).where(UserSession.user_id == user_id)
+    if keep_token:
+        stmt = stmt.where(UserSession.token_hash != _token_hash(keep_token))
+    session.execute(stmt)

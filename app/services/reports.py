@@ -32,13 +32,16 @@ from app.schemas.reports import (
     NearbyService,
     ReportCreate,
     ReportCreated,
-    TrackedReport,
 )
 from app.services import photos, service_points
 from app.services.areas import mahalle_by_code
 from app.services.categories import active_category_by_code
 from app.services.codes import hash_tracking_code, new_public_id, new_tracking_code
-from app.services.visibility import public_point_reports, reports_of_code_holder
+from app.services.visibility import (
+    public_point_reports,
+    public_text_expr,
+    reports_of_code_holder,
+)
 
 LOCAL_TZ = ZoneInfo("Europe/Istanbul")
 MAX_PAST_DAYS = 730  # "it happened earlier" reaches back two years at most
@@ -276,7 +279,7 @@ def published_points_page(
             Report.time_band,
             Report.occurred_on,
             Report.perceived_safety,
-            func.coalesce(Report.redacted_text, Report.text).label("text"),
+            public_text_expr().label("text"),
             Report.municipal_status,
             Report.source,
             Mahalle.name.label("mahalle"),
@@ -358,22 +361,3 @@ def mahalle_name(session: Session, mahalle_id: int | None) -> str | None:
     if mahalle_id is None:
         return None
     return session.scalar(select(Mahalle.name).where(Mahalle.id == mahalle_id))
-
-
-def tracked_report(session: Session, code: str) -> TrackedReport:
-    """What the tracking code's holder sees: status and progress, no location."""
-    report, category, mahalle = report_for_tracking_code(session, code)
-    merged_into = public_id_of(session, report.merged_into_id) if report.merged_into_id else None
-    return TrackedReport(
-        public_id=report.public_id,
-        status=report.status,
-        municipal_status=report.municipal_status,
-        category=category.code,
-        category_labels=category.labels,
-        mahalle=mahalle,
-        submitted_on=report.created_at.astimezone(LOCAL_TZ).date(),
-        published_on=report.published_at.astimezone(LOCAL_TZ).date()
-        if report.published_at
-        else None,
-        merged_into=merged_into,
-    )

@@ -30,8 +30,6 @@ MAX_TEXT_LENGTH = 2000
 MAX_PLACE_DESCRIPTION = 300
 MAX_PHOTOS = 3
 PHOTO_MAX_SIDE_PX = 1600  # the browser downscales before sending; the server re-encodes anyway
-# How long a report is kept unless she deletes it first (named in the consent text).
-RETENTION_YEARS = 5
 NEUTRAL_EXIT_URL = "https://www.google.com/search?q=hava+durumu"
 
 
@@ -115,7 +113,7 @@ def citizen_page_config(settings: Settings, demo: bool) -> tuple[dict, dict]:
             "max_place_description": MAX_PLACE_DESCRIPTION,
             "max_photos": MAX_PHOTOS,
             "photo_max_side": PHOTO_MAX_SIDE_PX,
-            "retention_years": RETENTION_YEARS,
+            "retention_years": settings.retention_years,
             "consent_version": CONSENT_VERSION,
             "labels": {
                 name: {str(value): label for value, label in choices}

@@ -24,9 +24,8 @@ from app.models import (
     ReportNote,
     ReportStatus,
 )
-from app.schemas.reports import TrackedReport
 from app.schemas.tracking import TimelineEntry, TrackingView
-from app.services import reports
+from app.services import reports, retention
 from app.services.codes import hash_tracking_code
 from app.services.reports import LOCAL_TZ
 from app.services.visibility import reports_of_code_holder
@@ -203,6 +202,8 @@ def delete_report(session: Session, key: str, code: str) -> Report:
     before = {"status": report.status.value}
     report.status = ReportStatus.deleted
     report.deleted_at = func.now()
+    session.flush()
+    retention.erase_report(session, report)
     session.add(
         ModerationEvent(
             actor_id=None,
@@ -214,9 +215,3 @@ def delete_report(session: Session, key: str, code: str) -> Report:
     )
     session.flush()
     return report
-
-
-def tracked_report(session: Session, key: str, code: str) -> TrackedReport:
-    """The older GET /track/{code} view, behind the same throttle."""
-    report_for_code(session, key, code)
-    return reports.tracked_report(session, code)

@@ -6,7 +6,7 @@ nothing else filters by status for visibility.
 
 from __future__ import annotations
 
-from sqlalchemy import Select, select
+from sqlalchemy import ColumnElement, Select, func, select
 
 from app.models import Category, LocationPrecision, Report, ReportStatus, Role, User
 
@@ -54,3 +54,16 @@ def sees_photo(viewer: User | None, status: ReportStatus, sensitive: bool) -> bo
 def reports_of_code_holder(tracking_code_hash: str) -> Select[Report]:
     """The one report whose tracking code the viewer holds, in any status (her own view)."""
     return select(Report).where(Report.tracking_code_hash == tracking_code_hash)
+
+
+def public_text_expr() -> ColumnElement[str]:
+    """The text the public may read: the moderator's redacted version when there is one.
+
+    The original (`Report.text`) stays for moderators and administrators only.
+    """
+    return func.coalesce(Report.redacted_text, Report.text)
+
+
+def public_text(report: Report) -> str:
+    """`public_text_expr` for a loaded report."""
+    return report.redacted_text if report.redacted_text is not None else report.text

@@ -60,13 +60,6 @@
     return node;
   }
 
-  const exitLink = $('quick-exit');
-  exitLink.addEventListener('click', (event) => {
-    event.preventDefault();
-    document.body.hidden = true;
-    window.location.replace(exitLink.href);
-  });
-
   const status = $('status');
   const say = (text) => { status.textContent = text; };
 

@@ -154,7 +154,7 @@
   const ESTIMATE = () => ' (' + t('estimate') + ')';
 
   function reportsText(p) {
-    if (p.reports_suppressed) return '< ' + config.k + ' (' + t('hidden') + ')';
+    if (p.reports_suppressed) return t('fewer than {k} (hidden)', { k: config.k });
     if (p.reports === null || p.reports === undefined) return '—';
     return fmt(p.reports);
   }

@@ -520,9 +520,24 @@
     });
   }
 
+  /** Day 06–18, evening 18–22, night 22–06 (local time), as the server reckons "now". */
+  function timeBandAt(moment) {
+    const hour = moment.getHours();
+    if (hour >= 6 && hour < 18) return 'day';
+    if (hour >= 18 && hour < 22) return 'evening';
+    return 'night';
+  }
+
+  /** A "happening now" report kept for later keeps the moment it was made, not when it is sent. */
+  function asKept(body) {
+    if (!body.happening_now) return body;
+    const now = new Date();
+    return { ...body, happening_now: false, occurred_on: window.MH.isoDate(now), time_band: timeBandAt(now) };
+  }
+
   async function keepOffline(body, blobs) {
     try {
-      await window.MH.outbox.add({ report: JSON.stringify(body), photos: blobs });
+      await window.MH.outbox.add({ report: JSON.stringify(asKept(body)), photos: blobs });
     } catch (error) {
       showErrors([{ field: null, message: t('There is no connection and the report could not be kept on this phone. Please try again later.') }]);
       return;

@@ -32,22 +32,6 @@
   let code = null; // the code of the report on screen, in memory only
   let categoryLabels = {};
 
-  const exitLink = $('quick-exit');
-  function quickExit(event) {
-    if (event) event.preventDefault();
-    code = null;
-    document.body.hidden = true;
-    window.location.replace(exitLink.href);
-  }
-  exitLink.addEventListener('click', quickExit);
-  let lastEscape = 0;
-  document.addEventListener('keydown', (event) => {
-    if (event.key !== 'Escape') return;
-    const now = Date.now();
-    if (now - lastEscape < 1500) quickExit(event);
-    lastEscape = now;
-  });
-
   function show(element, visible) {
     element.hidden = !visible;
   }

@@ -1,6 +1,6 @@
 """A covering index for the planners' indicators: one index-only scan of published reports.
 
-Revision ID: 20261121_0003_i5
+Revision ID: 20261121_0003
 Revises: 20261121_0002
 Create Date: 2026-11-21 06:40:00+00:00
 """
@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "20261121_0003_i5"
+revision: str = "20261121_0003"
 down_revision: str | None = "20261121_0002"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
