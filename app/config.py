@@ -75,6 +75,14 @@ class Settings(BaseSettings):
         "`morharita purge-expired`); the consent text states it.",
     )
 
+    forwarded_allow_ips: str = Field(
+        default="127.0.0.1",
+        pattern=r"^[0-9A-Fa-f:.,/ *]+$",
+        description="Comma-separated addresses (or CIDR ranges) of the reverse proxies whose "
+        "X-Forwarded-For is trusted; the throttles then see each real client. '*' trusts "
+        "anyone (only when nothing but the proxy can reach the app).",
+    )
+
     session_max_age_s: int = Field(default=8 * 3600, ge=60)
     cookie_secure: bool | None = Field(
         default=None,

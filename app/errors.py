@@ -61,6 +61,10 @@ class PayloadTooLarge(InvalidInput):
     code = "payload_too_large"
 
 
+class LengthRequired(InvalidInput):
+    code = "length_required"
+
+
 class TooManyAttempts(DomainError):
     """Too many failed attempts (logins, tracking codes); `retry_after_s` says when to retry.
 
@@ -90,6 +94,7 @@ HTTP_STATUS: dict[type[DomainError], int] = {
     NotFound: 404,
     InvalidInput: 422,
     PayloadTooLarge: 413,
+    LengthRequired: 411,
     ImportFailed: 422,
     InvalidTransition: 409,
     Conflict: 409,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from geoalchemy2.shape import to_shape
 from shapely import Point
 from shapely.geometry import shape
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from app.geo.displacement import haversine_m
 from app.models import Confirmation, LocationPrecision, Mahalle, Report, ReportStatus, ServiceKind
@@ -249,22 +249,33 @@ def test_nearby_uses_the_displaced_location_not_the_exact_one(client, db, settin
     public = public_point(db, report)
     gap = haversine_m(*KIZILAY, *public)
     assert gap >= settings.displacement_min_m - 1
-    # Standing on the exact point with a radius smaller than the displacement finds nothing;
-    # a query that used the exact location would find it at distance 0.
-    assert nearby(client, *KIZILAY, radius_m=settings.displacement_min_m - 10)["items"] == []
+    # Standing on the exact point finds it (the search allows for the displacement), at the
+    # distance of the public point, never 0.
+    found = nearby(client, *KIZILAY, radius_m=10)["items"]
+    assert [i["public_id"] for i in found] == [report.public_id]
+    assert abs(found[0]["distance_m"] - gap) <= 6
     # Standing on the public point finds it at 0 m, whatever the radius.
     assert nearby(client, *public, radius_m=5)["items"][0]["distance_m"] == 0
-    # Distances are from the public point: from the exact point they read the gap.
-    far = nearby(client, *KIZILAY, radius_m=500)["items"][0]["distance_m"]
-    assert abs(far - gap) <= 6
+    # The answer depends on the public point only: moving the exact point changes nothing.
+    before = {r: nearby(client, *public, radius_m=r) for r in (5, 150, 500)}
+    db.execute(
+        update(Report)
+        .where(Report.id == report.id)
+        .values(location=func.ST_SetSRID(func.ST_MakePoint(32.90, 39.95), 4326))
+    )
+    db.flush()
+    assert {r: nearby(client, *public, radius_m=r) for r in (5, 150, 500)} == before
 
 
 def test_nearby_radius_default_and_limits(client, db, settings):
     report, _ = make_report(db, settings, status=ReportStatus.published)
     lon, lat = public_point(db, report)
-    east_170m = (lon + 170 / (111_320 * 0.766), lat)
-    assert nearby(client, *east_170m)["items"] == []  # default radius 150 m
-    assert len(nearby(client, *east_170m, radius_m=200)["items"]) == 1
+    # Default radius 150 m, plus the largest displacement (the public point may be that far
+    # from where it happened).
+    reach = 150 + settings.displacement_max_m
+    beyond = (lon + (reach + 20) / (111_320 * 0.766), lat)
+    assert nearby(client, *beyond)["items"] == []
+    assert len(nearby(client, *beyond, radius_m=200)["items"]) == 1
     for radius in (0, 501, -5):
         response = client.get(
             "/api/v1/reports/nearby",

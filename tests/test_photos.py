@@ -242,3 +242,19 @@ def test_a_body_larger_than_three_photos_at_the_limit_is_refused_before_reading(
     assert response.status_code == 413
     assert response.json()["error"]["fields"][0]["field"] == "photos"
     assert count(db, Report) == reports_before
+
+
+def test_a_body_without_its_length_is_refused_before_reading(client, db):
+    """A chunked body has no Content-Length, so no size limit could hold before reading it."""
+    reports_before = count(db, Report)
+
+    def chunks():
+        yield b'{"category": "dark_street"'
+        yield b"}"
+
+    response = client.post(
+        "/api/v1/reports", content=chunks(), headers={"Content-Type": "application/json"}
+    )
+    assert response.status_code == 411
+    assert "Content-Length" in response.json()["error"]["message"]
+    assert count(db, Report) == reports_before

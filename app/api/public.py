@@ -52,17 +52,22 @@ def create_report(
 @router.get("/reports/nearby", response_model=NearbyReports, responses=ERRORS)
 def nearby_reports(
     db: SessionDep,
+    settings: SettingsDep,
     lat: Annotated[float, Query(ge=-90, le=90)],
     lon: Annotated[float, Query(ge=-180, le=180)],
     category: Annotated[str, Query(min_length=1, max_length=64)],
     radius_m: Annotated[float, Query(gt=0, le=500)] = 150,
 ) -> dict:
-    """ "Me too" candidates: published reports of the category within the radius.
+    """ "Me too" candidates: published reports of the category that may lie within the radius.
 
-    Measured from their public (displaced) points. Sensitive categories list nothing
-    (`sensitive: true`): they are public only as counts per mahalle.
+    Only public (displaced) points are used: a report is listed when its public point is
+    within `radius_m` plus the largest displacement, so one made at her very spot is found
+    whatever its displacement; `distance_m` is to the public point. Sensitive categories list
+    nothing (`sensitive: true`): they are public only as counts per mahalle.
     """
-    return confirmations.nearby_reports(db, lon, lat, category, radius_m)
+    return confirmations.nearby_reports(
+        db, lon, lat, category, radius_m + settings.displacement_max_m
+    )
 
 
 @router.post(

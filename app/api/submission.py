@@ -10,7 +10,7 @@ from pydantic import ValidationError
 
 from app.api.deps import SettingsDep
 from app.config import Settings
-from app.errors import PayloadTooLarge
+from app.errors import LengthRequired, PayloadTooLarge
 from app.schemas.reports import ReportCreate
 from app.services import photos
 from app.services.photos import MAX_PHOTOS
@@ -34,8 +34,11 @@ FORM_OVERHEAD_BYTES = 256 * 1024  # the report JSON and the multipart framing
 def _refuse_oversized_body(request: Request, settings: Settings, *, form: bool) -> None:
     """Refuse, before reading it, a body larger than the report (and 3 photos) could make it."""
     declared = request.headers.get("content-length", "")
-    if not declared.isdigit():
-        return
+    if not declared.isdigit():  # a chunked body could not be refused before it is read
+        raise LengthRequired(
+            "The report must be sent with its length (a Content-Length header); "
+            "browsers do this by themselves."
+        )
     if form and int(declared) > MAX_PHOTOS * settings.max_photo_bytes + FORM_OVERHEAD_BYTES:
         raise PayloadTooLarge(
             f"The report is too large to send: at most {MAX_PHOTOS} photos of "

@@ -67,6 +67,9 @@ def serve(
         host=host,
         port=port,
         proxy_headers=True,
+        # Only these proxies may say who the client is (X-Forwarded-For): the throttles of
+        # logins and tracking codes key on the client, so a forged header must not count.
+        forwarded_allow_ips=settings.forwarded_allow_ips,
         # The access log would write client IP addresses next to request paths, tracking
         # codes included, tying reporters to their reports (against DESIGN.md §2.5).
         access_log=False,
