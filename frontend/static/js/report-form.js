@@ -505,18 +505,33 @@
   }
 
   /** The API's 422 body as lines on the page, and the step to go back to. */
+  // The server explains refusals in English; other languages get a translated message for the
+  // kind of refusal (its code), with the field named in the page's language.
+  const REFUSALS = {
+    invalid_input: () => t('This was not accepted; please check it.'),
+    payload_too_large: () => t('The photos are too large; please choose smaller ones.'),
+    length_required: () => t('The report could not be sent; please try again.'),
+    too_many_attempts: () => t('Too many attempts; please wait a few minutes and try again.'),
+  };
+
+  function refusal(code, serverMessage) {
+    if (window.MH.locale === 'en' && serverMessage) return serverMessage;
+    return (REFUSALS[code] || REFUSALS.invalid_input)();
+  }
+
   function serverProblems(result) {
     const error = (result.body && result.body.error) || {};
     let fields = error.fields || [];
     if (!fields.length && error.field) fields = [{ field: error.field, message: error.message }];
     if (!fields.length) {
-      return [{ field: null, message: error.message || t('The report could not be sent; please try again.') }];
+      const fallback = t('The report could not be sent; please try again.');
+      return [{ field: null, message: error.code ? refusal(error.code, error.message) : fallback }];
     }
     return fields.map((f) => {
       const name = String(f.field || '').split('.')[0];
       const ours = FIELD_NAMES[name] ? FIELD_NAMES[name]() : f.field;
       if (error.code === 'outside_deployment_area') return { field: 'location', message: outsideMessage() };
-      return { field: name, message: `${ours}: ${f.message}` };
+      return { field: name, message: `${ours}: ${refusal(error.code, f.message)}` };
     });
   }
 
