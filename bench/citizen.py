@@ -15,17 +15,13 @@ import argparse
 import io
 
 from PIL import Image
-from sqlalchemy import make_url, text
-from sqlalchemy.orm import sessionmaker
+from sqlalchemy import text
 
-from app import localdb
-from app.config import Settings
-from app.db import make_engine, unit_of_work
-from app.migrate import upgrade
+from app.db import unit_of_work
 from app.schemas.reports import ReportCreate
 from app.services import areas, confirmations, photos, reports, service_points, tracking
-from app.services.demo import load_demo
-from bench.run_all import SYNTHETIC_SQL, timed
+from bench.generate import generate
+from bench.run_all import demo_database, timed
 
 KIZILAY = (32.8541, 39.9208)
 
@@ -43,20 +39,12 @@ def phone_photo() -> bytes:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--reports", type=int, default=100_000, help="synthetic published reports")
+    parser.add_argument("--reports", type=int, default=100_000, help="synthetic reports")
     args = parser.parse_args()
 
-    base = Settings()
-    server = base.database_url or localdb.up(base).url()
-    url = localdb.recreate_database(server, make_url(server).database + "_citizen_bench")
-    settings = Settings(DATABASE_URL=url)
-    engine = make_engine(url)
-    upgrade(engine)
-    factory = sessionmaker(bind=engine, expire_on_commit=False)
+    settings, engine, factory = demo_database("_citizen_bench")
     with unit_of_work(factory) as session:
-        load_demo(session, settings)
-        mahalle = session.execute(text("SELECT count(*) FROM mahalle")).scalar() or 1
-        session.execute(text(SYNTHETIC_SQL), {"per_mahalle": max(1, args.reports // mahalle)})
+        generate(session, args.reports)  # the same generator as the planners' benchmarks
     with engine.begin() as conn:
         conn.execute(text("ANALYZE"))
         total = conn.execute(text("SELECT count(*) FROM report")).scalar()

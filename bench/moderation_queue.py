@@ -12,18 +12,13 @@ from __future__ import annotations
 
 import argparse
 
-from sqlalchemy import make_url, select, text
-from sqlalchemy.orm import sessionmaker
+from sqlalchemy import select, text
 
-from app import localdb
-from app.config import Settings
-from app.db import make_engine, unit_of_work
-from app.migrate import upgrade
+from app.db import unit_of_work
 from app.models import Report, ReportStatus, Role, User
 from app.services import moderation
-from app.services.demo import load_demo
 from app.services.moderation_queue import QueueFilters, moderation_queue
-from bench.run_all import timed
+from bench.run_all import demo_database, timed
 
 PENDING_SQL = """
 INSERT INTO report (id, public_id, category_id, location, public_location, mahalle_id, area_key,
@@ -48,15 +43,8 @@ def main() -> None:
     parser.add_argument("--pending", type=int, default=50_000, help="synthetic pending reports")
     args = parser.parse_args()
 
-    base = Settings()
-    server = base.database_url or localdb.up(base).url()
-    url = localdb.recreate_database(server, make_url(server).database + "_bench_moderation")
-    settings = Settings(DATABASE_URL=url)
-    engine = make_engine(url)
-    upgrade(engine)
-    factory = sessionmaker(bind=engine, expire_on_commit=False)
+    _settings, engine, factory = demo_database("_bench_moderation")
     with unit_of_work(factory) as session:
-        load_demo(session, settings)
         mahalle = session.execute(text("SELECT count(*) FROM mahalle")).scalar() or 1
         session.execute(text(PENDING_SQL), {"per_mahalle": max(1, args.pending // mahalle)})
     with engine.begin() as conn:

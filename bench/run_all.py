@@ -16,8 +16,8 @@ import statistics
 import time
 from collections.abc import Callable
 
-from sqlalchemy import make_url, text
-from sqlalchemy.orm import sessionmaker
+from sqlalchemy import Engine, make_url, text
+from sqlalchemy.orm import Session, sessionmaker
 
 from app import localdb
 from app.config import Settings
@@ -39,20 +39,30 @@ def timed(label: str, fn: Callable[[], object], repeat: int) -> tuple[str, float
     return label, statistics.median(samples), max(samples)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--reports", type=int, default=100_000, help="synthetic published reports")
-    args = parser.parse_args()
+def demo_database(suffix: str) -> tuple[Settings, Engine, sessionmaker[Session]]:
+    """A fresh `<db><suffix>` database next to DATABASE_URL (or the local cluster).
 
+    Migrated, with the Ankara demo loaded: every benchmark starts from the same state.
+    """
     base = Settings()
     server = base.database_url or localdb.up(base).url()
-    url = localdb.recreate_database(server, make_url(server).database + "_bench")
+    url = localdb.recreate_database(server, make_url(server).database + suffix)
     settings = Settings(DATABASE_URL=url)
     engine = make_engine(url)
     upgrade(engine)
     factory = sessionmaker(bind=engine, expire_on_commit=False)
     with unit_of_work(factory) as session:
         load_demo(session, settings)
+    return settings, engine, factory
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--reports", type=int, default=100_000, help="synthetic published reports")
+    args = parser.parse_args()
+
+    settings, engine, factory = demo_database("_bench")
+    with unit_of_work(factory) as session:
         start = time.perf_counter()
         generate(session, args.reports)
         load_s = time.perf_counter() - start
