@@ -14,6 +14,9 @@ RUN pip install --quiet -c constraints.txt -e .
 COPY alembic.ini ./
 COPY migrations ./migrations
 COPY data ./data
+# Interface translations (compiled in memory at start-up) and their extraction map.
+COPY translations ./translations
+COPY babel.cfg ./
 COPY frontend/templates ./frontend/templates
 COPY frontend/static ./frontend/static
 COPY --from=frontend /src/frontend/node_modules ./frontend/node_modules
