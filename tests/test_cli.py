@@ -130,3 +130,17 @@ def test_a_database_refusal_is_one_line_not_a_traceback(cli_with_mahalle, tmp_pa
         "error: the database refused the import: integer out of range; nothing was imported"
     ]
     assert kizilay_population(cli_with_mahalle) == before
+
+
+def test_demo_is_refused_in_production(cli_env):
+    env = {
+        **cli_env,
+        "MORHARITA_ENVIRONMENT": "production",
+        "MORHARITA_SECRET_KEY": "a-production-secret-of-enough-length",
+    }
+    assert run(cli_env, "migrate")[0] == 0
+    users_before = count(cli_env, "app_user")
+    code, output = run(env, "demo")
+    assert code == 1
+    assert "not loaded in production" in output
+    assert count(cli_env, "app_user") == users_before

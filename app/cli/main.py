@@ -42,7 +42,15 @@ def demo() -> None:
     """Load the Ankara demo: boundaries, population, categories, sample services, reports."""
     from app.services.demo import load_demo
 
+    from app.errors import NotPermitted
+
     with console_errors(), settings_and_engine() as (settings, engine):
+        if settings.environment == "production":
+            # The demo creates staff accounts whose passwords are printed and published.
+            raise NotPermitted(
+                "The demo is not loaded in production (MORHARITA_ENVIRONMENT=production): it "
+                "creates staff accounts with published passwords."
+            )
         with unit_of_work(make_session_factory(engine)) as session:
             summary = load_demo(session, settings)
         for line in summary:
