@@ -40,9 +40,8 @@ def seed_categories() -> None:
 @app.command()
 def demo() -> None:
     """Load the Ankara demo: boundaries, population, categories, sample services, reports."""
-    from app.services.demo import load_demo
-
     from app.errors import NotPermitted
+    from app.services.demo import load_demo
 
     with console_errors(), settings_and_engine() as (settings, engine):
         if settings.environment == "production":
