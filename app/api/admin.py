@@ -12,20 +12,14 @@ from app.api.deps import Admin, SessionDep, require_role
 from app.api.filters import PageDep
 from app.models import Role
 from app.schemas.auth import AuditPage, UserAdmin, UserCreate, UserUpdate
-from app.schemas.common import ErrorResponse
+from app.schemas.common import STAFF_ERRORS
 from app.services import audit, users
 
 router = APIRouter(
     prefix="/api/v1/admin",
     tags=["admin"],
     dependencies=[Depends(require_role(Role.admin))],
-    responses={
-        401: {"model": ErrorResponse},
-        403: {"model": ErrorResponse},
-        404: {"model": ErrorResponse},
-        409: {"model": ErrorResponse},
-        422: {"model": ErrorResponse},
-    },
+    responses=STAFF_ERRORS,
 )
 
 

@@ -13,7 +13,7 @@ from fastapi import APIRouter, Depends, Query, Response
 from app.api.deps import Moderator, SessionDep, SettingsDep, require_role
 from app.api.filters import PageDep
 from app.models import ReportStatus, Role
-from app.schemas.common import ErrorResponse
+from app.schemas.common import STAFF_ERRORS
 from app.schemas.moderation import (
     BulkRequest,
     BulkResult,
@@ -37,13 +37,7 @@ router = APIRouter(
     prefix="/api/v1/moderation",
     tags=["moderation"],
     dependencies=[Depends(require_role(Role.moderator))],
-    responses={
-        401: {"model": ErrorResponse},
-        403: {"model": ErrorResponse},
-        404: {"model": ErrorResponse},
-        409: {"model": ErrorResponse},
-        422: {"model": ErrorResponse},
-    },
+    responses=STAFF_ERRORS,
 )
 
 

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Query
 from app.api.deps import CurrentUser, SessionDep, require_role
 from app.api.filters import PageDep
 from app.models import MunicipalStatus, Role
-from app.schemas.common import ErrorResponse
+from app.schemas.common import STAFF_ERRORS
 from app.schemas.moderation import MunicipalList, MunicipalNote, MunicipalUpdate
 from app.services import municipal
 
@@ -18,13 +18,7 @@ router = APIRouter(
     prefix="/api/v1/municipal",
     tags=["municipal"],
     dependencies=[Depends(require_role(Role.moderator, Role.planner))],
-    responses={
-        401: {"model": ErrorResponse},
-        403: {"model": ErrorResponse},
-        404: {"model": ErrorResponse},
-        409: {"model": ErrorResponse},
-        422: {"model": ErrorResponse},
-    },
+    responses=STAFF_ERRORS,
 )
 
 

@@ -40,3 +40,10 @@ class ErrorDetail(BaseModel):
 
 class ErrorResponse(BaseModel):
     error: ErrorDetail
+
+
+# The error answers every staff router documents (OpenAPI): not logged in, wrong role,
+# not found, refused transition or lock, invalid input.
+STAFF_ERRORS: dict[int | str, dict] = {
+    code: {"model": ErrorResponse} for code in (401, 403, 404, 409, 422)
+}
