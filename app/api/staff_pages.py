@@ -7,6 +7,7 @@ authenticated JSON API, so the pages themselves hold nothing private.
 
 from __future__ import annotations
 
+from typing import Annotated
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Request
@@ -52,6 +53,16 @@ def page_role(*roles: Role):
     return gate
 
 
+# One gate object per role set, so the router-level check and the page's own `user`
+# parameter are the same dependency: FastAPI then runs it (a session look-up) once.
+_staff_gate = page_role(Role.moderator, Role.planner)
+_moderator_gate = page_role(Role.moderator)
+_admin_gate = page_role(Role.admin)
+StaffUser = Annotated[User, Depends(_staff_gate)]
+ModeratorUser = Annotated[User, Depends(_moderator_gate)]
+AdminUser = Annotated[User, Depends(_admin_gate)]
+
+
 def _config(db, settings, user: User | None) -> dict:
     config = site.page_config(settings, demo=site.demo_data_present(db))
     if user is not None:
@@ -74,7 +85,7 @@ def login_page(
 
 any_staff = APIRouter(
     include_in_schema=False,
-    dependencies=[Depends(page_role(Role.moderator, Role.planner))],
+    dependencies=[Depends(_staff_gate)],
 )
 
 
@@ -83,7 +94,7 @@ def account_page(
     request: Request,
     db: SessionDep,
     settings: SettingsDep,
-    user: User = Depends(page_role(Role.moderator, Role.planner)),
+    user: StaffUser,
 ) -> HTMLResponse:
     """Change one's own password."""
     config = _config(db, settings, user)
@@ -95,13 +106,13 @@ def municipal_page(
     request: Request,
     db: SessionDep,
     settings: SettingsDep,
-    user: User = Depends(page_role(Role.moderator, Role.planner)),
+    user: StaffUser,
 ) -> HTMLResponse:
     """Record the municipal response (moderators and planners)."""
     return render(request, "municipal.html", {"config": _config(db, settings, user)}, settings)
 
 
-moderators = APIRouter(include_in_schema=False, dependencies=[Depends(page_role(Role.moderator))])
+moderators = APIRouter(include_in_schema=False, dependencies=[Depends(_moderator_gate)])
 
 
 @moderators.get("/moderation", response_class=HTMLResponse)
@@ -109,7 +120,7 @@ def moderation_page(
     request: Request,
     db: SessionDep,
     settings: SettingsDep,
-    user: User = Depends(page_role(Role.moderator)),
+    user: ModeratorUser,
 ) -> HTMLResponse:
     """The moderation queue."""
     config = _config(db, settings, user)
@@ -117,7 +128,7 @@ def moderation_page(
     return render(request, "moderation.html", {"config": config}, settings)
 
 
-admins = APIRouter(include_in_schema=False, dependencies=[Depends(page_role(Role.admin))])
+admins = APIRouter(include_in_schema=False, dependencies=[Depends(_admin_gate)])
 
 
 @admins.get("/admin/users", response_class=HTMLResponse)
@@ -125,7 +136,7 @@ def users_page(
     request: Request,
     db: SessionDep,
     settings: SettingsDep,
-    user: User = Depends(page_role(Role.admin)),
+    user: AdminUser,
 ) -> HTMLResponse:
     """Staff accounts: create, change role, deactivate, reactivate."""
     return render(request, "admin.html", {"config": _config(db, settings, user)}, settings)
@@ -136,7 +147,7 @@ def audit_page(
     request: Request,
     db: SessionDep,
     settings: SettingsDep,
-    user: User = Depends(page_role(Role.admin)),
+    user: AdminUser,
 ) -> HTMLResponse:
     """The audit log with filters and CSV export."""
     return render(request, "audit.html", {"config": _config(db, settings, user)}, settings)

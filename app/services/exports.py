@@ -30,10 +30,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.errors import InvalidInput
-from app.models import Category, LocationPrecision, Mahalle, Report
+from app.models import Category, Mahalle, Report
 from app.services import definitions, planner
 from app.services.indicators import PlannerFilters, filtered_reports
 from app.services.suppression import protect_partition
+from app.services.visibility import may_be_public_point
 
 FORMATS = {
     "geojson": ("application/geo+json", "geojson"),
@@ -78,7 +79,7 @@ def report_points(session: Session, filters: PlannerFilters, k: int) -> dict:
     """Published non-sensitive reports with a map point, at their displaced public location."""
     stmt = (
         filtered_reports(filters, filters.since, filters.until)
-        .where(~Category.sensitive, Report.location_precision == LocationPrecision.point)
+        .where(may_be_public_point())
         .with_only_columns(
             Report.public_id,
             Category.code,

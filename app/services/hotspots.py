@@ -284,8 +284,9 @@ def hex_layer(
     """The hexagon hotspot layer for the filters (reports at their displaced public point)."""
     from sqlalchemy.dialects import postgresql
 
-    from app.models import Category, LocationPrecision, Report
+    from app.models import Category
     from app.services.indicators import filtered_reports
+    from app.services.visibility import has_map_point
 
     if size_m not in allowed:
         raise InvalidInput(
@@ -294,7 +295,7 @@ def hex_layer(
         )
     points: Select = (
         filtered_reports(filters, filters.since, filters.until)
-        .where(Report.location_precision == LocationPrecision.point)
+        .where(has_map_point())
         # The raw column: GeoAlchemy would wrap a selected geometry in ST_AsEWKB.
         .with_only_columns(
             literal_column("report.public_location").label("pt"),

@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.errors import InvalidInput, InvalidTransition, ReportNotFound
+from app.errors import InvalidInput, InvalidTransition
 from app.models import (
     Category,
     CategoryGroup,
@@ -29,6 +29,7 @@ from app.models import (
     User,
 )
 from app.services import audit
+from app.services.moderation import report_by_public_id
 from app.services.visibility import visible_reports
 
 M = MunicipalStatus
@@ -50,11 +51,7 @@ MUNICIPAL_STEPS: Mapping[MunicipalStatus, frozenset[MunicipalStatus]] = {
 
 
 def _eligible_report(session: Session, actor: User, public_id: str) -> Report:
-    report = session.scalar(
-        visible_reports(actor).where(Report.public_id == public_id).with_for_update()
-    )
-    if report is None:
-        raise ReportNotFound(f"No report with id '{public_id}'.")
+    report = report_by_public_id(session, actor, public_id)
     if report.status is not ReportStatus.published:
         raise InvalidTransition(
             f"Only published reports go to the municipality; this one is {report.status.value}. "

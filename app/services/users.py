@@ -5,7 +5,7 @@ Every change writes an audit event in the same transaction. Accounts are never d
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.errors import Conflict, NotFound
@@ -44,9 +44,12 @@ def create_user(
 def _last_active_admin(session: Session, user: User) -> bool:
     if user.role is not Role.admin or not user.active:
         return False
-    others = session.scalar(
-        select(func.count(User.id)).where(User.role == Role.admin, User.active, User.id != user.id)
-    )
+    # Locked, so two admins demoting each other at once cannot both pass this check.
+    others = session.scalars(
+        select(User.id)
+        .where(User.role == Role.admin, User.active, User.id != user.id)
+        .with_for_update()
+    ).all()
     return not others
 
 

@@ -6,7 +6,7 @@ nothing else filters by status for visibility.
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy import ColumnElement, Select, and_, func, select
 
 from app.models import Category, LocationPrecision, Report, ReportStatus, Role, User
 
@@ -40,10 +40,19 @@ def public_point_reports() -> Select[Report]:
     return (
         visible_reports(None)
         .join(Category, Category.id == Report.category_id)
-        .where(Category.sensitive.is_(False))
-        # Reports made without the map have only a mahalle: they count, but are no point.
-        .where(Report.location_precision == LocationPrecision.point)
+        .where(may_be_public_point())
     )
+
+
+def has_map_point() -> ColumnElement[bool]:
+    """Placed on the map: reports made without it have only a mahalle; they count in its
+    indicators but are never drawn or binned as a point."""
+    return Report.location_precision == LocationPrecision.point
+
+
+def may_be_public_point() -> ColumnElement[bool]:
+    """The condition of `public_point_reports`, for queries that join Category themselves."""
+    return and_(Category.sensitive.is_(False), has_map_point())
 
 
 def sees_photo(viewer: User | None, status: ReportStatus, sensitive: bool) -> bool:
