@@ -227,7 +227,8 @@ def test_guessing_codes_is_throttled_per_client_with_retry_after(client, db, set
     assert len(keys) == tracking.MAX_FAILURES
     assert all(k.startswith("track:") and len(k) == 64 for k in keys)
     assert len(set(keys)) == 1
-    assert "127.0.0.1" not in "".join(keys)
+    # The salted hash of the client address, never the address itself.
+    assert keys[0] == tracking.client_key(settings, "127.0.0.1")
 
 
 def test_throttle_window_expires_and_key_changes_daily(db, settings):
@@ -241,3 +242,16 @@ def test_throttle_window_expires_and_key_changes_daily(db, settings):
     tracking.check_throttle(db, key)  # old failures do not count
     tracking.record_failure(db, key)  # and are purged by the next failure
     assert db.scalar(select(func.count(LoginFailure.id))) == 1
+
+
+def test_a_failed_login_does_not_erase_the_tracking_count(db, settings):
+    """Each throttle purges only its own expired rows, whatever the other's window."""
+    from app.services import auth
+
+    key = tracking.client_key(settings, "203.0.113.9")
+    a_minute_ago = datetime.now(UTC) - timedelta(minutes=1)  # inside the 15-minute window
+    tracking.record_failure(db, key, now=a_minute_ago)
+    short_window = settings.model_copy(update={"login_throttle_window_s": 10})
+    auth.record_login_failure(db, short_window, "someone@example.org", "203.0.113.9")
+    counted = db.scalar(select(func.count(LoginFailure.id)).where(LoginFailure.key_hash == key))
+    assert counted == 1

@@ -16,7 +16,8 @@ from sqlalchemy.orm import Session
 
 from app.config import Settings
 from app.errors import Conflict, InvalidInput, TooManyAttempts
-from app.models import LoginFailure, ModerationEvent, Role, User, UserSession
+from app.models import ModerationEvent, Role, User, UserSession
+from app.services import throttle
 
 MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 1024
@@ -181,23 +182,24 @@ def user_for_session_token(session: Session, token: str) -> User | None:
     )
 
 
-def _throttle_key(secret_key: str, kind: str, value: str, now: datetime) -> str:
-    """A salted, short-lived key: the day is part of it, so keys cannot be linked across days."""
-    material = f"{secret_key}|{kind}:{value}|{now.date().isoformat()}"
-    return hashlib.sha256(material.encode()).hexdigest()
+LOGIN_SCOPE = "login"
 
 
 def _login_keys(settings: Settings, email: str, client: str | None, now: datetime):
+    """(key, limit) for the account and, when known, the client."""
+    day = now.date()
     keys = [
         (
-            _throttle_key(settings.secret_key, "account", normalise_email(email), now),
+            throttle.key(
+                settings.secret_key, LOGIN_SCOPE, f"account:{normalise_email(email)}", day
+            ),
             settings.login_max_failures_per_account,
         )
     ]
     if client:
         keys.append(
             (
-                _throttle_key(settings.secret_key, "client", client, now),
+                throttle.key(settings.secret_key, LOGIN_SCOPE, f"client:{client}", day),
                 settings.login_max_failures_per_client,
             )
         )
@@ -207,16 +209,10 @@ def _login_keys(settings: Settings, email: str, client: str | None, now: datetim
 def check_login_throttle(session: Session, settings: Settings, email: str, client: str | None):
     """Raise TooManyAttempts when this account or this client failed too often in the window."""
     now = datetime.now(UTC)
-    window_start = now - timedelta(seconds=settings.login_throttle_window_s)
+    window = timedelta(seconds=settings.login_throttle_window_s)
     for key, limit in _login_keys(settings, email, client, now):
-        count, oldest = session.execute(
-            select(func.count(LoginFailure.id), func.min(LoginFailure.created_at)).where(
-                LoginFailure.key_hash == key, LoginFailure.created_at > window_start
-            )
-        ).one()
-        if count >= limit:
-            retry = oldest + timedelta(seconds=settings.login_throttle_window_s) - now
-            seconds = max(1, int(retry.total_seconds()) + 1)
+        seconds = throttle.retry_after(session, key, limit, window, now)
+        if seconds is not None:
             minutes = max(1, round(seconds / 60))
             raise TooManyAttempts(
                 f"Too many failed log-in attempts. Wait about {minutes} minute(s) and try "
@@ -230,18 +226,16 @@ def record_login_failure(
 ) -> None:
     """Count a failed attempt against the account and the client; purge expired rows."""
     now = datetime.now(UTC)
-    window_start = now - timedelta(seconds=settings.login_throttle_window_s)
-    session.execute(delete(LoginFailure).where(LoginFailure.created_at <= window_start))
-    for key, _limit in _login_keys(settings, email, client, now):
-        session.add(LoginFailure(key_hash=key))
-    session.flush()
+    keys = [key for key, _limit in _login_keys(settings, email, client, now)]
+    throttle.record(
+        session, LOGIN_SCOPE, keys, timedelta(seconds=settings.login_throttle_window_s), now
+    )
 
 
 def clear_account_failures(session: Session, settings: Settings, email: str) -> None:
     """A successful log-in forgets the account's failures (the client's stay)."""
-    now = datetime.now(UTC)
-    key = _throttle_key(settings.secret_key, "account", normalise_email(email), now)
-    session.execute(delete(LoginFailure).where(LoginFailure.key_hash == key))
+    key, _limit = _login_keys(settings, email, None, datetime.now(UTC))[0]
+    throttle.clear(session, key)
 
 
 def log_in(

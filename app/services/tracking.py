@@ -7,17 +7,15 @@ address is stored), in the login_failure table with the key prefix "track:".
 
 from __future__ import annotations
 
-import hashlib
 import math
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.config import Settings
 from app.errors import Conflict, ReportNotFound, TooManyAttempts
 from app.models import (
-    LoginFailure,
     ModerationEvent,
     NoteAuthor,
     Report,
@@ -25,12 +23,12 @@ from app.models import (
     ReportStatus,
 )
 from app.schemas.tracking import TimelineEntry, TrackingView
-from app.services import reports, retention
+from app.services import reports, retention, throttle
 from app.services.codes import hash_tracking_code
 from app.services.reports import LOCAL_TZ
 from app.services.visibility import reports_of_code_holder
 
-KEY_PREFIX = "track:"
+TRACK_SCOPE = "track"  # throttle keys are "track:<hex>"
 WINDOW = timedelta(minutes=15)
 MAX_FAILURES = 20  # wrong codes per client per window; 80-bit codes make guessing hopeless
 DELETE_ACTION = "report.delete_by_reporter"
@@ -51,21 +49,13 @@ def _wrong_code() -> WrongTrackingCode:
 
 def client_key(settings: Settings, client: str, today: date | None = None) -> str:
     """A salted, short-lived hash of the client (changes daily), prefixed "track:"."""
-    day = (today or datetime.now(UTC).date()).isoformat()
-    digest = hashlib.sha256(f"{settings.secret_key}|{day}|track|{client}".encode()).hexdigest()
-    return KEY_PREFIX + digest[: 64 - len(KEY_PREFIX)]
+    return throttle.key(settings.secret_key, TRACK_SCOPE, client, today or datetime.now(UTC).date())
 
 
 def check_throttle(session: Session, key: str, now: datetime | None = None) -> None:
     """TooManyAttempts when this client has had MAX_FAILURES wrong codes within WINDOW."""
-    now = now or datetime.now(UTC)
-    count, oldest = session.execute(
-        select(func.count(LoginFailure.id), func.min(LoginFailure.created_at)).where(
-            LoginFailure.key_hash == key, LoginFailure.created_at > now - WINDOW
-        )
-    ).one()
-    if count >= MAX_FAILURES:
-        retry = max(1, math.ceil((oldest + WINDOW - now).total_seconds()))
+    retry = throttle.retry_after(session, key, MAX_FAILURES, WINDOW, now or datetime.now(UTC))
+    if retry is not None:
         minutes = max(1, math.ceil(retry / 60))
         raise TooManyAttempts(
             f"Too many wrong tracking codes from this device. Wait {minutes} minutes, then "
@@ -76,14 +66,7 @@ def check_throttle(session: Session, key: str, now: datetime | None = None) -> N
 
 def record_failure(session: Session, key: str, now: datetime | None = None) -> None:
     """Count one wrong code for this client, and forget failures older than the window."""
-    now = now or datetime.now(UTC)
-    session.execute(
-        delete(LoginFailure).where(
-            LoginFailure.key_hash.startswith(KEY_PREFIX), LoginFailure.created_at <= now - WINDOW
-        )
-    )
-    session.add(LoginFailure(key_hash=key, created_at=now))
-    session.flush()
+    throttle.record(session, TRACK_SCOPE, [key], WINDOW, now or datetime.now(UTC))
 
 
 def report_for_code(session: Session, key: str, code: str, *, lock: bool = False) -> Report:
