@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from functools import cache
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -95,6 +96,7 @@ def _check_role(user: User, roles: tuple[Role, ...]) -> User:
     return user
 
 
+@cache  # one gate per role set: a router's gate and a route's `user` then run once
 def require_role(*roles: Role) -> Callable[[User], User]:
     """A dependency that admits the given roles (administrators are always admitted)."""
 
@@ -104,6 +106,7 @@ def require_role(*roles: Role) -> Callable[[User], User]:
     return gate
 
 
+@cache
 def require_role_or_token(*roles: Role) -> Callable[[User], User]:
     """Like `require_role`, but a personal API token of such a user is accepted too."""
 

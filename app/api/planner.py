@@ -11,22 +11,16 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, status
 
-from app.api.deps import PlannerApi, SessionDep, SettingsDep, require_role
+from app.api.deps import Planner, PlannerApi, SessionDep, SettingsDep
 from app.api.filters import GroupsDep, public_period_query
-from app.models import Role, TimeBand, User
-from app.schemas.common import ErrorResponse
+from app.models import TimeBand
+from app.schemas.common import STAFF_ERRORS
 from app.schemas.tokens import TokenCreate, TokenCreated, TokenPublic
 from app.services import definitions, planner, tokens
 from app.services.indicators import PlannerFilters, default_period
 
 router = APIRouter(prefix="/api/v1", tags=["planner"])
-ERRORS: dict[int | str, dict] = {
-    401: {"model": ErrorResponse},
-    403: {"model": ErrorResponse},
-    404: {"model": ErrorResponse},
-    422: {"model": ErrorResponse},
-}
-PlannerSession = Annotated[User, Depends(require_role(Role.planner))]
+ERRORS = STAFF_ERRORS
 
 
 def planner_filters(
@@ -117,19 +111,19 @@ def planner_mahalle(
 @router.post(
     "/tokens", status_code=status.HTTP_201_CREATED, response_model=TokenCreated, responses=ERRORS
 )
-def create_token(body: TokenCreate, user: PlannerSession, db: SessionDep) -> TokenCreated:
+def create_token(body: TokenCreate, user: Planner, db: SessionDep) -> TokenCreated:
     """Create a personal API token (logged-in planners and administrators; shown once)."""
     token, plain = tokens.create_token(db, user, body.name)
     return TokenCreated(**TokenPublic.model_validate(token).model_dump(), token=plain)
 
 
 @router.get("/tokens", response_model=list[TokenPublic], responses=ERRORS)
-def list_tokens(user: PlannerSession, db: SessionDep) -> list:
+def list_tokens(user: Planner, db: SessionDep) -> list:
     """The logged-in user's API tokens (never the tokens themselves)."""
     return tokens.list_tokens(db, user)
 
 
 @router.delete("/tokens/{token_id}", status_code=status.HTTP_204_NO_CONTENT, responses=ERRORS)
-def revoke_token(token_id: int, user: PlannerSession, db: SessionDep) -> None:
+def revoke_token(token_id: int, user: Planner, db: SessionDep) -> None:
     """Revoke one of your API tokens; it is refused from then on."""
     tokens.revoke_token(db, user, token_id)

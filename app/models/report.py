@@ -77,6 +77,9 @@ class Report(Timestamps, Base):
         sa.Index("ix_report_published_at_public_id", "published_at", "public_id"),
         # The moderation queue pages a status oldest (or newest) first: no sort, no full scan.
         sa.Index("ix_report_status_created_at_public_id", "status", "created_at", "public_id"),
+        # Every page asks whether demo data is loaded; without demo rows this index is empty,
+        # so the answer costs nothing instead of a scan of every report.
+        sa.Index("ix_report_demo", "id", postgresql_where=sa.text("source = 'demo'")),
         # The planners' indicators read published reports of a period by index-only scan.
         sa.Index(
             "ix_report_indicators",

@@ -16,6 +16,8 @@ from app.models import (
 from app.schemas.common import CleanStr, Labels, LonLat
 
 CONSENT_VERSION = "2026-11-v1"
+MAX_TEXT_LENGTH = 2000  # also the CHECK constraint on report.text
+MAX_PLACE_DESCRIPTION = 300
 
 
 class ReportCreate(BaseModel):
@@ -35,7 +37,9 @@ class ReportCreate(BaseModel):
         "but is never shown as a point.",
     )
     place_description: CleanStr | None = Field(
-        default=None, max_length=300, description="The place in words (no-map reports)."
+        default=None,
+        max_length=MAX_PLACE_DESCRIPTION,
+        description="The place in words (no-map reports).",
     )
     happening_now: bool = Field(
         default=False,
@@ -45,7 +49,7 @@ class ReportCreate(BaseModel):
     occurred_on: date | None = None
     time_band: TimeBand | None = None
     perceived_safety: int = Field(ge=1, le=5, description="1 = very unsafe ... 5 = safe.")
-    text: CleanStr = Field(default="", max_length=2000)
+    text: CleanStr = Field(default="", max_length=MAX_TEXT_LENGTH)
     reporter_gender: Gender | None = None
     reporter_age_band: AgeBand | None = None
     consent: bool = Field(description="Explicit consent to store this report (KVKK).")

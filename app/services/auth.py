@@ -16,8 +16,8 @@ from sqlalchemy.orm import Session
 
 from app.config import Settings
 from app.errors import Conflict, InvalidInput, TooManyAttempts
-from app.models import ModerationEvent, Role, User, UserSession
-from app.services import throttle
+from app.models import Role, User, UserSession
+from app.services import audit, throttle
 
 MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 1024
@@ -82,7 +82,8 @@ def csrf_token_matches(secret_key: str, session_token: str, given: str | None) -
     return given is not None and hmac.compare_digest(csrf_token(secret_key, session_token), given)
 
 
-def _token_hash(token: str) -> str:
+def token_hash(token: str) -> str:
+    """The stored form of a secret token (sessions, API tokens): its SHA-256."""
     return hashlib.sha256(token.encode()).hexdigest()
 
 
@@ -104,13 +105,12 @@ def create_user(
     user = User(email=email, password_hash=_hasher.hash(password), role=role)
     session.add(user)
     session.flush()
-    session.add(
-        ModerationEvent(
-            actor_id=actor.id if actor else None,
-            target_user_id=user.id,
-            action="user.create",
-            after={"email": email, "role": role.value},
-        )
+    audit.record(
+        session,
+        "user.create",
+        actor=actor,
+        target_user_id=user.id,
+        after={"email": email, "role": role.value},
     )
     return user
 
@@ -129,18 +129,17 @@ def authenticate(session: Session, email: str, password: str) -> User | None:
     except (VerificationError, InvalidHashError):
         ok = False
     if not ok or user is None:
-        session.add(
-            ModerationEvent(
-                action="auth.login_failed",
-                target_user_id=user.id if user else None,
-                after={"email": email},
-            )
+        audit.record(
+            session,
+            "auth.login_failed",
+            target_user_id=user.id if user else None,
+            after={"email": email},
         )
         return None
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = _hasher.hash(password)
     user.last_login_at = func.now()
-    session.add(ModerationEvent(actor_id=user.id, action="auth.login"))
+    audit.record(session, "auth.login", actor=user)
     return user
 
 
@@ -149,7 +148,7 @@ def start_session(session: Session, user: User, max_age_s: int) -> str:
     token = secrets.token_urlsafe(32)
     session.add(
         UserSession(
-            token_hash=_token_hash(token),
+            token_hash=token_hash(token),
             user_id=user.id,
             expires_at=datetime.now(UTC) + timedelta(seconds=max_age_s),
         )
@@ -162,11 +161,11 @@ def end_session(session: Session, token: str) -> None:
     """Forget a login session (logout), and record who logged out."""
     user_id = session.scalar(
         delete(UserSession)
-        .where(UserSession.token_hash == _token_hash(token))
+        .where(UserSession.token_hash == token_hash(token))
         .returning(UserSession.user_id)
     )
     if user_id is not None:
-        session.add(ModerationEvent(actor_id=user_id, action="auth.logout"))
+        audit.record(session, "auth.logout", actor=session.get(User, user_id))
 
 
 def user_for_session_token(session: Session, token: str) -> User | None:
@@ -175,7 +174,7 @@ def user_for_session_token(session: Session, token: str) -> User | None:
         select(User)
         .join(UserSession, UserSession.user_id == User.id)
         .where(
-            UserSession.token_hash == _token_hash(token),
+            UserSession.token_hash == token_hash(token),
             UserSession.expires_at > func.now(),
             User.active,
         )
@@ -273,13 +272,12 @@ def change_password(
     user.password_hash = _hasher.hash(new)
     user.password_changed_at = func.now()
     end_other_sessions(session, user.id, keep_session_token)
-    session.add(ModerationEvent(actor_id=user.id, target_user_id=user.id, action="user.password"))
-    session.flush()
+    audit.record(session, "user.password", actor=user, target_user_id=user.id)
 
 
 def end_other_sessions(session: Session, user_id: int, keep_token: str | None = None) -> None:
     """End every login session of a user except the one with `keep_token`."""
     stmt = delete(UserSession).where(UserSession.user_id == user_id)
     if keep_token:
-        stmt = stmt.where(UserSession.token_hash != _token_hash(keep_token))
+        stmt = stmt.where(UserSession.token_hash != token_hash(keep_token))
     session.execute(stmt)

@@ -18,8 +18,9 @@ from app.errors import ReportNotFound
 from app.models import Category, Confirmation, Report
 from app.schemas.confirmations import ConfirmationCreate
 from app.services.categories import active_category_by_code
+from app.services.reports import confirmation_count
 from app.services.service_points import round_distance_m
-from app.services.visibility import public_point_reports
+from app.services.visibility import public_point_reports, public_text_expr
 
 NEARBY_LIMIT = 20
 METRES_PER_DEGREE = 111_320.0  # along a meridian, and along the equator
@@ -28,14 +29,6 @@ METRES_PER_DEGREE = 111_320.0  # along a meridian, and along the equator
 def degrees_covering(metres: float, lat: float) -> float:
     """A distance in degrees at least as long as `metres` in any direction at this latitude."""
     return metres / (METRES_PER_DEGREE * max(math.cos(math.radians(lat)), 0.01)) * 1.01
-
-
-def _confirmation_count():
-    return (
-        select(func.count(Confirmation.id))
-        .where(Confirmation.report_id == Report.id)
-        .scalar_subquery()
-    )
 
 
 def nearby_reports(
@@ -61,9 +54,9 @@ def nearby_reports(
         .with_only_columns(
             Report.public_id,
             Report.occurred_on,
-            func.coalesce(Report.redacted_text, Report.text).label("text"),
+            public_text_expr().label("text"),
             distance.label("distance_m"),
-            _confirmation_count().label("confirmations"),
+            confirmation_count().label("confirmations"),
         )
         .order_by(distance, Report.public_id)
         .limit(NEARBY_LIMIT)

@@ -34,7 +34,7 @@ from app.models import (
     ServicePoint,
     TimeBand,
 )
-from app.services.definitions import COUNT_CODES
+from app.services.definitions import BY_CODE, COUNT_CODES
 from app.services.suppression import protect_partition, small, suppress_row
 from app.services.visibility import visible_reports
 
@@ -54,9 +54,7 @@ class IndicatorFilters:
 
 def suppress(count: int | None, k: int) -> tuple[int | None, bool]:
     """(value, suppressed): counts 1..k-1 are withheld; zero and >= k are shown."""
-    if count is not None and 0 < count < k:
-        return None, True
-    return count, False
+    return (None, True) if small(count, k) else (count, False)
 
 
 def mahalle_report_counts(session: Session, filters: IndicatorFilters):
@@ -137,29 +135,9 @@ def indicator_features(session: Session, filters: IndicatorFilters, k: int) -> l
     return features
 
 
-DEFINITIONS = {
-    "reports": {
-        "name": {"tr": "Yayımlanan bildirimler", "en": "Published reports"},
-        "definition": "Reports approved by a moderator whose date falls in the period, "
-        "located in the mahalle. Withheld when it, or its sensitive part, is between 1 and k-1.",
-        "unit": "count",
-    },
-    "sensitive_reports": {
-        "name": {
-            "tr": "Hassas bildirimler (taciz, takip, saldırı)",
-            "en": "Sensitive reports (harassment, following, assault)",
-        },
-        "definition": "The published reports of sensitive categories among `reports`; these are "
-        "never shown as points. Withheld when between 1 and k-1.",
-        "unit": "count",
-    },
-    "reports_per_1000_women": {
-        "name": {"tr": "1.000 kadın başına bildirim", "en": "Reports per 1,000 women residents"},
-        "definition": "reports × 1000 / women residents. Where women residents are estimated "
-        "(mahalle total × district female share, TÜİK), the rate is an estimate too.",
-        "unit": "per 1,000 women",
-    },
-}
+# The public layer's indicators, described by the one source of definitions.
+PUBLIC_CODES = ("reports", "sensitive_reports", "reports_per_1000_women")
+DEFINITIONS = {code: BY_CODE[code].as_dict() for code in PUBLIC_CODES}
 
 
 def indicator_collection(session: Session, filters: IndicatorFilters, k: int) -> dict:
@@ -422,11 +400,14 @@ def _share(part: int, whole: int):
     return round(part / whole, 4) if whole else None
 
 
-def planner_indicators(session: Session, filters: PlannerFilters, k: int) -> list[dict]:
-    """Every indicator per mahalle (suppressed for output), with geometry as GeoJSON."""
+def planner_indicators(
+    session: Session, filters: PlannerFilters, k: int, *, with_geometry: bool = True
+) -> list[dict]:
+    """Every indicator per mahalle (suppressed for output), with geometry as GeoJSON unless
+    the caller reads only the values (class breaks, one mahalle's detail)."""
     from app.services import hotspots
 
-    rows = planner_rows(session, filters)
+    rows = planner_rows(session, filters, with_geometry)
     women = np.array([r.women_residents or 0 for r in rows], dtype=float)
     known = women > 0
     eb = np.full(len(rows), np.nan)

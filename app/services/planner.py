@@ -119,7 +119,9 @@ def mahalle_detail(session: Session, code: str, filters: PlannerFilters, k: int)
         filters.since, filters.until, filters.groups, filters.time_bands, (mahalle.district,)
     )
     feature = next(
-        f for f in planner_indicators(session, scoped, k) if f["properties"]["code"] == code
+        f
+        for f in planner_indicators(session, scoped, k, with_geometry=False)
+        if f["properties"]["code"] == code
     )
     base = filtered_reports(filters, filters.since, filters.until).where(
         Report.mahalle_id == mahalle.id
@@ -227,7 +229,10 @@ def indicator_classes(
     item = definitions.BY_CODE.get(code)
     if item is None or item.kind == "class":
         raise InvalidInput(f"{code!r} is not a numeric indicator.", field="indicator")
-    values = [f["properties"].get(code) for f in planner_indicators(session, filters, k)]
+    values = [
+        f["properties"].get(code)
+        for f in planner_indicators(session, filters, k, with_geometry=False)
+    ]
     return {"indicator": code, **class_breaks(values, method, classes)}
 
 

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from geoalchemy2.shape import from_shape, to_shape
 from shapely import Point, prepared
-from sqlalchemy import func, select, text
+from sqlalchemy import ScalarSelect, func, select, text
 from sqlalchemy.orm import Session
 
 from app.config import Settings
@@ -255,15 +255,20 @@ def _apply_filters(stmt, filters: ReportFilters):
     return stmt
 
 
-def published_points_page(
-    session: Session, filters: ReportFilters, *, limit: int, offset: int
-) -> tuple[int, list[dict]]:
-    """Public report points (displaced, non-sensitive): (total matched, one page of rows)."""
-    confirmations = (
+def confirmation_count() -> ScalarSelect[int]:
+    """The number of "me too" confirmations of the report in the enclosing query."""
+    return (
         select(func.count(Confirmation.id))
         .where(Confirmation.report_id == Report.id)
         .scalar_subquery()
     )
+
+
+def published_points_page(
+    session: Session, filters: ReportFilters, *, limit: int, offset: int
+) -> tuple[int, list[dict]]:
+    """Public report points (displaced, non-sensitive): (total matched, one page of rows)."""
+    confirmations = confirmation_count()
     base = _apply_filters(public_point_reports(), filters)
     total = session.scalar(select(func.count()).select_from(base.subquery())) or 0
     rows = session.execute(

@@ -15,7 +15,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import ColumnElement, Select, and_, delete, exists, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from app.models import ModerationEvent, NoteAuthor, Report, ReportNote, ReportPhoto
+from app.models import NoteAuthor, Report, ReportNote, ReportPhoto
+from app.services import audit
 
 PURGE_ACTION = "report.retention_purge"
 
@@ -81,12 +82,7 @@ def purge_expired(session: Session, retention_years: int, now: datetime) -> int:
     due = select(Report.id).where(and_(Report.created_at < cutoff, _has_personal_content()))
     count = _erase(session, due)
     if count:
-        session.add(
-            ModerationEvent(
-                actor_id=None,
-                action=PURGE_ACTION,
-                after={"reports": count, "created_before": cutoff.isoformat()},
-            )
+        audit.record(
+            session, PURGE_ACTION, after={"reports": count, "created_before": cutoff.isoformat()}
         )
-        session.flush()
     return count

@@ -18,7 +18,8 @@ from app.models import (
     ServiceKind,
     TimeBand,
 )
-from app.schemas.reports import CONSENT_VERSION
+from app.schemas.reports import CONSENT_VERSION, MAX_PLACE_DESCRIPTION, MAX_TEXT_LENGTH
+from app.services.photos import MAX_PHOTOS, MAX_SIDE_PX
 
 # Boundaries are OpenStreetMap data (ODbL): this notice is shown even when no tiles are drawn.
 # It is the same string as the default tile attribution, so Leaflet shows it only once.
@@ -26,10 +27,6 @@ OSM_ATTRIBUTION = (
     '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
 )
 POPULATION_ATTRIBUTION = "Kaynak: TÜİK"
-MAX_TEXT_LENGTH = 2000
-MAX_PLACE_DESCRIPTION = 300
-MAX_PHOTOS = 3
-PHOTO_MAX_SIDE_PX = 1600  # the browser downscales before sending; the server re-encodes anyway
 NEUTRAL_EXIT_URL = "https://www.google.com/search?q=hava+durumu"
 
 
@@ -112,7 +109,7 @@ def citizen_page_config(settings: Settings, demo: bool) -> tuple[dict, dict]:
         {
             "max_place_description": MAX_PLACE_DESCRIPTION,
             "max_photos": MAX_PHOTOS,
-            "photo_max_side": PHOTO_MAX_SIDE_PX,
+            "photo_max_side": MAX_SIDE_PX,  # the browser downscales first; the server re-encodes
             "retention_years": settings.retention_years,
             "consent_version": CONSENT_VERSION,
             "labels": {

@@ -6,21 +6,18 @@ prefix to tell tokens apart. A revoked token, or one of an inactive user, is ref
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from app.errors import InvalidInput, NotFound
-from app.models import ApiToken, ModerationEvent, User
+from app.models import ApiToken, User
+from app.services import audit
+from app.services.auth import token_hash
 
 TOKEN_PREFIX = "mh_"
 MAX_ACTIVE_TOKENS = 20
-
-
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def create_token(session: Session, user: User, name: str) -> tuple[ApiToken, str]:
@@ -41,7 +38,7 @@ def create_token(session: Session, user: User, name: str) -> tuple[ApiToken, str
     token = ApiToken(user_id=user.id, name=name, token_hash=token_hash(plain), prefix=plain[:10])
     session.add(token)
     session.flush()
-    session.add(ModerationEvent(actor_id=user.id, action="token.create", after={"id": token.id}))
+    audit.record(session, "token.create", actor=user, after={"id": token.id})
     return token, plain
 
 
@@ -65,9 +62,7 @@ def revoke_token(session: Session, user: User, token_id: int) -> None:
         raise NotFound(f"You have no API token with id {token_id}.")
     if token.revoked_at is None:
         token.revoked_at = func.now()
-        session.add(
-            ModerationEvent(actor_id=user.id, action="token.revoke", after={"id": token.id})
-        )
+        audit.record(session, "token.revoke", actor=user, after={"id": token.id})
     session.flush()
 
 

@@ -23,7 +23,7 @@ from app.models import (
     ReportStatus,
 )
 from app.schemas.tracking import TimelineEntry, TrackingView
-from app.services import reports, retention, throttle
+from app.services import audit, reports, retention, throttle
 from app.services.codes import hash_tracking_code
 from app.services.reports import LOCAL_TZ
 from app.services.visibility import reports_of_code_holder
@@ -187,14 +187,11 @@ def delete_report(session: Session, key: str, code: str) -> Report:
     report.deleted_at = func.now()
     session.flush()
     retention.erase_report(session, report)
-    session.add(
-        ModerationEvent(
-            actor_id=None,
-            report_id=report.id,
-            action=DELETE_ACTION,
-            before=before,
-            after={"status": ReportStatus.deleted.value},
-        )
+    audit.record(
+        session,
+        DELETE_ACTION,
+        report_id=report.id,
+        before=before,
+        after={"status": ReportStatus.deleted.value},
     )
-    session.flush()
     return report
