@@ -16,6 +16,7 @@ from app.models import (
     ReportStatus,
     Role,
 )
+from app.services.reports import mahalle_at
 from tests.factories import KIZILAY, login, make_report, make_user
 from tests.moderation_support import events_for, mod_url
 
@@ -168,6 +169,7 @@ def test_correct_location_within_the_limit_recomputes_the_public_point(client, d
     assert (x, y) == pytest.approx((new["lon"], new["lat"]))
     assert db.scalar(select(func.ST_AsText(report.public_location))) != old_public
     assert report.mahalle_id is not None
+    assert report.mahalle_id == mahalle_at(db, new["lon"], new["lat"]).id  # recomputed there
     [event] = events_for(db, report)
     assert 50 < event.after["moved_m"] < 150
 

@@ -119,6 +119,14 @@ def test_only_published_non_sensitive_reports_go_to_the_municipality(client, db,
     assert "not forwarded to the municipality" in refused.json()["error"]["message"]
     listed = client.get("/api/v1/municipal/reports").json()
     assert listed["total"] == 0
+    # A published lighting report is the municipality's: listed, and marked so in the queue.
+    lamp, _ = make_report(db, settings, status=ReportStatus.published)
+    db.commit()
+    listed = client.get("/api/v1/municipal/reports").json()
+    assert listed["total"] == 1 and listed["items"][0]["public_id"] == lamp.public_id
+    queue = client.get("/api/v1/moderation/reports", params={"status": "published"}).json()
+    eligible = {i["public_id"]: i["municipal_eligible"] for i in queue["items"]}
+    assert eligible == {lamp.public_id: True, sensitive.public_id: False}
 
 
 def test_planner_cannot_see_pending_reports_here(client, db, settings):

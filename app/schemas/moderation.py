@@ -110,6 +110,10 @@ class ReportModeration(BaseModel):
     category_group: CategoryGroup
     category_labels: Labels
     sensitive: bool
+    municipal_eligible: bool = Field(
+        description="Whether the municipal workflow applies (published, non-sensitive, "
+        "a municipal category group)."
+    )
     mahalle_id: int | None
     mahalle: str | None
     location: LonLat | None

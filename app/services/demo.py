@@ -47,6 +47,7 @@ from app.services.codes import hash_tracking_code, new_public_id, new_tracking_c
 from app.services.imports.boundaries import BoundaryFields, import_boundaries
 from app.services.imports.population import PopulationColumns, import_population
 from app.services.imports.service_points import import_service_points
+from app.services.municipal import MUNICIPAL_GROUPS
 from app.services.reports import LOCAL_TZ, indexes_inside_mahalle, place_report, time_band_at
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "data" / "demo" / "ankara"
@@ -430,7 +431,7 @@ def _municipal_response(
         group = groups[row["category_id"]]
         if row["municipal_status"] is MunicipalStatus.none:
             continue
-        if group not in DEPARTMENTS:  # "other" is not a municipal category here
+        if group not in MUNICIPAL_GROUPS:  # e.g. "other": not for the municipality
             row["municipal_status"], row["resolved_at"] = MunicipalStatus.none, None
             continue
         published = row["published_at"]

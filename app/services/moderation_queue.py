@@ -14,6 +14,7 @@ from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.orm import Session
 
 from app.models import Category, Confirmation, Mahalle, Report, ReportPhoto, ReportStatus, User
+from app.services.municipal import forwardable
 from app.services.pii import personal_data_hints
 from app.services.visibility import sees_exact_location, visible_reports
 
@@ -84,6 +85,7 @@ def moderation_queue(
             Category.group.label("category_group"),
             Category.labels.label("category_labels"),
             Category.sensitive.label("sensitive"),
+            forwardable().label("municipal_eligible"),
             Report.mahalle_id,
             Mahalle.name.label("mahalle"),
             confirmations.label("confirmations"),

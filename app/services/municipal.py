@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, and_, func, select
 from sqlalchemy.orm import Session
 
 from app.errors import InvalidInput, InvalidTransition
@@ -41,6 +41,17 @@ MUNICIPAL_GROUPS = frozenset(
         CategoryGroup.environment,
     }
 )
+
+
+def forwardable() -> ColumnElement[bool]:
+    """The one rule for which reports the municipality can act on (queries join Category)."""
+    return and_(
+        Report.status == ReportStatus.published,
+        Category.sensitive.is_(False),
+        Category.group.in_(MUNICIPAL_GROUPS),
+    )
+
+
 # The one table of municipal status changes: new status -> statuses it may follow.
 MUNICIPAL_STEPS: Mapping[MunicipalStatus, frozenset[MunicipalStatus]] = {
     M.forwarded: frozenset({M.none}),
@@ -140,11 +151,7 @@ def municipal_reports(
     base = (
         visible_reports(viewer)
         .join(Category, Category.id == Report.category_id)
-        .where(
-            Report.status == ReportStatus.published,
-            Category.sensitive.is_(False),
-            Category.group.in_(MUNICIPAL_GROUPS),
-        )
+        .where(forwardable())
     )
     if municipal_status is not None:
         base = base.where(Report.municipal_status == municipal_status)

@@ -14,7 +14,7 @@ from sqlalchemy import ScalarSelect, func, select, text
 from sqlalchemy.orm import Session
 
 from app.config import Settings
-from app.errors import InvalidInput, OutsideDeploymentArea, ReportNotFound
+from app.errors import InvalidInput, OutsideDeploymentArea
 from app.geo.bbox import BBox
 from app.geo.displacement import donut_candidates
 from app.geo.geojson import feature, feature_collection, point
@@ -40,7 +40,6 @@ from app.services.codes import hash_tracking_code, new_public_id, new_tracking_c
 from app.services.visibility import (
     public_point_reports,
     public_text_expr,
-    reports_of_code_holder,
 )
 
 LOCAL_TZ = ZoneInfo("Europe/Istanbul")
@@ -295,22 +294,6 @@ def published_points_page(
         .offset(offset)
     ).mappings()
     return total, [dict(r) for r in rows]
-
-
-def report_for_tracking_code(session: Session, code: str) -> tuple[Report, Category, str | None]:
-    """The report behind a tracking code (any status), its category and mahalle name."""
-    row = session.execute(
-        reports_of_code_holder(hash_tracking_code(code))
-        .add_columns(Category, Mahalle.name)
-        .join(Category, Category.id == Report.category_id)
-        .outerjoin(Mahalle, Mahalle.id == Report.mahalle_id)
-    ).first()
-    if row is None:
-        raise ReportNotFound(
-            "No report has this tracking code. Check the code (letters and digits, "
-            "in groups of four) and try again."
-        )
-    return row[0], row[1], row[2]
 
 
 def public_id_of(session: Session, report_id) -> str | None:

@@ -8,7 +8,6 @@
   const $ = (id) => document.getElementById(id);
   const { api, t, tn, formatDate, formatNumber } = window.MH;
   const lang = window.MH.locale === 'en' ? 'en' : 'tr';
-  const MUNICIPAL_GROUPS = ['lighting', 'transport', 'infrastructure', 'environment'];
   const TIME_BANDS = { day: t('Day'), evening: t('Evening'), night: t('Night') };
   const MUNICIPAL = {
     none: t('not forwarded'),
@@ -224,7 +223,7 @@
       act(node, 'notes', { body: event.target.elements.body.value.trim() }, t('Note added'), false);
     });
     const municipal = node.querySelector('.js-municipal');
-    municipal.hidden = !(item.status === 'published' && !item.sensitive && MUNICIPAL_GROUPS.includes(item.category_group));
+    municipal.hidden = !item.municipal_eligible;  // the server's one rule (services/municipal.py)
     if (!municipal.hidden) {
       const state = node.querySelector('.queue-item__meta');
       state.textContent += ' · ' + t('Municipality: {status}', { status: MUNICIPAL[item.municipal_status] || item.municipal_status });
