@@ -46,40 +46,32 @@ function isShellAsset(url) {
   return url.pathname.startsWith('/static/') || url.pathname.startsWith('/vendor/');
 }
 
+// The network when there is one (keeping a copy under `key`), else the last copy.
+function networkFirst(request, key) {
+  return fetch(request)
+    .then((response) => {
+      if (response.ok) {
+        const copy = response.clone();
+        caches.open(CACHE).then((cache) => cache.put(key, copy));
+      }
+      return response;
+    })
+    .catch(() => caches.match(key));
+}
+
 self.addEventListener('fetch', (event) => {
   const { request } = event;
   const url = new URL(request.url);
   if (request.method !== 'GET' || url.origin !== self.location.origin) return;
   if (REFERENCE.includes(url.pathname)) {
-    // Public reference lists: the network when there is one, else the last copy.
-    event.respondWith(
-      fetch(request)
-        .then((response) => {
-          if (response.ok) {
-            const copy = response.clone();
-            caches.open(CACHE).then((cache) => cache.put(url.pathname, copy));
-          }
-          return response;
-        })
-        .catch(() => caches.match(url.pathname)),
-    );
+    event.respondWith(networkFirst(request, url.pathname)); // public reference lists
     return;
   }
   if (url.pathname.startsWith('/api/')) return; // always the network, never a cache
 
   if (request.mode === 'navigate') {
     if (url.pathname !== '/') return; // other pages (tracking, moderation) are never cached
-    event.respondWith(
-      fetch(request)
-        .then((response) => {
-          if (response.ok) {
-            const copy = response.clone();
-            caches.open(CACHE).then((cache) => cache.put('/', copy));
-          }
-          return response;
-        })
-        .catch(() => caches.match('/')),
-    );
+    event.respondWith(networkFirst(request, '/'));
     return;
   }
 
