@@ -8,6 +8,8 @@ from contextlib import contextmanager
 from sqlalchemy import Connection, Engine, create_engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from app.errors import DomainError
+
 
 def make_engine(url: str, **kwargs) -> Engine:
     """An engine for `url` with sane pool defaults."""
@@ -26,11 +28,21 @@ def make_session_factory(bind: Engine | Connection) -> sessionmaker[Session]:
 
 @contextmanager
 def unit_of_work(factory: sessionmaker[Session]) -> Iterator[Session]:
-    """One transaction: commit on success, roll back on any error. Services only flush."""
+    """One transaction: commit on success, roll back on any error. Services only flush.
+
+    A domain error marked `keeps_writes` (a counted wrong tracking code) is answered as an
+    error but still commits what was written before it: the count that throttles guessing.
+    """
     session = factory()
     try:
         yield session
         session.commit()
+    except DomainError as exc:
+        if exc.keeps_writes:
+            session.commit()
+        else:
+            session.rollback()
+        raise
     except BaseException:
         session.rollback()
         raise

@@ -13,6 +13,8 @@ class DomainError(Exception):
     """Base of every error a service may raise on purpose."""
 
     code = "error"
+    # Commit what the request wrote before the error (see app.db.unit_of_work); rarely true.
+    keeps_writes = False
 
     def __init__(self, message: str, *, field: str | None = None, details: Any = None) -> None:
         super().__init__(message)

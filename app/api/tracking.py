@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, status
-from sqlalchemy.orm import Session, sessionmaker
 
-from app.api.deps import SettingsDep, get_session_factory
+from app.api.deps import SessionDep, SettingsDep
 from app.schemas.common import ErrorResponse
 from app.schemas.tracking import CommentAdded, Deleted, TrackingCode, TrackingComment, TrackingView
 from app.services import tracking
@@ -22,31 +20,6 @@ ERRORS: dict[int | str, dict] = {
 }
 
 
-def tracking_session(
-    factory: Annotated[sessionmaker[Session], Depends(get_session_factory)],
-) -> Iterator[Session]:
-    """The request's transaction, which keeps a counted wrong code although the answer is 404.
-
-    Nothing else is written before a code is found, so committing then stores only the count
-    that throttles guessing. Any other error rolls back as usual.
-    """
-    session = factory()
-    try:
-        yield session
-        session.commit()
-    except tracking.WrongTrackingCode:
-        session.commit()
-        raise
-    except BaseException:
-        session.rollback()
-        raise
-    finally:
-        session.close()
-
-
-TrackingSessionDep = Annotated[Session, Depends(tracking_session, scope="function")]
-
-
 def client_key(request: Request, settings: SettingsDep) -> str:
     """The salted, daily-changing hash that stands for this client in the throttle."""
     host = request.client.host if request.client else "unknown"
@@ -57,7 +30,7 @@ ClientKey = Annotated[str, Depends(client_key)]
 
 
 @router.post("/track", response_model=TrackingView, responses=ERRORS)
-def track(body: TrackingCode, db: TrackingSessionDep, key: ClientKey) -> TrackingView:
+def track(body: TrackingCode, db: SessionDep, key: ClientKey) -> TrackingView:
     """Status and timeline of the report whose tracking code is given (in the body)."""
     return tracking.tracking_view(db, key, body.code)
 
@@ -68,14 +41,14 @@ def track(body: TrackingCode, db: TrackingSessionDep, key: ClientKey) -> Trackin
     response_model=CommentAdded,
     responses=ERRORS,
 )
-def comment(body: TrackingComment, db: TrackingSessionDep, key: ClientKey) -> CommentAdded:
+def comment(body: TrackingComment, db: SessionDep, key: ClientKey) -> CommentAdded:
     """Add information to her report (seen by moderators only). 409 on a deleted report."""
     note = tracking.add_comment(db, key, body.code, body.body)
     return CommentAdded(at=tracking.local_time(note.created_at))
 
 
 @router.post("/track/delete", response_model=Deleted, responses=ERRORS)
-def delete(body: TrackingCode, db: TrackingSessionDep, key: ClientKey) -> Deleted:
+def delete(body: TrackingCode, db: SessionDep, key: ClientKey) -> Deleted:
     """Delete her report: it leaves the map, lists and indicators; the deletion is logged."""
     tracking.delete_report(db, key, body.code)
     return Deleted()

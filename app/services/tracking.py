@@ -38,6 +38,7 @@ class WrongTrackingCode(ReportNotFound):
     """No report has this code (the message never says whether it ever existed)."""
 
     code = "tracking_code_not_found"
+    keeps_writes = True  # the counted failure must outlive the 404 (throttling)
 
 
 def _wrong_code() -> WrongTrackingCode:
