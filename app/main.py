@@ -16,10 +16,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.gzip import GZipMiddleware
 
 from app import i18n
+from app.api import pages
 from app.api import router as api_router
-from app.api import staff_pages
-from app.api.pages import router as pages_router
-from app.api.planner_pages import router as planner_pages_router
 from app.config import Settings
 from app.db import make_engine, make_session_factory
 from app.errors import DomainError, error_body, status_for
@@ -157,10 +155,7 @@ def create_app(settings: Settings) -> FastAPI:
         return response
 
     app.include_router(api_router)
-    app.include_router(pages_router)
-    app.include_router(planner_pages_router)
-    app.include_router(staff_pages.router)
-    staff_pages.install(app)
+    pages.install(app)
     # Scripts and styles are sent compressed (a slow phone connection: bench/page_weight.py);
     # only static files, so no response that holds a secret is ever compressed (BREACH).
     app.mount("/static", _gzipped(FRONTEND / "static"), name="static")

@@ -18,8 +18,9 @@ from PIL import Image
 from sqlalchemy import text
 
 from app.db import unit_of_work
-from app.schemas.reports import ReportCreate
-from app.services import areas, confirmations, photos, reports, service_points, tracking
+from app.schemas.reporting import ReportCreate
+from app.services.reference import areas, service_points
+from app.services.reporting import confirmations, photos, submission, tracking
 from bench.generate import generate
 from bench.run_all import demo_database, timed
 
@@ -59,7 +60,7 @@ def main() -> None:
         consent=True,
     )
     with unit_of_work(factory) as session:
-        _, code = reports.create_report(session, settings, payload)
+        _, code = submission.create_report(session, settings, payload)
     key = tracking.client_key(settings, "bench")
 
     def session_call(fn):
@@ -77,7 +78,7 @@ def main() -> None:
         ),
         timed(
             "submit a report with 3 such photos (+ commit)",
-            session_call(lambda s: reports.submit_report(s, settings, payload, [photo] * 3)),
+            session_call(lambda s: submission.submit_report(s, settings, payload, [photo] * 3)),
             5,
         ),
         timed(

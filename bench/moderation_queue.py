@@ -16,8 +16,8 @@ from sqlalchemy import select, text
 
 from app.db import unit_of_work
 from app.models import Report, ReportStatus, Role, User
-from app.services import moderation
-from app.services.moderation_queue import QueueFilters, moderation_queue
+from app.services.moderation import actions as moderation
+from app.services.moderation.queue import QueueFilters, moderation_queue
 from bench.run_all import demo_database, timed
 
 PENDING_SQL = """

@@ -20,8 +20,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.config import Settings
 from app.db import make_engine, unit_of_work
-from app.services import exports, hotspots, planner
-from app.services.indicators import PlannerFilters, planner_indicators
+from app.services.planning import exports, hotspots, layers
+from app.services.planning.indicators import planner_indicators
+from app.services.scope import PlannerFilters
 
 DISTRICT = "Çankaya"
 
@@ -82,7 +83,7 @@ def planner_benchmarks(factory: sessionmaker[Session], repeat: int, k: int = 5) 
         ),
         timed(
             "one mahalle's detail",
-            run(lambda s: planner.mahalle_detail(s, code, filters, k)),
+            run(lambda s: layers.mahalle_detail(s, code, filters, k)),
             repeat,
         ),
         timed(

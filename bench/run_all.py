@@ -22,10 +22,11 @@ from sqlalchemy.orm import Session, sessionmaker
 from app import localdb
 from app.config import Settings
 from app.db import make_engine, unit_of_work
+from app.demo.reports import load_demo
 from app.migrate import upgrade
-from app.schemas.reports import ReportCreate
-from app.services import indicators, reports
-from app.services.demo import load_demo
+from app.schemas.reporting import ReportCreate
+from app.services.planning import public_indicators
+from app.services.reporting import public_layer, submission
 from bench.generate import generate
 from bench.planner import planner_benchmarks, print_rows
 
@@ -80,15 +81,17 @@ def main() -> None:
 
     def create_one() -> None:
         with unit_of_work(factory) as session:
-            reports.create_report(session, settings, payload)
+            submission.create_report(session, settings, payload)
 
     def indicator_layer() -> None:
         with unit_of_work(factory) as session:
-            indicators.indicator_collection(session, indicators.IndicatorFilters(), 5)
+            public_indicators.indicator_collection(session, public_indicators.IndicatorFilters(), 5)
 
     def points_page() -> None:
         with unit_of_work(factory) as session:
-            reports.public_report_collection(session, reports.ReportFilters(), limit=500, offset=0)
+            public_layer.public_report_collection(
+                session, public_layer.ReportFilters(), limit=500, offset=0
+            )
 
     rows = [
         timed("create one report (PIP + displacement + insert + commit)", create_one, 200),

@@ -70,11 +70,11 @@ def engine(settings) -> Iterator[Engine]:
 
 def load_base_data(session: Session, settings: Settings) -> None:
     """Seed categories, and the real Ankara boundaries and population (committed once)."""
-    from app.services.categories import seed_categories
+    from app.services.reference.categories import seed_categories
 
     seed_categories(session)
     try:
-        from tests.base_data import load_ankara
+        from tests.support.base_data import load_ankara
     except ImportError:  # the importers are not wired yet
         return
     load_ankara(session, settings)

@@ -13,7 +13,7 @@ from app.config import Settings
 from app.db import unit_of_work
 from app.errors import CsrfRefused, NotAuthenticated, NotPermitted
 from app.models import Role, User
-from app.services import auth, tokens
+from app.services import accounts
 
 SESSION_COOKIE = "mh_session"
 # Readable by the page's scripts, which echo it in the X-CSRF-Token header (see api.js).
@@ -46,7 +46,7 @@ SessionDep = Annotated[Session, Depends(get_db, scope="function")]
 def optional_user(request: Request, db: SessionDep) -> User | None:
     """The logged-in staff member, or None for the public."""
     token = request.cookies.get(SESSION_COOKIE)
-    return auth.user_for_session_token(db, token) if token else None
+    return accounts.user_for_session_token(db, token) if token else None
 
 
 OptionalUser = Annotated[User | None, Depends(optional_user)]
@@ -58,7 +58,7 @@ def current_user(request: Request, user: OptionalUser, settings: SettingsDep) ->
         raise NotAuthenticated("Please log in first (POST /api/v1/auth/login).")
     if request.method not in SAFE_METHODS:
         token = request.cookies.get(SESSION_COOKIE, "")
-        if not auth.csrf_token_matches(
+        if not accounts.csrf_token_matches(
             settings.secret_key, token, request.headers.get(CSRF_HEADER)
         ):
             raise CsrfRefused(
@@ -79,7 +79,7 @@ def token_or_session_user(request: Request, db: SessionDep, settings: SettingsDe
     """
     scheme, _, value = request.headers.get("Authorization", "").partition(" ")
     if scheme.lower() == "bearer":
-        user = tokens.user_for_api_token(db, value.strip())
+        user = accounts.user_for_api_token(db, value.strip())
         if user is None:
             raise NotAuthenticated(
                 "This API token is unknown or revoked. Create a new one on the dashboard "

@@ -50,7 +50,7 @@ def boundaries(
     ),
 ) -> None:
     """Upsert mahalle boundaries by code; reproject to EPSG:4326; reassign existing reports."""
-    from app.services.imports.boundaries import BoundaryFields, import_boundaries
+    from app.services.imports import BoundaryFields, import_boundaries
 
     fields = BoundaryFields(
         code=code_field, name=name_field, district=district_field, province=province_field
@@ -82,7 +82,7 @@ def population(
     ),
 ) -> None:
     """Set population per mahalle; women residents given or estimated (and flagged)."""
-    from app.services.imports.population import PopulationColumns, import_population
+    from app.services.imports import PopulationColumns, import_population
 
     columns = PopulationColumns(
         code=code_column,
@@ -110,7 +110,7 @@ def services(
     source: str | None = typer.Option(None, help="Source note stored per point (default: file)."),
 ) -> None:
     """Upsert support service points by name and kind. Shelter locations are refused."""
-    from app.services.imports.service_points import import_service_points
+    from app.services.imports import import_service_points
 
     _run(
         lambda session, settings: import_service_points(

@@ -29,7 +29,7 @@ def migrate(revision: str = typer.Argument("head", help="Target revision.")) -> 
 @app.command("seed-categories")
 def seed_categories() -> None:
     """Create or update the seed category taxonomy (Turkish and English labels)."""
-    from app.services.categories import seed_categories as seed
+    from app.services.reference import seed_categories as seed
 
     with console_errors(), settings_and_engine() as (_, engine):
         with unit_of_work(make_session_factory(engine)) as session:
@@ -40,8 +40,8 @@ def seed_categories() -> None:
 @app.command()
 def demo() -> None:
     """Load the Ankara demo: boundaries, population, categories, sample services, reports."""
+    from app.demo.reports import load_demo
     from app.errors import NotPermitted
-    from app.services.demo import load_demo
 
     with console_errors(), settings_and_engine() as (settings, engine):
         if settings.environment == "production":
@@ -89,7 +89,7 @@ def purge_expired() -> None:
     """Erase the personal content of reports older than MORHARITA_RETENTION_YEARS (run daily)."""
     from datetime import UTC, datetime
 
-    from app.services.retention import purge_expired as purge
+    from app.services.reporting import purge_expired as purge
 
     with console_errors(), settings_and_engine() as (settings, engine):
         with unit_of_work(make_session_factory(engine)) as session:

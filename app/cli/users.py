@@ -9,7 +9,7 @@ import typer
 from app.cli.common import console_errors, settings_and_engine
 from app.db import make_session_factory, unit_of_work
 from app.models import Role
-from app.services import auth, users
+from app.services import accounts
 
 app = typer.Typer(help="Staff accounts (moderators, planners, administrators).")
 
@@ -31,7 +31,7 @@ def create(
         settings_and_engine() as (_, engine),
         unit_of_work(make_session_factory(engine)) as session,
     ):
-        user = auth.create_user(session, email, password, role)
+        user = accounts.create_user(session, email, password, role)
     typer.echo(f"Created {user.role.value} {user.email}.")  # only once it has committed
 
 
@@ -41,8 +41,8 @@ def _update(email: str, *, role: Role | None = None, active: bool | None = None)
         settings_and_engine() as (_, engine),
         unit_of_work(make_session_factory(engine)) as session,
     ):
-        user = users.user_by_email(session, email)
-        users.update_user(session, None, user, role=role, active=active)
+        user = accounts.user_by_email(session, email)
+        accounts.update_user(session, None, user, role=role, active=active)
         summary = f"{user.email}: {user.role.value}, {'active' if user.active else 'inactive'}."
     typer.echo(summary)
 
@@ -78,7 +78,7 @@ def list_accounts() -> None:
     ):
         lines = [
             f"{u.email}\t{u.role.value}\t{'active' if u.active else 'inactive'}"
-            for u in users.list_users(session)
+            for u in accounts.list_users(session)
         ]
     for line in lines:
         typer.echo(line)

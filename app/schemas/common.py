@@ -42,6 +42,9 @@ class ErrorResponse(BaseModel):
     error: ErrorDetail
 
 
+# The error answers of the public routers (OpenAPI): invalid input, not found.
+PUBLIC_ERRORS: dict[int | str, dict] = {code: {"model": ErrorResponse} for code in (404, 422)}
+
 # The error answers every staff router documents (OpenAPI): not logged in, wrong role,
 # not found, refused transition or lock, invalid input.
 STAFF_ERRORS: dict[int | str, dict] = {

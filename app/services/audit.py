@@ -18,7 +18,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, aliased
 
 from app.models import ModerationEvent, Report, User
-from app.services.reports import LOCAL_TZ
+from app.services.clock import LOCAL_TZ
 
 
 def record(

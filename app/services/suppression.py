@@ -10,9 +10,7 @@ median, change) is withheld when any count it rests on is withheld.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-
-from app.services.definitions import INDICATORS
+from collections.abc import Mapping
 
 
 def small(count: int | None, k: int) -> bool:
@@ -29,38 +27,3 @@ def protect_partition(cells: Mapping[str, int], total_shown: bool, k: int) -> se
     if others and ((total_shown and len(hidden) == 1) or (not total_shown and not hidden)):
         hidden.add(min(others)[1])
     return hidden
-
-
-def suppress_row(
-    counts: dict[str, int | None],
-    values: dict[str, object],
-    partitions: Iterable[Mapping[str, int]],
-    k: int,
-    also_hidden: Iterable[str] = (),
-) -> dict[str, object]:
-    """The public form of one row: counts and values, with withheld ones null and marked.
-
-    `counts` are the count cells, `values` the derived ones; `partitions` are dicts of cells
-    (codes -> count, including complement cells not shown, e.g. "not forwarded") that add up
-    to `reports`; `also_hidden` are codes withheld for reasons the caller knows.
-    """
-    hidden = {code for code, value in counts.items() if small(value, k)} | set(also_hidden)
-    # `reports` is withheld with its sensitive part: the rest of it is public as points.
-    if "sensitive_reports" in hidden:
-        hidden.add("reports")
-    if {"reports", "confirmations"} & hidden:
-        hidden.add("reports_and_confirmations")
-    for cells in partitions:
-        hidden |= protect_partition(cells, "reports" not in hidden, k)
-    out: dict[str, object] = {}
-    for code, value in counts.items():
-        out[code] = None if code in hidden else value
-        out[f"{code}_suppressed"] = code in hidden
-    for item in INDICATORS:
-        if item.code not in values:
-            continue
-        withheld = any(dep in hidden for dep in item.rests_on)
-        out[item.code] = None if withheld else values[item.code]
-        if item.rests_on:
-            out[f"{item.code}_suppressed"] = withheld
-    return out

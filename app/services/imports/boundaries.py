@@ -13,7 +13,8 @@ from sqlalchemy import CursorResult, select, text
 from sqlalchemy.orm import Session, load_only
 
 from app.models import Mahalle, Report
-from app.services.imports import (
+from app.services.imports.names import name_key
+from app.services.imports.reading import (
     WGS84,
     VectorLayer,
     expire_loaded,
@@ -22,8 +23,7 @@ from app.services.imports import (
     srid_for_crs,
     text_value,
 )
-from app.services.imports.names import name_key
-from app.services.reports import area_key_for
+from app.services.reporting import area_key_for
 
 _POLYGONAL = ("Polygon", "MultiPolygon")
 _MAX_LENGTH = {"code": 64, "name": 200, "district": 100, "province": 100}

@@ -15,8 +15,8 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from app.models import Mahalle
-from app.services.imports import CsvTable, expire_loaded, raise_if_problems, read_csv
 from app.services.imports.names import name_key
+from app.services.imports.reading import CsvTable, expire_loaded, raise_if_problems, read_csv
 
 # "12.345", "12,345" or "12 345": thousands separators as Turkish and English files write them.
 _GROUPED_INT = re.compile(r"\d{1,3}([.,\s]\d{3})+")

@@ -1,0 +1,16 @@
+"""Server-rendered pages: the citizen map and tracking page, staff pages, the dashboard."""
+
+from fastapi import APIRouter, FastAPI
+
+from app.api.pages import citizen, planner, staff
+
+router = APIRouter(include_in_schema=False)
+router.include_router(citizen.router)
+router.include_router(planner.router)
+router.include_router(staff.router)
+
+
+def install(app: FastAPI) -> None:
+    """The pages' routes and their answers to visitors without the right login."""
+    app.include_router(router)
+    staff.install(app)

@@ -1,0 +1,43 @@
+"""The one Jinja2 environment of the HTML pages, with gettext and locale-aware formatting."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import Request
+from fastapi.templating import Jinja2Templates
+from starlette.responses import HTMLResponse
+
+from app import i18n
+from app.config import Settings
+from app.services.pages import site
+
+TEMPLATES = Path(__file__).resolve().parents[3] / "frontend" / "templates"
+
+templates = Jinja2Templates(directory=TEMPLATES)
+templates.env.add_extension("jinja2.ext.i18n")
+templates.env.install_gettext_callables(  # type: ignore[attr-defined]
+    i18n.gettext, i18n.ngettext, newstyle=True
+)
+templates.env.globals.update(current_locale=i18n.current_locale, locales=i18n.LOCALES)
+templates.env.filters.update(
+    format_date=i18n.format_date,
+    format_datetime=i18n.format_datetime,
+    format_number=i18n.format_number,
+)
+
+
+def render(
+    request: Request,
+    name: str,
+    context: dict,
+    settings: Settings,
+    headers: dict[str, str] | None = None,
+) -> HTMLResponse:
+    """Render a page in the request's language; `context["config"]` gains the JS catalogue."""
+    config = context.setdefault("config", {})
+    config["locale"] = i18n.current_locale()
+    config["messages"] = i18n.js_catalog(i18n.current_locale())
+    return templates.TemplateResponse(
+        request, name, context, headers=headers or site.page_headers(settings)
+    )

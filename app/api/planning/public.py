@@ -1,0 +1,27 @@
+"""Public indicators API: per-mahalle counts and rates, small cells withheld."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from app.api.deps import SessionDep, SettingsDep
+from app.api.filters import GroupsDep, PublicPeriodDep
+from app.schemas.common import PUBLIC_ERRORS
+from app.schemas.geojson import IndicatorCollection
+from app.services.planning import public_indicators
+
+router = APIRouter(prefix="/api/v1", tags=["public"])
+ERRORS = PUBLIC_ERRORS
+
+
+@router.get("/indicators", response_model=IndicatorCollection, responses=ERRORS)
+def list_indicators(
+    db: SessionDep, settings: SettingsDep, period: PublicPeriodDep, group: GroupsDep
+) -> dict:
+    """Per-mahalle indicators for a period of whole months, as GeoJSON (simplified polygons).
+
+    Counts from 1 to k-1 are suppressed (null, with `reports_suppressed: true`); a total is
+    withheld too when its sensitive part is that small. Filter by category group only.
+    """
+    filters = public_indicators.IndicatorFilters(period.since, period.until, group)
+    return public_indicators.indicator_collection(db, filters, settings.k_threshold)

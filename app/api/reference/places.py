@@ -1,0 +1,57 @@
+"""Public layers that help a reporter: support services, the mahalle list, the area outline."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response
+
+from app.api.deps import SessionDep, SettingsDep
+from app.schemas.common import ErrorResponse
+from app.schemas.reference import MahalleList, NearestServices
+from app.schemas.reporting import NearbyService
+from app.services.reference import areas, service_points
+
+router = APIRouter(prefix="/api/v1", tags=["public"])
+ERRORS: dict[int | str, dict] = {422: {"model": ErrorResponse}}
+# Public reference data, the same for everyone: a slow connection may keep it for an hour.
+CACHE_AN_HOUR = "public, max-age=3600"
+
+
+@router.get("/services", responses=ERRORS)
+def list_services(db: SessionDep, response: Response) -> dict:
+    """Support services (counselling, ŞÖNİM, police, health) as GeoJSON, at their real places.
+
+    These are public institutions; shelters are never in this layer.
+    """
+    response.headers["Cache-Control"] = CACHE_AN_HOUR
+    return service_points.service_collection(db)
+
+
+@router.get("/services/nearest", response_model=NearestServices, responses=ERRORS)
+def nearest_services(
+    db: SessionDep,
+    lat: Annotated[float, Query(ge=-90, le=90)],
+    lon: Annotated[float, Query(ge=-180, le=180)],
+    limit: Annotated[int, Query(ge=1, le=service_points.MAX_NEAREST)] = 3,
+) -> NearestServices:
+    """The nearest support services to a point, with distances rounded to 10 m."""
+    items = service_points.nearest_services(db, lon, lat, limit)
+    return NearestServices(items=[NearbyService(**i) for i in items])
+
+
+@router.get("/mahalle", response_model=MahalleList)
+def list_mahalle(db: SessionDep, response: Response) -> MahalleList:
+    """Every mahalle (code, name, district) in Turkish alphabetical order, for the no-map path."""
+    response.headers["Cache-Control"] = CACHE_AN_HOUR
+    return MahalleList(items=areas.mahalle_list(db))
+
+
+@router.get("/area")
+def deployment_area(db: SessionDep, settings: SettingsDep, response: Response) -> dict:
+    """The area this map covers, as a GeoJSON Feature simplified to about 20 m.
+
+    For the page's "outside the area" hint only; the server decides exactly on submission.
+    """
+    response.headers["Cache-Control"] = CACHE_AN_HOUR
+    return areas.deployment_area(db, settings)

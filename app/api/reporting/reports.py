@@ -1,0 +1,111 @@
+"""Public reports API: submission, the public layer, photos and "me too". No login; no private
+data. Tracking by code is in `tracking`.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Query, Response, status
+
+from app.api.deps import OptionalUser, SessionDep, SettingsDep
+from app.api.filters import BBoxDep, CategoriesDep, PageDep, PublicPeriodDep
+from app.api.reporting.submission import SUBMISSION_BODY, Submission, report_submission
+from app.schemas.common import PUBLIC_ERRORS, ErrorResponse
+from app.schemas.geojson import ReportCollection
+from app.schemas.reporting import (
+    ConfirmationCreate,
+    ConfirmationCreated,
+    NearbyReports,
+    ReportCreated,
+)
+from app.services.reporting import confirmations, photos, public_layer, submission
+
+router = APIRouter(prefix="/api/v1", tags=["public"])
+ERRORS = PUBLIC_ERRORS
+
+
+@router.post(
+    "/reports",
+    status_code=status.HTTP_201_CREATED,
+    response_model=ReportCreated,
+    responses={**ERRORS, 413: {"model": ErrorResponse}},
+    openapi_extra=SUBMISSION_BODY,
+)
+def create_report(
+    sent: Annotated[Submission, Depends(report_submission)],
+    db: SessionDep,
+    settings: SettingsDep,
+) -> ReportCreated:
+    """Submit a report (JSON, or multipart with 0-3 photos). Private until a volunteer approves.
+
+    The tracking code in the response is shown only once: only its hash is stored. Report and
+    photos are stored together or not at all.
+    """
+    return submission.submit_report(db, settings, sent.data, sent.photos)
+
+
+@router.get("/reports/nearby", response_model=NearbyReports, responses=ERRORS)
+def nearby_reports(
+    db: SessionDep,
+    settings: SettingsDep,
+    lat: Annotated[float, Query(ge=-90, le=90)],
+    lon: Annotated[float, Query(ge=-180, le=180)],
+    category: Annotated[str, Query(min_length=1, max_length=64)],
+    radius_m: Annotated[float, Query(gt=0, le=500)] = 150,
+) -> dict:
+    """ "Me too" candidates: published reports of the category that may lie within the radius.
+
+    Only public (displaced) points are used: a report is listed when its public point is
+    within `radius_m` plus the largest displacement, so one made at her very spot is found
+    whatever its displacement; `distance_m` is to the public point. Sensitive categories list
+    nothing (`sensitive: true`): they are public only as counts per mahalle.
+    """
+    return confirmations.nearby_reports(
+        db, lon, lat, category, radius_m + settings.displacement_max_m
+    )
+
+
+@router.post(
+    "/reports/{public_id}/confirmations",
+    status_code=status.HTTP_201_CREATED,
+    response_model=ConfirmationCreated,
+    responses=ERRORS,
+)
+def confirm_report(
+    public_id: Annotated[str, Path(min_length=1, max_length=16)],
+    body: ConfirmationCreate,
+    db: SessionDep,
+) -> dict:
+    """Add a "me too" to a published, non-sensitive report instead of filing a duplicate."""
+    return confirmations.confirm_report(db, public_id, body)
+
+
+@router.get(
+    "/photos/{photo_id}",
+    response_class=Response,
+    responses={200: {"content": {"image/jpeg": {}}}, 404: {"model": ErrorResponse}},
+)
+def get_photo(photo_id: Annotated[str, Path(max_length=36)], db: SessionDep, viewer: OptionalUser):
+    """A report photo (JPEG, no metadata): public once the report is published, unless its
+    category is sensitive; moderators see all. Otherwise 404, so existence is not revealed."""
+    photo = photos.photo_for_viewer(db, viewer, photo_id)
+    cache = "public, max-age=300" if photo.public else "no-store"
+    return Response(
+        photo.content,
+        media_type=photos.MEDIA_TYPE,
+        headers={"Cache-Control": cache, "X-Content-Type-Options": "nosniff"},
+    )
+
+
+@router.get("/reports", response_model=ReportCollection, responses=ERRORS)
+def list_reports(
+    db: SessionDep, bbox: BBoxDep, period: PublicPeriodDep, category: CategoriesDep, page: PageDep
+) -> dict:
+    """Published reports of non-sensitive categories as GeoJSON, at their displaced points.
+
+    Sensitive categories (harassment, following, assault) are never points: see
+    /api/v1/indicators for counts per mahalle.
+    """
+    filters = public_layer.ReportFilters(bbox, category, period.since, period.until)
+    return public_layer.public_report_collection(db, filters, limit=page.limit, offset=page.offset)

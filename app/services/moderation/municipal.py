@@ -1,0 +1,174 @@
+"""The municipal response: forward a report to a department, then in progress, resolved or
+declined, each with a public note the reporter reads through her tracking code.
+
+Which reports: published reports of non-sensitive categories in the groups the municipality
+can act on (lighting, transport, infrastructure, environment). Harassment and other sensitive
+categories are never forwarded from here: that is the reporter's decision, with support.
+
+Timestamps: `forwarded_at` when forwarded; `resolved_at` only when resolved (the time a
+report was declined is the created_at of its "declined" note). They feed the response-time
+indicators. Each update writes a report_note (author municipality, public) and an audit event.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from sqlalchemy import ColumnElement, and_, func, select
+from sqlalchemy.orm import Session
+
+from app.errors import InvalidInput, InvalidTransition
+from app.models import (
+    Category,
+    CategoryGroup,
+    MunicipalStatus,
+    NoteAuthor,
+    Report,
+    ReportNote,
+    ReportStatus,
+    User,
+)
+from app.services import audit
+from app.services.moderation.actions import report_by_public_id
+from app.services.visibility import visible_reports
+
+M = MunicipalStatus
+MUNICIPAL_GROUPS = frozenset(
+    {
+        CategoryGroup.lighting,
+        CategoryGroup.transport,
+        CategoryGroup.infrastructure,
+        CategoryGroup.environment,
+    }
+)
+
+
+def forwardable() -> ColumnElement[bool]:
+    """The one rule for which reports the municipality can act on (queries join Category)."""
+    return and_(
+        Report.status == ReportStatus.published,
+        Category.sensitive.is_(False),
+        Category.group.in_(MUNICIPAL_GROUPS),
+    )
+
+
+# The one table of municipal status changes: new status -> statuses it may follow.
+MUNICIPAL_STEPS: Mapping[MunicipalStatus, frozenset[MunicipalStatus]] = {
+    M.forwarded: frozenset({M.none}),
+    M.in_progress: frozenset({M.forwarded}),
+    M.resolved: frozenset({M.forwarded, M.in_progress}),
+    M.declined: frozenset({M.forwarded, M.in_progress}),
+}
+
+
+def _eligible_report(session: Session, actor: User, public_id: str) -> Report:
+    report = report_by_public_id(session, actor, public_id)
+    if report.status is not ReportStatus.published:
+        raise InvalidTransition(
+            f"Only published reports go to the municipality; this one is {report.status.value}. "
+            "Approve it first."
+        )
+    category = session.get_one(Category, report.category_id)
+    if category.sensitive or category.group not in MUNICIPAL_GROUPS:
+        groups = ", ".join(sorted(g.value for g in MUNICIPAL_GROUPS))
+        raise InvalidTransition(
+            f"Reports in category '{category.code}' are not forwarded to the municipality; "
+            f"only non-sensitive categories of the groups {groups} are."
+        )
+    return report
+
+
+def record_update(
+    session: Session,
+    actor: User,
+    public_id: str,
+    status: MunicipalStatus,
+    note: str,
+    department: str | None = None,
+) -> ReportNote:
+    """Record a step of the municipal response, with its public note."""
+    note = note.strip()
+    if not note:
+        raise InvalidInput(
+            "Write the public note the reporter will read (what happens next, or why).",
+            field="note",
+        )
+    department = (department or "").strip() or None
+    if status is M.forwarded and not department:
+        raise InvalidInput("Name the department the report is forwarded to.", field="department")
+    if status not in MUNICIPAL_STEPS:
+        raise InvalidInput(f"'{status.value}' is not a step of the response.", field="status")
+    report = _eligible_report(session, actor, public_id)
+    allowed = MUNICIPAL_STEPS[status]
+    if report.municipal_status not in allowed:
+        names = ", ".join(sorted(s.value for s in allowed))
+        raise InvalidTransition(
+            f"Cannot mark a report '{status.value}' when its municipal status is "
+            f"'{report.municipal_status.value}'; only from: {names}."
+        )
+    before = {
+        "municipal_status": report.municipal_status.value,
+        "department": report.municipal_department,
+    }
+    report.municipal_status = status
+    if status is M.forwarded:
+        report.forwarded_at = func.now()
+        report.municipal_department = department
+    elif department:
+        report.municipal_department = department
+    if status is M.resolved:
+        report.resolved_at = func.now()
+    entry = ReportNote(
+        report_id=report.id,
+        author=NoteAuthor.municipality,
+        author_id=actor.id,
+        body=note,
+        public=True,
+        municipal_status=status,
+    )
+    session.add(entry)
+    audit.record(
+        session,
+        f"municipal.{status.value}",
+        actor=actor,
+        report_id=report.id,
+        note=note,
+        before=before,
+        after={"municipal_status": status.value, "department": report.municipal_department},
+    )
+    return entry
+
+
+def municipal_reports(
+    session: Session,
+    viewer: User,
+    municipal_status: MunicipalStatus | None,
+    *,
+    limit: int,
+    offset: int,
+) -> tuple[int, list[dict]]:
+    """Published reports the municipality can act on, with their response so far."""
+    base = (
+        visible_reports(viewer)
+        .join(Category, Category.id == Report.category_id)
+        .where(forwardable())
+    )
+    if municipal_status is not None:
+        base = base.where(Report.municipal_status == municipal_status)
+    total = session.scalar(select(func.count()).select_from(base.subquery())) or 0
+    rows = session.execute(
+        base.with_only_columns(
+            Report.public_id,
+            Category.code.label("category"),
+            Category.labels.label("category_labels"),
+            Report.published_at,
+            Report.municipal_status,
+            Report.municipal_department,
+            Report.forwarded_at,
+            Report.resolved_at,
+        )
+        .order_by(Report.published_at.asc(), Report.public_id)
+        .limit(limit)
+        .offset(offset)
+    ).mappings()
+    return total, [dict(r) for r in rows]

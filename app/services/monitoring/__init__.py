@@ -1,0 +1,1 @@
+"""Equality-plan (YEEP) monitoring (DESIGN.md §9): plans, targets, indicators, reports."""

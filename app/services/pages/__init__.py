@@ -1,0 +1,1 @@
+"""What the server-rendered pages need: page settings, headers and per-page configuration."""

@@ -1,0 +1,141 @@
+"""The public indicator layer per mahalle: published reports, sensitive counts, rates; small cells withheld."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING
+
+from sqlalchemy import Float, case, cast, func, select
+from sqlalchemy.orm import Session
+
+from app.geo.geojson import feature_collection
+from app.models import (
+    Category,
+    CategoryGroup,
+    Mahalle,
+    Report,
+)
+from app.services.planning.definitions import BY_CODE
+from app.services.suppression import small
+from app.services.visibility import visible_reports
+
+if TYPE_CHECKING:
+    pass
+from app.services.planning.indicators import DISPLAY_TOLERANCE_DEG
+
+
+@dataclass(frozen=True)
+class IndicatorFilters:
+    since: date | None = None
+    until: date | None = None
+    groups: tuple[CategoryGroup, ...] = ()
+
+
+def suppress(count: int | None, k: int) -> tuple[int | None, bool]:
+    """(value, suppressed): counts 1..k-1 are withheld; zero and >= k are shown."""
+    return (None, True) if small(count, k) else (count, False)
+
+
+def mahalle_report_counts(session: Session, filters: IndicatorFilters):
+    """Rows of (mahalle columns..., reports, geometry GeoJSON) for every mahalle."""
+    visible = visible_reports(None).join(Category, Category.id == Report.category_id)
+    if filters.since:
+        visible = visible.where(Report.occurred_on >= filters.since)
+    if filters.until:
+        visible = visible.where(Report.occurred_on <= filters.until)
+    if filters.groups:
+        visible = visible.where(Category.group.in_(filters.groups))
+    reports = visible.with_only_columns(Report.id, Report.mahalle_id, Category.sensitive).subquery(
+        "visible"
+    )
+    count = func.count(reports.c.id)
+    sensitive = func.count(reports.c.id).filter(reports.c.sensitive)
+    return session.execute(
+        select(
+            Mahalle.code,
+            Mahalle.name,
+            Mahalle.district,
+            Mahalle.area_km2,
+            Mahalle.population_total,
+            Mahalle.women_residents,
+            Mahalle.women_is_estimate,
+            Mahalle.population_year,
+            count.label("reports"),
+            sensitive.label("sensitive_reports"),
+            case(
+                (
+                    Mahalle.women_residents > 0,
+                    cast(count, Float) * 1000.0 / Mahalle.women_residents,
+                ),
+                else_=None,
+            ).label("rate"),
+            func.ST_AsGeoJSON(
+                func.ST_SimplifyPreserveTopology(Mahalle.geom, DISPLAY_TOLERANCE_DEG), 6
+            ).label("geometry"),
+        )
+        .outerjoin(reports, reports.c.mahalle_id == Mahalle.id)
+        .group_by(Mahalle.id)
+        .order_by(Mahalle.district, Mahalle.name)
+    ).all()
+
+
+def indicator_features(session: Session, filters: IndicatorFilters, k: int) -> list[dict]:
+    """GeoJSON features of the indicators per mahalle, with small cells suppressed."""
+    features = []
+    for row in mahalle_report_counts(session, filters):
+        sensitive, sensitive_suppressed = suppress(row.sensitive_reports, k)
+        reports, suppressed = suppress(row.reports, k)
+        if sensitive_suppressed:  # secondary suppression, see the module docstring
+            reports, suppressed = None, True
+        rate = None if suppressed or row.rate is None else round(row.rate, 3)
+        features.append(
+            {
+                "type": "Feature",
+                "id": row.code,
+                "geometry": json.loads(row.geometry),
+                "properties": {
+                    "code": row.code,
+                    "name": row.name,
+                    "district": row.district,
+                    "area_km2": round(row.area_km2, 3),
+                    "population_total": row.population_total,
+                    "population_year": row.population_year,
+                    "women_residents": row.women_residents,
+                    "women_is_estimate": row.women_is_estimate,
+                    "reports": reports,
+                    "reports_suppressed": suppressed,
+                    "sensitive_reports": sensitive,
+                    "sensitive_reports_suppressed": sensitive_suppressed,
+                    "reports_per_1000_women": rate,
+                    "rate_is_estimate": bool(row.women_is_estimate and rate is not None),
+                },
+            }
+        )
+    return features
+
+
+# The public layer's indicators, described by the one source of definitions.
+PUBLIC_CODES = ("reports", "sensitive_reports", "reports_per_1000_women")
+
+
+DEFINITIONS = {code: BY_CODE[code].as_dict() for code in PUBLIC_CODES}
+
+
+def indicator_collection(session: Session, filters: IndicatorFilters, k: int) -> dict:
+    """The indicators as a FeatureCollection with the metadata a reader needs."""
+    return feature_collection(
+        indicator_features(session, filters, k),
+        metadata={
+            "period": {
+                "since": filters.since.isoformat() if filters.since else None,
+                "until": filters.until.isoformat() if filters.until else None,
+            },
+            "groups": [g.value for g in filters.groups],
+            "suppression_threshold_k": k,
+            "definitions": DEFINITIONS,
+            "attribution": "Boundaries © OpenStreetMap contributors (ODbL 1.0); "
+            "population: Kaynak: TÜİK",
+        },
+    )

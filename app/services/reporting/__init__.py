@@ -1,0 +1,21 @@
+"""Reporting: submission, placement, photos, confirmations, tracking and retention.
+
+What other domains may use is exported here; the modules inside are this domain's own.
+"""
+
+from app.services.reporting.codes import hash_tracking_code, new_public_id, new_tracking_code
+from app.services.reporting.photos import MAX_PHOTOS, MAX_SIDE_PX
+from app.services.reporting.placement import Placement, area_key_for, place_report
+from app.services.reporting.retention import purge_expired
+
+__all__ = [
+    "MAX_PHOTOS",
+    "MAX_SIDE_PX",
+    "Placement",
+    "area_key_for",
+    "hash_tracking_code",
+    "new_public_id",
+    "new_tracking_code",
+    "place_report",
+    "purge_expired",
+]

@@ -1,0 +1,96 @@
+""" "Me too": nearby published reports of the same category, and confirming one of them.
+
+Distances are measured from a report's PUBLIC (displaced) location, never its exact one:
+otherwise moving the query point around and watching which reports come and go would
+triangulate the exact point. Sensitive categories are public only as counts per mahalle, so
+they have no nearby list and cannot be confirmed one by one.
+"""
+
+from __future__ import annotations
+
+import math
+
+from geoalchemy2 import Geography
+from sqlalchemy import cast, func, select
+from sqlalchemy.orm import Session
+
+from app.errors import ReportNotFound
+from app.models import Category, Confirmation, Report
+from app.schemas.reporting import ConfirmationCreate
+from app.services.reference import active_category_by_code, round_distance_m
+from app.services.reporting.public_layer import confirmation_count
+from app.services.visibility import public_point_reports, public_text_expr
+
+NEARBY_LIMIT = 20
+METRES_PER_DEGREE = 111_320.0  # along a meridian, and along the equator
+
+
+def degrees_covering(metres: float, lat: float) -> float:
+    """A distance in degrees at least as long as `metres` in any direction at this latitude."""
+    return metres / (METRES_PER_DEGREE * max(math.cos(math.radians(lat)), 0.01)) * 1.01
+
+
+def nearby_reports(
+    session: Session, lon: float, lat: float, category_code: str, radius_m: float
+) -> dict:
+    """Published point reports of the category whose public location is within the radius."""
+    category = active_category_by_code(session, category_code)
+    if category.sensitive:
+        return {"items": [], "sensitive": True}
+    here_point = func.ST_SetSRID(func.ST_MakePoint(lon, lat), 4326)
+    here = cast(here_point, Geography)
+    public = cast(Report.public_location, Geography)
+    distance = func.ST_Distance(public, here)
+    rows = session.execute(
+        public_point_reports()
+        .where(
+            Category.id == category.id,
+            # A planar search in degrees that holds every point within radius_m uses the
+            # GiST index; the spheroid test then keeps the exact set.
+            func.ST_DWithin(Report.public_location, here_point, degrees_covering(radius_m, lat)),
+            func.ST_DWithin(public, here, radius_m),
+        )
+        .with_only_columns(
+            Report.public_id,
+            Report.occurred_on,
+            public_text_expr().label("text"),
+            distance.label("distance_m"),
+            confirmation_count().label("confirmations"),
+        )
+        .order_by(distance, Report.public_id)
+        .limit(NEARBY_LIMIT)
+    ).all()
+    items = [
+        {
+            "public_id": r.public_id,
+            "category": category.code,
+            "distance_m": round_distance_m(r.distance_m),
+            "period": r.occurred_on.strftime("%Y-%m"),
+            "confirmations": r.confirmations,
+            "text": r.text,
+        }
+        for r in rows
+    ]
+    return {"items": items, "sensitive": False}
+
+
+def confirm_report(session: Session, public_id: str, data: ConfirmationCreate) -> dict:
+    """Add a "me too" to a published, non-sensitive report placed on the map (else not found)."""
+    report = session.scalar(public_point_reports().where(Report.public_id == public_id))
+    if report is None:
+        raise ReportNotFound(
+            "No published report with this id can be confirmed. It may have been removed, or "
+            "it is of a kind that is shown only as counts."
+        )
+    session.add(
+        Confirmation(
+            report_id=report.id,
+            reporter_gender=data.reporter_gender,
+            reporter_age_band=data.reporter_age_band,
+        )
+    )
+    session.flush()
+    count = session.scalar(
+        select(func.count(Confirmation.id)).where(Confirmation.report_id == report.id)
+    )
+    return {"public_id": report.public_id, "confirmations": count or 0}

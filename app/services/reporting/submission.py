@@ -1,0 +1,110 @@
+"""Submitting a report: validation of when and where, storage, the reporter's answer."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime, timedelta
+
+from geoalchemy2.shape import from_shape, to_shape
+from shapely import Point
+from sqlalchemy.orm import Session
+
+from app.config import Settings
+from app.errors import InvalidInput
+from app.models import (
+    LocationPrecision,
+    Report,
+    ReportSource,
+    TimeBand,
+)
+from app.schemas.reporting import CONSENT_VERSION, NearbyService, ReportCreate, ReportCreated
+from app.services.clock import LOCAL_TZ, time_band_at
+from app.services.reference import active_category_by_code, mahalle_name, nearest_services
+from app.services.reporting import photos
+from app.services.reporting.codes import hash_tracking_code, new_public_id, new_tracking_code
+from app.services.reporting.placement import place_in_mahalle, place_report
+
+MAX_PAST_DAYS = 730  # "it happened earlier" reaches back two years at most
+
+
+def _when(data: ReportCreate, now: datetime) -> tuple[date, TimeBand]:
+    today = now.astimezone(LOCAL_TZ).date()
+    if data.happening_now:
+        return today, time_band_at(now)
+    if data.occurred_on is None:
+        raise InvalidInput(
+            "Say when it happened (occurred_on), or that it is happening now.", field="occurred_on"
+        )
+    if data.time_band is None:
+        raise InvalidInput(
+            "Choose the time of day it happened (day, evening or night).", field="time_band"
+        )
+    if data.occurred_on > today:
+        raise InvalidInput("The date cannot be in the future.", field="occurred_on")
+    if data.occurred_on < today - timedelta(days=MAX_PAST_DAYS):
+        raise InvalidInput("The date can be at most two years ago.", field="occurred_on")
+    return data.occurred_on, data.time_band
+
+
+def create_report(
+    session: Session, settings: Settings, data: ReportCreate, *, now: datetime | None = None
+) -> tuple[Report, str]:
+    """Store a new pending report; return it with its tracking code (shown once, never stored)."""
+    now = now or datetime.now(LOCAL_TZ)
+    category = active_category_by_code(session, data.category)
+    occurred_on, band = _when(data, now)
+    if data.location is not None:
+        exact = Point(data.location.lon, data.location.lat)
+        placement = place_report(session, settings, exact.x, exact.y)
+        precision = LocationPrecision.point
+    else:
+        assert data.mahalle_code is not None  # the schema demands one of the two
+        exact, placement = place_in_mahalle(session, data.mahalle_code)
+        precision = LocationPrecision.mahalle
+    code = new_tracking_code()
+    report = Report(
+        public_id=new_public_id(),
+        category_id=category.id,
+        location=from_shape(exact, srid=4326),
+        public_location=from_shape(placement.public_point, srid=4326),
+        location_precision=precision,
+        place_description=data.place_description or None,
+        mahalle_id=placement.mahalle.id if placement.mahalle else None,
+        area_key=placement.area_key,
+        happening_now=data.happening_now,
+        occurred_on=occurred_on,
+        time_band=band,
+        perceived_safety=data.perceived_safety,
+        text=data.text,
+        reporter_gender=data.reporter_gender,
+        reporter_age_band=data.reporter_age_band,
+        tracking_code_hash=hash_tracking_code(code),
+        source=ReportSource.web,
+        consent_version=CONSENT_VERSION,
+    )
+    session.add(report)
+    session.flush()
+    return report, code
+
+
+def submit_report(
+    session: Session, settings: Settings, data: ReportCreate, uploads: Sequence[bytes] = ()
+) -> ReportCreated:
+    """A reporter's submission with 0-3 photos, stored together or not at all.
+
+    Answers with the public id, the tracking code (shown once) and the nearest support
+    services, measured from the place she gave (that place itself is not echoed).
+    """
+    cleaned = photos.clean_photos(uploads, settings)  # every photo checked before any write
+    report, code = create_report(session, settings, data)
+    photos.store_photos(session, report, cleaned)
+    exact = to_shape(report.location)
+    return ReportCreated(
+        public_id=report.public_id,
+        tracking_code=code,
+        status=report.status,
+        mahalle=mahalle_name(session, report.mahalle_id),
+        location_precision=report.location_precision,
+        photos=len(cleaned),
+        nearest_services=[NearbyService(**s) for s in nearest_services(session, exact.x, exact.y)],
+    )

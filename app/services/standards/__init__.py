@@ -1,0 +1,1 @@
+"""Live standards for planners' tools (DESIGN.md §10): OGC API, vector tiles, Open311."""

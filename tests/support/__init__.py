@@ -1,0 +1,1 @@
+"""Shared test helpers: data builders, HTTP and browser helpers, dates."""

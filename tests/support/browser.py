@@ -1,0 +1,164 @@
+"""Playwright helpers for the browser tests: Debian's Chromium, a phone, screenshots.
+
+Use with `pytest_plugins = ("tests.support.browser",)` and the `phone` fixture. Browsers cannot be downloaded here, so the
+system Chromium is launched (override with MORHARITA_CHROMIUM). Every request that leaves
+127.0.0.1 is blocked and recorded: the pages must work without a CDN or the internet.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, Response, Route, sync_playwright
+
+ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
+PHONE = {"width": 360, "height": 740}
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+LOCAL_HOSTS = frozenset({"127.0.0.1"})
+
+
+def chromium_path() -> str:
+    explicit = os.environ.get("MORHARITA_CHROMIUM")
+    found = explicit or shutil.which("chromium") or shutil.which("chromium-browser")
+    if not found or not Path(found).exists():
+        raise RuntimeError(
+            "No Chromium found: install Debian's `chromium` or set MORHARITA_CHROMIUM."
+        )
+    return found
+
+
+@dataclass
+class Traffic:
+    """What a page asked for: every request, the blocked ones, responses and script errors."""
+
+    requests: list[str] = field(default_factory=list)
+    blocked: list[str] = field(default_factory=list)
+    responses: list[Response] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    def hosts(self) -> set[str]:
+        return {urlsplit(url).hostname or "" for url in self.requests}
+
+    def bodies(self) -> list[tuple[str, str]]:
+        """(url, text) of every response with a body (redirects and failures have none)."""
+        texts = []
+        for response in self.responses:
+            try:
+                body = response.body()
+            except Exception:  # a redirect or an aborted request: nothing was delivered
+                continue
+            texts.append((response.url, body.decode("utf-8", errors="replace")))
+        return texts
+
+    def json_from(self, path: str) -> list[dict]:
+        """Parsed JSON bodies of the successful responses whose path is `path`."""
+        return [
+            r.json()
+            for r in self.responses
+            if urlsplit(r.url).path == path and r.ok and "json" in r.headers.get("content-type", "")
+        ]
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def _keep_local(traffic: Traffic):
+    def handle(route: Route) -> None:
+        url = route.request.url
+        if urlsplit(url).hostname in LOCAL_HOSTS or url.startswith(("data:", "blob:")):
+            route.continue_()
+        else:
+            traffic.blocked.append(url)
+            route.abort()
+
+    return handle
+
+
+@contextmanager
+def phone_page(browser: Browser, base_url: str) -> Iterator[tuple[Page, Traffic]]:
+    """A new private context on a 360×740 touch phone, Turkish locale, offline but for the app."""
+    context: BrowserContext = browser.new_context(
+        viewport=PHONE,
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
+        locale="tr-TR",
+        timezone_id="Europe/Istanbul",
+        base_url=base_url,
+        service_workers="block",
+    )
+    traffic = Traffic()
+    context.route("**/*", _keep_local(traffic))
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.on("request", lambda request: traffic.requests.append(request.url))
+    page.on("response", lambda response: traffic.responses.append(response))
+    page.on("pageerror", lambda error: traffic.errors.append(str(error)))
+    try:
+        yield page, traffic
+    finally:
+        context.close()
+
+
+@dataclass
+class Phone:
+    """A page on a phone, what it requested, and the actions the tests share."""
+
+    page: Page
+    traffic: Traffic
+    base_url: str
+
+    def screenshot(self, name: str) -> Path:
+        """Save the viewport as test-artifacts/screenshots/<name>.png (git-ignored)."""
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        path = SCREENSHOTS / f"{name}.png"
+        self.page.screenshot(path=str(path), animations="disabled")  # popups fully faded in
+        return path
+
+    def tap_map_at(self, lon: float, lat: float) -> None:
+        """Tap the Leaflet map where (lon, lat) is drawn, as a finger would."""
+        x, y = self.page.evaluate(
+            """([lat, lon]) => {
+                const map = window.__mh.map;
+                const point = map.latLngToContainerPoint([lat, lon]);
+                const box = map.getContainer().getBoundingClientRect();
+                return [box.left + point.x, box.top + point.y];
+            }""",
+            [lat, lon],
+        )
+        self.page.touchscreen.tap(x, y)
+
+    def requested_paths(self) -> list[str]:
+        """Paths asked of the app itself."""
+        return [
+            urlsplit(url).path for url in self.traffic.requests if url.startswith(self.base_url)
+        ]
+
+
+@pytest.fixture
+def phone(chromium, server) -> Iterator[Phone]:
+    """A phone page on the live server; fails the test if any script threw."""
+    with phone_page(chromium, server.url) as (page, traffic):
+        yield Phone(page, traffic, server.url)
+        assert traffic.errors == [], f"JavaScript errors: {traffic.errors}"
