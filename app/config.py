@@ -47,7 +47,13 @@ class Settings(BaseSettings):
     deployment_area_wkt: str | None = Field(
         default=None,
         description="Optional (Multi)Polygon in EPSG:4326 WKT; reports inside it are accepted "
-        "even where no mahalle has been imported.",
+        "even where no mahalle has been imported (they go to deployment_municipality).",
+    )
+    deployment_municipality: str | None = Field(
+        default=None,
+        max_length=64,
+        description="Code of the municipality that receives reports inside the deployment area "
+        "but outside every mahalle; unset: the one top-level municipality, if there is one.",
     )
     k_threshold: int = Field(default=5, ge=1, description="Small-cell suppression threshold.")
     hex_sizes_m: tuple[int, ...] = Field(

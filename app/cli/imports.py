@@ -16,6 +16,7 @@ from app.cli.common import console_errors, settings_and_engine
 from app.config import Settings
 from app.db import make_session_factory, unit_of_work
 from app.errors import ImportFailed
+from app.models import MunicipalityKind
 
 app = typer.Typer(help="Import boundaries, population figures and service points.")
 
@@ -48,16 +49,41 @@ def boundaries(
     prune: bool = typer.Option(
         False, "--prune", help="Remove mahalle that are not in the file (reports are reassigned)."
     ),
+    municipality: str | None = typer.Option(
+        None, help="Code of the municipality every mahalle of the file belongs to."
+    ),
+    municipality_field: str | None = typer.Option(
+        None, help="Or: the field naming each mahalle's municipality (a code or a name)."
+    ),
+    create_municipalities: bool = typer.Option(
+        False,
+        "--create-municipalities",
+        help="Create the municipalities --municipality-field names that do not exist yet.",
+    ),
+    parent: str | None = typer.Option(None, help="... as part of this municipality (a code)."),
+    kind: MunicipalityKind = typer.Option(MunicipalityKind.district, help="... of this kind."),
+    move: bool = typer.Option(
+        False, "--move", help="Allow moving existing mahalle to another municipality."
+    ),
 ) -> None:
-    """Upsert mahalle boundaries by code; reproject to EPSG:4326; reassign existing reports."""
-    from app.services.imports import BoundaryFields, import_boundaries
+    """Upsert mahalle boundaries by code into their municipality; reproject to EPSG:4326;
+    reassign existing reports."""
+    from app.services.imports import BoundaryFields, MunicipalityChoice, import_boundaries
 
     fields = BoundaryFields(
         code=code_field, name=name_field, district=district_field, province=province_field
     )
+    choice = MunicipalityChoice(
+        code=municipality,
+        field=municipality_field,
+        create=create_municipalities,
+        parent=parent,
+        kind=kind,
+        move=move,
+    )
     _run(
         lambda session, _: import_boundaries(
-            session, file, fields=fields, layer=layer, prune=prune
+            session, file, fields=fields, layer=layer, prune=prune, municipality=choice
         ).lines()
     )
 

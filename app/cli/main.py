@@ -6,6 +6,7 @@ import typer
 
 from app.cli import db as db_cli
 from app.cli import imports as import_cli
+from app.cli import municipalities as municipality_cli
 from app.cli import users as user_cli
 from app.cli.common import console_errors, resolved_settings, settings_and_engine
 from app.db import make_session_factory, unit_of_work
@@ -14,6 +15,8 @@ app = typer.Typer(help="Mor Harita: participatory safety map.", no_args_is_help=
 app.add_typer(db_cli.app, name="db")
 app.add_typer(import_cli.app, name="import")
 app.add_typer(user_cli.app, name="user")
+app.add_typer(municipality_cli.app, name="municipality")
+app.add_typer(municipality_cli.duties, name="responsibility")
 
 
 @app.command()

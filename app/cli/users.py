@@ -8,10 +8,27 @@ import typer
 
 from app.cli.common import console_errors, settings_and_engine
 from app.db import make_session_factory, unit_of_work
+from app.errors import InvalidInput
 from app.models import Role
-from app.services import accounts
+from app.services import accounts, reference
 
 app = typer.Typer(help="Staff accounts (moderators, planners, administrators).")
+
+
+def check_scope(role: Role, municipalities: list[str]) -> None:
+    """Moderators and planners hold their role in municipalities; administrators in none."""
+    if role is Role.admin and municipalities:
+        raise InvalidInput(
+            "Administrators are platform administrators and see every municipality: give no "
+            "--municipality.",
+            field="municipality",
+        )
+    if role is not Role.admin and not municipalities:
+        raise InvalidInput(
+            f"A {role.value} holds the role in a municipality: give --municipality CODE "
+            "(repeat for several; `morharita municipality list` shows the codes).",
+            field="municipality",
+        )
 
 
 @app.command()
@@ -21,8 +38,15 @@ def create(
     password: str | None = typer.Option(
         None, help="Password; prompted for when omitted (or MORHARITA_NEW_PASSWORD)."
     ),
+    municipality: list[str] = typer.Option(
+        [],
+        help="Code of a municipality the role is held in (repeat for several); required for "
+        "moderators and planners, none for platform administrators.",
+    ),
 ) -> None:
-    """Create a staff account."""
+    """Create a staff account whose role is held in the given municipalities."""
+    with console_errors():
+        check_scope(role, municipality)
     password = password or os.environ.get("MORHARITA_NEW_PASSWORD")
     if not password:
         password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
@@ -32,7 +56,12 @@ def create(
         unit_of_work(make_session_factory(engine)) as session,
     ):
         user = accounts.create_user(session, email, password, role)
-    typer.echo(f"Created {user.role.value} {user.email}.")  # only once it has committed
+        codes = reference.set_memberships(session, user, municipality)
+        where = (
+            f" in {', '.join(codes)}" if codes else " (platform administrator: every municipality)"
+        )
+        line = f"Created {user.role.value} {user.email}{where}."
+    typer.echo(line)  # only once it has committed
 
 
 def _update(email: str, *, role: Role | None = None, active: bool | None = None) -> None:
@@ -68,6 +97,23 @@ def set_role(
     _update(email, role=role)
 
 
+@app.command("set-municipalities")
+def set_municipalities(
+    email: str = typer.Argument(..., help="The account's e-mail."),
+    municipality: list[str] = typer.Argument(..., help="Codes of the municipalities."),
+) -> None:
+    """Replace the municipalities an account's role is held in."""
+    with (
+        console_errors(),
+        settings_and_engine() as (_, engine),
+        unit_of_work(make_session_factory(engine)) as session,
+    ):
+        user = accounts.user_by_email(session, email)
+        check_scope(user.role, municipality)
+        codes = reference.set_memberships(session, user, municipality)
+    typer.echo(f"{email}: {', '.join(codes)}.")
+
+
 @app.command("list")
 def list_accounts() -> None:
     """List staff accounts (e-mail, role, active)."""
@@ -77,7 +123,8 @@ def list_accounts() -> None:
         unit_of_work(make_session_factory(engine)) as session,
     ):
         lines = [
-            f"{u.email}\t{u.role.value}\t{'active' if u.active else 'inactive'}"
+            f"{u.email}\t{u.role.value}\t{'active' if u.active else 'inactive'}\t"
+            + (",".join(reference.memberships(session, u.id)) or "*")
             for u in accounts.list_users(session)
         ]
     for line in lines:

@@ -99,6 +99,7 @@ def _municipal_response(
             notes.append(
                 {
                     "report_id": row["id"],
+                    "municipality_id": row["municipality_id"],
                     "created_at": when,
                     "author": NoteAuthor.municipality,
                     "body": MUNICIPAL_NOTES[step].format(department=DEPARTMENTS[group]),
@@ -143,7 +144,7 @@ def prepare_demo_queue(session: Session, settings: Settings) -> dict[str, str]:
     duplicate.location = f"SRID=4326;POINT({near_lon!r} {near_lat!r})"
     duplicate.public_location = f"SRID=4326;{placement.public_point.wkt}"
     duplicate.mahalle_id = placement.mahalle.id if placement.mahalle else None
-    duplicate.area_key = placement.area_key
+    duplicate.municipality_id = placement.municipality_id
     session.flush()
     return {"duplicate": duplicate.public_id, "original": original.public_id}
 

@@ -31,6 +31,7 @@ from app.models import (
     Confirmation,
     Gender,
     Mahalle,
+    MunicipalityKind,
     MunicipalStatus,
     Report,
     ReportNote,
@@ -42,12 +43,13 @@ from app.schemas.reporting import CONSENT_VERSION
 from app.services.clock import LOCAL_TZ, time_band_at
 from app.services.imports import (
     BoundaryFields,
+    MunicipalityChoice,
     PopulationColumns,
     import_boundaries,
     import_population,
     import_service_points,
 )
-from app.services.reference import indexes_inside_mahalle, seed_categories
+from app.services.reference import ensure_municipality, indexes_inside_mahalle, seed_categories
 from app.services.reporting import (
     hash_tracking_code,
     new_public_id,
@@ -274,7 +276,7 @@ def load_demo_reports(
                 "location": f"SRID=4326;POINT({spot.lon!r} {spot.lat!r})",
                 "public_location": f"SRID=4326;{placement.public_point.wkt}",
                 "mahalle_id": placement.mahalle.id,
-                "area_key": placement.area_key,
+                "municipality_id": placement.municipality_id,
                 "tracking_code_hash": hash_tracking_code(code),
                 "source": ReportSource.demo,
                 "consent_version": CONSENT_VERSION,
@@ -331,6 +333,7 @@ def _confirmations(rng: random.Random, rows: list[dict], now: datetime) -> list[
             result.append(
                 {
                     "report_id": row["id"],
+                    "municipality_id": row["municipality_id"],
                     "created_at": min(
                         row["published_at"] + timedelta(hours=rng.uniform(1, 24 * 20)), now
                     ),
@@ -343,10 +346,14 @@ def _confirmations(rng: random.Random, rows: list[dict], now: datetime) -> list[
 
 def load_demo(session: Session, settings: Settings) -> list[str]:
     """Load the whole Ankara demo; return summary lines for the terminal."""
+    ensure_municipality(
+        session, "ankara", "Ankara Büyükşehir Belediyesi", MunicipalityKind.metropolitan
+    )
     boundaries = import_boundaries(
         session,
         BOUNDARIES,
         fields=BoundaryFields(code="osm_id", name="name", district="ilce", province="il"),
+        municipality=MunicipalityChoice(field="ilce", create=True, parent="ankara"),
     )
     population = import_population(
         session,

@@ -4,6 +4,12 @@ from app.models.base import Base
 from app.models.category import Category, CategoryGroup
 from app.models.mahalle import Mahalle
 from app.models.moderation import ModerationEvent, RejectReason
+from app.models.municipality import (
+    Municipality,
+    MunicipalityKind,
+    Responsibility,
+    StaffMembership,
+)
 from app.models.report import (
     AgeBand,
     Confirmation,
@@ -34,6 +40,8 @@ __all__ = [
     "Mahalle",
     "ModerationEvent",
     "MunicipalStatus",
+    "Municipality",
+    "MunicipalityKind",
     "NoteAuthor",
     "RejectReason",
     "Report",
@@ -41,9 +49,11 @@ __all__ = [
     "ReportPhoto",
     "ReportSource",
     "ReportStatus",
+    "Responsibility",
     "Role",
     "ServiceKind",
     "ServicePoint",
+    "StaffMembership",
     "TimeBand",
     "User",
     "UserSession",

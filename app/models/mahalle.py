@@ -18,6 +18,10 @@ class Mahalle(Timestamps, Base):
     name_key: Mapped[str] = mapped_column(sa.String(200), index=True)  # Turkish-aware normalised
     district: Mapped[str] = mapped_column(sa.String(100), index=True)
     province: Mapped[str] = mapped_column(sa.String(100))
+    # The municipality the mahalle belongs to (one, a district as a rule).
+    municipality_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("municipality.id", ondelete="RESTRICT"), index=True
+    )
     geom = mapped_column(Geometry("MULTIPOLYGON", srid=4326, spatial_index=True), nullable=False)
     area_km2: Mapped[float] = mapped_column(sa.Float)
     population_total: Mapped[int | None]

@@ -37,6 +37,10 @@ class ModerationEvent(Base):
         UUID(as_uuid=True), sa.ForeignKey("report.id"), index=True
     )
     target_user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("app_user.id"))
+    # The report's municipality (or the one acted on); NULL for platform-wide actions.
+    municipality_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("municipality.id"), index=True
+    )
     action: Mapped[str] = mapped_column(sa.String(64))
     reason: Mapped[str | None] = mapped_column(sa.String(64))
     note: Mapped[str | None] = mapped_column(sa.Text)

@@ -93,6 +93,7 @@ class Report(Timestamps, Base):
                 "reporter_age_band",
                 "municipal_status",
                 "forwarded_at",
+                "municipality_id",
             ],
             postgresql_where=sa.text("status = 'published'"),
         ),
@@ -118,8 +119,9 @@ class Report(Timestamps, Base):
     mahalle_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("mahalle.id", ondelete="SET NULL"), index=True
     )
-    # Municipality/area key (province/district), so reports can be partitioned by area later.
-    area_key: Mapped[str] = mapped_column(sa.String(120), index=True)
+    # The municipality whose area holds it, assigned at write time; its parents count it too.
+    # The distribution key of a national deployment (DESIGN.md §12).
+    municipality_id: Mapped[int] = mapped_column(sa.ForeignKey("municipality.id"), index=True)
     happening_now: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     occurred_on: Mapped[date] = mapped_column(sa.Date)
     time_band: Mapped[TimeBand] = mapped_column(str_enum(TimeBand, "time_band"))
@@ -147,6 +149,10 @@ class Report(Timestamps, Base):
     # (resolved or declined); these feed the response-time indicators.
     forwarded_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     municipal_department: Mapped[str | None] = mapped_column(sa.String(200))
+    # Who was asked to act when it was forwarded (by the responsibility table).
+    responsible_municipality_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("municipality.id"), index=True
+    )
     resolved_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     # Deleted by the reporter through her tracking code (status becomes deleted).
     deleted_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
@@ -166,6 +172,8 @@ class Confirmation(Base):
     report_id: Mapped[uuid.UUID] = mapped_column(
         UUID(as_uuid=True), sa.ForeignKey("report.id"), index=True
     )
+    # The municipality key (DESIGN.md §12): every row that grows with use carries it.
+    municipality_id: Mapped[int] = mapped_column(sa.ForeignKey("municipality.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(
         sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False
     )
@@ -193,6 +201,8 @@ class ReportNote(Base):
     report_id: Mapped[uuid.UUID] = mapped_column(
         UUID(as_uuid=True), sa.ForeignKey("report.id"), index=True
     )
+    # The municipality key (DESIGN.md §12): every row that grows with use carries it.
+    municipality_id: Mapped[int] = mapped_column(sa.ForeignKey("municipality.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(
         sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False
     )
@@ -219,6 +229,8 @@ class ReportPhoto(Base):
     report_id: Mapped[uuid.UUID] = mapped_column(
         UUID(as_uuid=True), sa.ForeignKey("report.id"), index=True
     )
+    # The municipality key (DESIGN.md §12): every row that grows with use carries it.
+    municipality_id: Mapped[int] = mapped_column(sa.ForeignKey("municipality.id"), index=True)
     position: Mapped[int] = mapped_column(sa.SmallInteger, default=0)
     media_type: Mapped[str] = mapped_column(sa.String(32))
     width: Mapped[int]

@@ -32,3 +32,7 @@ class ServicePoint(Timestamps, Base):
     location = mapped_column(Geometry("POINT", srid=4326, spatial_index=True), nullable=False)
     is_sample: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     source: Mapped[str] = mapped_column(sa.String(200), default="", server_default="")
+    # The municipality whose area holds it (NULL outside every mahalle).
+    municipality_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("municipality.id"), index=True
+    )

@@ -109,6 +109,7 @@ class ReportCreated(BaseModel):
     tracking_code: str = Field(description="Shown once; only its hash is stored.")
     status: ReportStatus
     mahalle: str | None
+    municipality: str = Field(description="Code of the municipality whose area holds it.")
     location_precision: LocationPrecision
     photos: int = Field(description="How many photos were stored (re-encoded, no metadata).")
     nearest_services: list[NearbyService] = Field(

@@ -28,16 +28,23 @@ def record(
     actor: User | None = None,
     report_id: uuid.UUID | None = None,
     target_user_id: int | None = None,
+    municipality_id: Any = None,
     reason: str | None = None,
     note: str | None = None,
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
 ) -> ModerationEvent:
     """Add one event to the log (flushed with the action that caused it)."""
+    if municipality_id is None and report_id is not None:
+        # The report's municipality, read by the INSERT itself (no extra round trip).
+        municipality_id = (
+            select(Report.municipality_id).where(Report.id == report_id).scalar_subquery()
+        )
     event = ModerationEvent(
         actor_id=actor.id if actor else None,
         report_id=report_id,
         target_user_id=target_user_id,
+        municipality_id=municipality_id,
         action=action,
         reason=reason,
         note=note,

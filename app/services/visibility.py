@@ -1,14 +1,30 @@
-"""The one rule for who sees which reports (DESIGN.md §2.7).
+"""The one rule for who sees which reports (DESIGN.md §2.7 and §8).
 
 Every public list, map layer, indicator and export starts from `visible_reports(viewer)`;
-nothing else filters by status for visibility.
+nothing else filters by status or by municipality for visibility.
+
+Two things decide: the viewer's role (the public and planners see published reports only;
+moderators and administrators every status) and the viewer's municipalities. A staff role
+is held in municipalities (`StaffMembership`) and covers their descendants: a role in a
+metropolitan municipality covers its districts. Platform administrators see every
+municipality. An `area` (the municipalities a page or an API call asks about, resolved with
+`covered_municipalities`) narrows any viewer further.
 """
 
 from __future__ import annotations
 
 from sqlalchemy import ColumnElement, Select, and_, func, select
 
-from app.models import Category, LocationPrecision, Report, ReportStatus, Role, User
+from app.models import (
+    Category,
+    LocationPrecision,
+    Municipality,
+    Report,
+    ReportStatus,
+    Role,
+    StaffMembership,
+    User,
+)
 
 STAFF_WHO_SEE_EVERYTHING = frozenset({Role.moderator, Role.admin})
 
@@ -23,22 +39,56 @@ def sees_exact_location(viewer: User | None) -> bool:
     return sees_unpublished(viewer)
 
 
-def visible_reports(viewer: User | None) -> Select[Report]:
-    """Reports `viewer` may see: the public (and planners) only published ones."""
+def sees_every_municipality(viewer: User | None) -> bool:
+    """Platform administrators: no municipality bounds what they see."""
+    return viewer is not None and viewer.active and viewer.role is Role.admin
+
+
+def covered_municipalities(roots: Select) -> Select:
+    """The ids of the municipalities in `roots` (a select of ids) and all their descendants."""
+    tree = select(Municipality.id.label("id")).where(Municipality.id.in_(roots))
+    tree = tree.cte("covered", recursive=True)
+    children = select(Municipality.id).join(tree, Municipality.parent_id == tree.c.id)
+    tree = tree.union(children)
+    return select(tree.c.id)
+
+
+def staff_municipalities(viewer: User) -> Select | None:
+    """The municipalities `viewer`'s role covers (a select of ids); None: all of them.
+
+    A staff account without a membership covers none.
+    """
+    if sees_every_municipality(viewer):
+        return None
+    roots = select(StaffMembership.municipality_id).where(StaffMembership.user_id == viewer.id)
+    return covered_municipalities(roots)
+
+
+def visible_reports(
+    viewer: User | None, area: Select | tuple[int, ...] | None = None
+) -> Select[Report]:
+    """Reports `viewer` may see: the public (and planners) only published ones; staff only in
+    the municipalities their role covers; and, with `area`, only in those municipalities."""
     stmt = select(Report)
     if not sees_unpublished(viewer):
         stmt = stmt.where(Report.status == ReportStatus.published)
+    if viewer is not None:
+        scope = staff_municipalities(viewer)
+        if scope is not None:
+            stmt = stmt.where(Report.municipality_id.in_(scope))
+    if area is not None:
+        stmt = stmt.where(Report.municipality_id.in_(area))
     return stmt
 
 
-def public_point_reports() -> Select[Report]:
+def public_point_reports(area: Select | tuple[int, ...] | None = None) -> Select[Report]:
     """Published reports that may appear as (displaced) points: non-sensitive categories only,
     and only those placed on the map (location_precision "point").
 
     Sensitive categories (harassment, following, assault) reach the public only as counts.
     """
     return (
-        visible_reports(None)
+        visible_reports(None, area)
         .join(Category, Category.id == Report.category_id)
         .where(may_be_public_point())
     )

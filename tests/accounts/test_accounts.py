@@ -238,6 +238,12 @@ def cli_env(database_url):
     url = localdb.recreate_database(database_url, make_url(database_url).database + "_users")
     env = {"DATABASE_URL": url}
     assert runner.invoke(cli_app, ["migrate"], env=env).exit_code == 0
+    created = runner.invoke(
+        cli_app,
+        ["municipality", "create", "cankaya", "--name", "Çankaya Belediyesi", "--kind", "district"],
+        env=env,
+    )
+    assert created.exit_code == 0, created.output
     return env
 
 
@@ -275,6 +281,8 @@ def test_user_commands(cli_env):
             "moderator",
             "--password",
             "lilac evening walk",
+            "--municipality",
+            "cankaya",
         )[0]
         == 0
     )
@@ -287,7 +295,8 @@ def test_user_commands(cli_env):
     code, out = run("reactivate", "m@example.org")
     assert code == 0 and "planner, active" in out
     code, out = run("list")
-    assert "a@example.org\tadmin\tactive" in out and "m@example.org\tplanner\tactive" in out
+    assert "a@example.org\tadmin\tactive\t*" in out
+    assert "m@example.org\tplanner\tactive\tcankaya" in out
     code, out = run("deactivate", "nobody@example.org")
     assert code == 1 and "No user" in out
     engine = create_engine(cli_env["DATABASE_URL"])
@@ -303,6 +312,7 @@ def test_user_commands(cli_env):
     assert actions == [
         "user.create",
         "user.create",
+        "user.municipalities",
         "user.role",
         "user.deactivate",
         "user.reactivate",

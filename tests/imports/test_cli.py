@@ -26,8 +26,29 @@ def run(env, *args):
     return result.exit_code, result.output
 
 
-def create_user(env, email: str, role: str, password: str):
-    return run(env, "user", "create", "--email", email, "--role", role, "--password", password)
+def create_user(env, email: str, role: str, password: str, *municipalities: str):
+    where = [arg for code in municipalities for arg in ("--municipality", code)]
+    return run(
+        env, "user", "create", "--email", email, "--role", role, "--password", password, *where
+    )
+
+
+# The demo file's mahalle, each in the district its "ilce" names, under Ankara BB.
+DISTRICTS = ("--municipality-field", "ilce", "--create-municipalities", "--parent", "ankara")
+
+
+def create_ankara(env) -> None:
+    code, out = run(
+        env,
+        "municipality",
+        "create",
+        "ankara",
+        "--name",
+        "Ankara Büyükşehir Belediyesi",
+        "--kind",
+        "metropolitan",
+    )
+    assert code == 0, out
 
 
 def count(env, table: str) -> int:
@@ -53,21 +74,43 @@ def test_cli_end_to_end(cli_env, tmp_path):
     bad["features"][2]["properties"]["name"] = None
     bad_file = tmp_path / "bad.geojson"
     bad_file.write_text(json.dumps(bad))
-    code, out = run(cli_env, "import", "boundaries", str(bad_file))
+    code, out = run(cli_env, "import", "boundaries", str(bad_file), *DISTRICTS)
     assert code == 1
     assert "#3" in out or "feature 3" in out.lower()
     assert count(cli_env, "mahalle") == 0
 
-    code, out = run(
-        cli_env, "import", "boundaries", str(ANKARA / "mahalle_cankaya_yenimahalle.geojson")
-    )
+    demo_file = str(ANKARA / "mahalle_cankaya_yenimahalle.geojson")
+    code, out = run(cli_env, "import", "boundaries", demo_file)
+    assert code == 1 and "--municipality CODE" in out  # it must say where they belong
+    code, out = run(cli_env, "import", "boundaries", demo_file, *DISTRICTS)
+    assert code == 1 and "'ankara'" in out  # the parent does not exist yet
+    assert count(cli_env, "mahalle") == 0 and count(cli_env, "municipality") == 0
+    create_ankara(cli_env)
+    code, out = run(cli_env, "import", "boundaries", demo_file, *DISTRICTS)
     assert code == 0, out
     assert count(cli_env, "mahalle") == 184
+    assert count(cli_env, "municipality") == 3
+    code, out = run(cli_env, "municipality", "list")
+    assert code == 0
+    rows = {line.split("\t")[0]: line.split("\t") for line in out.strip().splitlines()}
+    assert rows["cankaya"][1:3] == ["district", "ankara"]
+    assert rows["yenimahalle"][1:3] == ["district", "ankara"]
+    assert int(rows["cankaya"][4]) + int(rows["yenimahalle"][4]) == 184
+    assert rows["ankara"][1:3] == ["metropolitan", "-"]
 
-    code, out = create_user(cli_env, "a@example.org", "moderator", "short")
+    code, out = create_user(cli_env, "a@example.org", "moderator", "short", "cankaya")
     assert code == 1 and "at least 10 characters" in out
     code, out = create_user(cli_env, "a@example.org", "moderator", "long-enough-password")
-    assert code == 0 and "Created moderator a@example.org" in out
+    assert code == 1 and "--municipality CODE" in out
+    code, out = create_user(
+        cli_env, "a@example.org", "moderator", "long-enough-password", "nowhere"
+    )
+    assert code == 1 and "'nowhere'" in out
+    assert count(cli_env, "app_user") == 0  # refused whole: no account without its scope
+    code, out = create_user(
+        cli_env, "a@example.org", "moderator", "long-enough-password", "cankaya"
+    )
+    assert code == 0 and "Created moderator a@example.org in cankaya" in out
     code, out = create_user(cli_env, "A@example.org", "admin", "long-enough-password")
     assert code == 1 and "already exists" in out
     assert count(cli_env, "app_user") == 1
@@ -82,7 +125,8 @@ def cli_with_mahalle(cli_env):
     assert run(cli_env, "migrate")[0] == 0
     if count(cli_env, "mahalle") == 0:
         boundaries = str(ANKARA / "mahalle_cankaya_yenimahalle.geojson")
-        assert run(cli_env, "import", "boundaries", boundaries)[0] == 0
+        create_ankara(cli_env)
+        assert run(cli_env, "import", "boundaries", boundaries, *DISTRICTS)[0] == 0
     return cli_env
 
 

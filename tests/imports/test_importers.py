@@ -14,15 +14,16 @@ from sqlalchemy import func, select, text, update
 
 from app.config import Settings
 from app.errors import ImportFailed
-from app.models import Mahalle, Report, ServiceKind, ServicePoint
+from app.models import Mahalle, Municipality, Report, ServiceKind, ServicePoint
+from app.services.imports import MunicipalityChoice
 from app.services.imports.boundaries import BoundaryFields, import_boundaries
 from app.services.imports.names import name_key, turkish_casefold
 from app.services.imports.population import PopulationColumns, import_population
 from app.services.imports.support_services import import_service_points, service_kind
 from app.services.reference.areas import mahalle_at
-from app.services.reporting.placement import area_key_for
 from tests.support.base_data import (
     ANKARA,
+    ANKARA_DISTRICTS,
     ANKARA_FIELDS,
     BOUNDARIES,
     DISTRICT_SHARES,
@@ -34,6 +35,13 @@ from tests.support.factories import KIZILAY, make_report
 CANKAYA_FEMALE_SHARE = 0.5207
 YENIMAHALLE_POINT = (32.7, 39.97)
 ISTANBUL = (28.97, 41.01)
+
+
+CANKAYA = MunicipalityChoice(code="cankaya")
+
+
+def municipality_id(db, code: str) -> int:
+    return db.scalar(select(Municipality.id).where(Municipality.code == code))
 
 
 def mahalle_count(db) -> int:
@@ -175,18 +183,18 @@ def test_reimport_is_idempotent_preserves_population_and_reassigns_reports(db, s
     db.execute(
         update(Report)
         .where(Report.id == report.id)
-        .values(mahalle_id=None, area_key=area_key_for(None))
+        .values(mahalle_id=None, municipality_id=municipality_id(db, "yenimahalle"))
     )
-    result = import_boundaries(db, BOUNDARIES, fields=ANKARA_FIELDS)
+    result = import_boundaries(db, BOUNDARIES, fields=ANKARA_FIELDS, municipality=ANKARA_DISTRICTS)
     assert (result.inserted, result.updated, result.pruned) == (0, 184, 0)
     assert result.reports_reassigned == 1
     assert mahalle_count(db) == 184
     db.refresh(report)
     cumhuriyet = mahalle_named(db, "Cumhuriyet Mahallesi")
     assert report.mahalle_id == cumhuriyet.id
-    assert report.area_key == area_key_for(cumhuriyet) == "ankara/çankaya"
+    assert report.municipality_id == cumhuriyet.municipality_id == municipality_id(db, "cankaya")
     assert mahalle_named(db, "Kızılay Mahallesi").population_total == 1533
-    again = import_boundaries(db, BOUNDARIES, fields=ANKARA_FIELDS)
+    again = import_boundaries(db, BOUNDARIES, fields=ANKARA_FIELDS, municipality=ANKARA_DISTRICTS)
     assert again.reports_reassigned == 0
 
 
@@ -205,13 +213,18 @@ def test_prune_removes_mahalle_missing_from_the_file_and_detaches_their_reports(
         and f["properties"]["ilce"] == "Çankaya"
     ]
     path = write_geojson(tmp_path / "one.geojson", keep)
-    result = import_boundaries(db, path, fields=ANKARA_FIELDS, prune=True)
+    result = import_boundaries(
+        db, path, fields=ANKARA_FIELDS, prune=True, municipality=ANKARA_DISTRICTS
+    )
     assert (result.updated, result.pruned, result.reports_reassigned) == (1, 183, 1)
     assert db.scalars(select(Mahalle.name)).all() == ["Cumhuriyet Mahallesi"]
     db.refresh(in_yenimahalle)
     db.refresh(in_cankaya)
-    assert (in_yenimahalle.mahalle_id, in_yenimahalle.area_key) == (None, "deployment-area")
-    assert in_cankaya.area_key == "ankara/çankaya" and in_cankaya.mahalle_id is not None
+    # Outside every mahalle now, it keeps the municipality it was in.
+    assert in_yenimahalle.mahalle_id is None
+    assert in_yenimahalle.municipality_id == municipality_id(db, "yenimahalle")
+    assert in_cankaya.municipality_id == municipality_id(db, "cankaya")
+    assert in_cankaya.mahalle_id is not None
 
 
 @pytest.mark.parametrize(
@@ -238,7 +251,7 @@ def test_bad_feature_fails_the_whole_file(db, tmp_path, broken, expected):
     features[4]["geometry"] = {"type": "LineString", "coordinates": [[32.8, 39.9], [32.9, 39.9]]}
     path = write_geojson(tmp_path / "bad.geojson", features)
     with pytest.raises(ImportFailed) as failure:
-        import_boundaries(db, path, fields=ANKARA_FIELDS)
+        import_boundaries(db, path, fields=ANKARA_FIELDS, municipality=ANKARA_DISTRICTS)
     details = failure.value.details
     assert len(details) == 2  # every problem is collected, not just the first
     assert details[0].startswith("feature #3") and expected in details[0]
@@ -254,7 +267,7 @@ def test_duplicate_codes_and_missing_fields_are_refused(db, tmp_path):
     features[2]["properties"]["osm_id"] = "test/1"
     path = write_geojson(tmp_path / "dup.geojson", features)
     with pytest.raises(ImportFailed) as failure:
-        import_boundaries(db, path, fields=ANKARA_FIELDS)
+        import_boundaries(db, path, fields=ANKARA_FIELDS, municipality=ANKARA_DISTRICTS)
     assert (
         failure.value.details
         == [
@@ -264,7 +277,7 @@ def test_duplicate_codes_and_missing_fields_are_refused(db, tmp_path):
         or "already used by feature #1" in failure.value.details[0]
     )
     with pytest.raises(ImportFailed) as failure:
-        import_boundaries(db, path, fields=BoundaryFields(code="kod"))
+        import_boundaries(db, path, fields=BoundaryFields(code="kod"), municipality=CANKAYA)
     assert "no field 'kod' for the code" in failure.value.details[0]
     assert "osm_id" in failure.value.details[-1]
 
@@ -276,7 +289,9 @@ def test_repaired_geometry_is_imported_with_a_warning(db, tmp_path):
         "type": "Polygon",
         "coordinates": [[[32.80, 39.90], [32.81, 39.91], [32.81, 39.90], [32.80, 39.91], [32.80, 39.90]]],
     }  # fmt: skip
-    result = import_boundaries(db, write_geojson(tmp_path / "bow.geojson", features))
+    result = import_boundaries(
+        db, write_geojson(tmp_path / "bow.geojson", features), municipality=CANKAYA
+    )
     assert result.inserted == 1
     assert result.warnings == ["feature #1 (name '25 Mart Mahallesi', code 'test/1'): "
                                "invalid geometry was repaired"]  # fmt: skip
@@ -324,7 +339,7 @@ def test_round_trip_in_web_mercator(db, tmp_path, driver, suffix):
         driver=driver,
     )
     fields = BoundaryFields(code="kod", name="ad", district="ilce_adi", province="il_adi")
-    result = import_boundaries(db, path, fields=fields)
+    result = import_boundaries(db, path, fields=fields, municipality=CANKAYA)
     assert (result.inserted, result.warnings) == (2, [])
     imported = db.scalars(select(Mahalle).order_by(Mahalle.code)).all()
     assert [m.name for m in imported] == ["KIZILAY MAHALLESİ", "YENİ BATI MAHALLESİ"]
@@ -350,7 +365,7 @@ def test_projected_crs_without_epsg_code_is_refused_and_missing_crs_assumed_lonl
             geometry_type="Polygon",
             driver="ESRI Shapefile",
         )
-    result = import_boundaries(db, path)
+    result = import_boundaries(db, path, municipality=CANKAYA)
     assert result.inserted == 1
     assert result.warnings == [
         "The file declares no CRS; coordinates are taken as lon/lat (EPSG:4326)."
@@ -363,7 +378,7 @@ def test_projected_crs_without_epsg_code_is_refused_and_missing_crs_assumed_lonl
         'PARAMETER["Scale_Factor",1.0],PARAMETER["Latitude_Of_Origin",0.0],UNIT["Meter",1.0]]'
     )
     with pytest.raises(ImportFailed, match="no EPSG code and is not lon/lat"):
-        import_boundaries(db, path)
+        import_boundaries(db, path, municipality=CANKAYA)
 
 
 def test_projected_coordinates_declared_as_lonlat_are_refused(db, tmp_path):
@@ -375,7 +390,7 @@ def test_projected_coordinates_declared_as_lonlat_are_refused(db, tmp_path):
         driver="GeoJSON",
     )
     with pytest.raises(ImportFailed) as failure:
-        import_boundaries(db, path)
+        import_boundaries(db, path, municipality=CANKAYA)
     assert failure.value.details == [
         "feature #1 (name 'Metre', code 'm/1'): has coordinates outside lon/lat range "
         "(is the file's CRS missing?)"
@@ -395,8 +410,8 @@ def test_geopackage_with_several_layers_needs_a_layer(db, tmp_path):
             append=layer == "ilce",
         )
     with pytest.raises(ImportFailed, match="choose one with --layer: mahalle, ilce"):
-        import_boundaries(db, path)
-    assert import_boundaries(db, path, layer="mahalle").inserted == 1
+        import_boundaries(db, path, municipality=CANKAYA)
+    assert import_boundaries(db, path, layer="mahalle", municipality=CANKAYA).inserted == 1
 
 
 # --- population CSV -------------------------------------------------------------------
@@ -483,7 +498,7 @@ def test_nul_characters_in_vector_attributes_fail_naming_the_feature(db, tmp_pat
     monkeypatch.setattr(raw, "read", read_with_nul)
     path = write_geojson(tmp_path / "nul.geojson", ankara_features(3))
     with pytest.raises(ImportFailed) as failure:
-        import_boundaries(db, path, fields=ANKARA_FIELDS)
+        import_boundaries(db, path, fields=ANKARA_FIELDS, municipality=ANKARA_DISTRICTS)
     assert failure.value.details == [
         "feature #2: field 'name' contains a NUL character (\\x00), which the database cannot store"
     ]

@@ -104,8 +104,13 @@ def test_redaction_keeps_the_original_and_publishes_only_the_redacted_text(clien
 def test_merge_moves_confirmations_and_keeps_the_tracking_code_working(client, db, settings):
     original, _ = make_report(db, settings, status=S.published)
     duplicate, code = make_report(db, settings, reporter_age_band="18_24")
-    db.add_all([Confirmation(report_id=duplicate.id), Confirmation(report_id=duplicate.id)])
-    db.add(Confirmation(report_id=original.id))
+    db.add_all(
+        [
+            Confirmation(report_id=duplicate.id, municipality_id=duplicate.municipality_id),
+            Confirmation(report_id=duplicate.id, municipality_id=duplicate.municipality_id),
+        ]
+    )
+    db.add(Confirmation(report_id=original.id, municipality_id=original.municipality_id))
     db.flush()
     login(client, make_user(db, Role.moderator))
     response = client.post(mod_url(duplicate, "merge"), json={"into": original.public_id})
@@ -256,7 +261,7 @@ def test_queue_filters_and_details(client, db, settings):
     new, _ = make_report(db, settings, category="unsafe_park", text="yeni")
     old.created_at = datetime.now(UTC) - timedelta(days=10)
     new.created_at = datetime.now(UTC) - timedelta(hours=1)
-    db.add(Confirmation(report_id=new.id))
+    db.add(Confirmation(report_id=new.id, municipality_id=new.municipality_id))
     db.flush()
     login(client, make_user(db, Role.moderator))
     url = "/api/v1/moderation/reports"

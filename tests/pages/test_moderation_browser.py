@@ -135,7 +135,7 @@ def test_bulk_approve_redact_and_merge(server, db, settings, desk, volunteer):
     with_phone, _ = make_report(db, settings, text=phone_text)
     original, _ = make_report(db, settings, status=ReportStatus.published)
     duplicate, code = make_report(db, settings, text="Aynı lamba.")
-    db.add(Confirmation(report_id=duplicate.id))
+    db.add(Confirmation(report_id=duplicate.id, municipality_id=duplicate.municipality_id))
     db.commit()
     desk.log_in()
     page = desk.page

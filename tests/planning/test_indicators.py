@@ -11,6 +11,7 @@ from app.models import Mahalle, ReportStatus
 from app.services.planning.public_indicators import suppress
 from tests.support.dates import month_end, month_start
 from tests.support.factories import make_report
+from tests.support.planner_support import municipality_id
 
 THIS_MONTH = month_start(0)
 EARLIER = month_start(5).replace(day=10)
@@ -38,6 +39,7 @@ def four_mahalle(db):
                 name_key=code.lower(),
                 district="Test",
                 province="Test",
+                municipality_id=municipality_id(db, "cankaya"),
                 geom=from_shape(square(x), srid=4326),
                 area_km2=1.2,
                 women_residents=women,

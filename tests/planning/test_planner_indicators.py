@@ -418,10 +418,12 @@ def test_confirmations_withheld_when_their_sensitive_part_is_small(db, settings,
     points = add_reports(db, settings, 2, 2, 5)
     sensitive = add_reports(db, settings, 2, 2, 5, category="following")
     for report in points * 2:  # 10 confirmations on public points
-        db.add(Confirmation(report_id=report.id))
+        db.add(Confirmation(report_id=report.id, municipality_id=report.municipality_id))
     db.flush()
     assert by_code(db)["M22"]["confirmations"] == 10
-    db.add(Confirmation(report_id=sensitive[0].id))  # 11 - 10 shown on points = 1 sensitive
+    db.add(
+        Confirmation(report_id=sensitive[0].id, municipality_id=sensitive[0].municipality_id)
+    )  # 11 - 10 shown on points = 1 sensitive
     db.flush()
     m = by_code(db)["M22"]
     assert m["confirmations"] is None and m["confirmations_suppressed"] is True

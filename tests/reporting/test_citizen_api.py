@@ -224,7 +224,7 @@ def test_nearby_lists_published_reports_of_the_category(client, db, settings):
     published, _ = make_report(db, settings, status=ReportStatus.published, text="Lamba yok")
     make_report(db, settings)  # pending
     make_report(db, settings, status=ReportStatus.published, category="broken_sidewalk")
-    db.add(Confirmation(report_id=published.id))
+    db.add(Confirmation(report_id=published.id, municipality_id=published.municipality_id))
     db.flush()
     lon, lat = public_point(db, published)
     body = nearby(client, lon, lat)

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import re
 
+from sqlalchemy import select
+
 from app.config import Settings
-from app.models import ReportStatus
+from app.models import Municipality, ReportStatus
 from app.schemas.reporting import ReportCreate
 from app.services.reporting import submission
 from tests.support.factories import make_report, report_payload
@@ -111,7 +113,9 @@ def test_deployment_area_admits_points_outside_every_mahalle(db, settings):
     report, _ = submission.create_report(
         db, with_area, ReportCreate(**report_payload(28.97, 41.01))
     )
-    assert report.mahalle_id is None and report.area_key == "deployment-area"
+    # Outside every mahalle, it goes to the one top-level municipality (Ankara BB).
+    ankara = db.scalar(select(Municipality).where(Municipality.code == "ankara"))
+    assert report.mahalle_id is None and report.municipality_id == ankara.id
     # Without the area the same point is refused (see test_validation).
 
 

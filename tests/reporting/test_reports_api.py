@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from app.geo.displacement import haversine_m
-from app.models import Mahalle, ModerationEvent, Report, ReportStatus
+from app.models import Mahalle, ModerationEvent, Municipality, Report, ReportStatus
 from tests.support.dates import month_end, month_start
 from tests.support.factories import KIZILAY, make_report, report_payload
 
@@ -26,7 +26,10 @@ def test_create_report_returns_public_id_and_tracking_code_stored_only_as_hash(c
     assert report is not None and report.status is ReportStatus.pending
     assert code not in report.tracking_code_hash
     assert len(report.tracking_code_hash) == 64
-    assert report.area_key == "ankara/çankaya"
+    assert body["municipality"] == "cankaya"
+    assert report.municipality_id == db.scalar(
+        select(Municipality.id).where(Municipality.code == "cankaya")
+    )
 
 
 def test_public_location_is_displaced_once_within_the_ring(client, db, settings):

@@ -16,6 +16,7 @@ def add_personal_extras(db, report: Report) -> None:
     db.add(
         ReportPhoto(
             report_id=report.id,
+            municipality_id=report.municipality_id,
             position=0,
             media_type="image/jpeg",
             width=1,
@@ -24,7 +25,14 @@ def add_personal_extras(db, report: Report) -> None:
             content=b"jpg",
         )
     )
-    db.add(ReportNote(report_id=report.id, author=NoteAuthor.reporter, body="Ek bilgi: 0532"))
+    db.add(
+        ReportNote(
+            report_id=report.id,
+            municipality_id=report.municipality_id,
+            author=NoteAuthor.reporter,
+            body="Ek bilgi: 0532",
+        )
+    )
     db.flush()
 
 

@@ -57,6 +57,7 @@ def test_timeline_has_status_changes_public_notes_and_her_comments_without_staff
         [
             ReportNote(
                 report_id=report.id,
+                municipality_id=report.municipality_id,
                 author=NoteAuthor.moderator,
                 author_id=moderator.id,
                 body="Teşekkürler, yayımlandı.",
@@ -64,6 +65,7 @@ def test_timeline_has_status_changes_public_notes_and_her_comments_without_staff
             ),
             ReportNote(
                 report_id=report.id,
+                municipality_id=report.municipality_id,
                 author=NoteAuthor.moderator,
                 author_id=moderator.id,
                 body="iç not: gizli",
@@ -71,6 +73,7 @@ def test_timeline_has_status_changes_public_notes_and_her_comments_without_staff
             ),
             ReportNote(
                 report_id=report.id,
+                municipality_id=report.municipality_id,
                 author=NoteAuthor.municipality,
                 author_id=moderator.id,
                 body="Fen İşleri'ne iletildi.",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Sequence
 from datetime import UTC, date, datetime
 
 import httpx
@@ -12,6 +13,7 @@ from app.config import Settings
 from app.models import Report, ReportStatus, Role, User
 from app.schemas.reporting import ReportCreate
 from app.services.accounts import auth
+from app.services.reference.municipalities import set_memberships
 from app.services.reporting import submission
 
 KIZILAY = (32.8541, 39.9208)  # Kızılay square, in Cumhuriyet Mahallesi (Çankaya)
@@ -57,8 +59,12 @@ def make_report(
     return report, code
 
 
-def make_user(db: Session, role: Role) -> User:
+def make_user(db: Session, role: Role, municipalities: Sequence[str] | None = None) -> User:
+    """A staff account; moderators and planners hold their role in Ankara BB (so in both
+    districts) unless `municipalities` says otherwise. Administrators see everything."""
     user = auth.create_user(db, f"{role.value}{next(_counter)}@example.org", PASSWORD, role)
+    if role is not Role.admin:
+        set_memberships(db, user, ("ankara",) if municipalities is None else municipalities)
     db.flush()
     return user
 

@@ -7,9 +7,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from geoalchemy2.shape import from_shape
 from shapely import MultiPolygon, box
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 
-from app.models import Mahalle, MunicipalStatus, ReportStatus
+from app.models import Mahalle, Municipality, MunicipalStatus, ReportStatus
 from tests.support.dates import month_start
 from tests.support.factories import make_report
 
@@ -27,6 +27,11 @@ def centre(col: int, row: int) -> tuple[float, float]:
     return ORIGIN[0] + (col + 0.5) * SIDE, ORIGIN[1] + (row + 0.5) * SIDE
 
 
+def municipality_id(db, code: str) -> int:
+    """The id of the base data's municipality with this code (ankara, cankaya, yenimahalle)."""
+    return db.scalar(select(Municipality.id).where(Municipality.code == code))
+
+
 @pytest.fixture
 def grid_mahalle(db):
     """A 3 × 3 grid of mahalle M<col><row> in district "Test"; women: 1000 × (1 + col + row).
@@ -34,6 +39,11 @@ def grid_mahalle(db):
     M00 is estimated; M22 has no population figure.
     """
     db.execute(delete(Mahalle))
+    # "Test" in Çankaya's municipality, "Other" in Yenimahalle's (both under Ankara BB).
+    districts = {
+        "Test": municipality_id(db, "cankaya"),
+        "Other": municipality_id(db, "yenimahalle"),
+    }
     for col in range(3):
         for row in range(3):
             code = f"M{col}{row}"
@@ -44,6 +54,7 @@ def grid_mahalle(db):
                     name_key=code.lower(),
                     district="Test" if col < 2 else "Other",
                     province="Test",
+                    municipality_id=districts["Test" if col < 2 else "Other"],
                     geom=from_shape(MultiPolygon([cell_box(col, row)]), srid=4326),
                     area_km2=1.0 + col,
                     women_residents=None if code == "M22" else 1000 * (1 + col + row),

@@ -1,4 +1,5 @@
-"""Mahalle boundaries from GeoJSON, GeoPackage or Shapefile, upserted by code."""
+"""Mahalle boundaries from GeoJSON, GeoPackage or Shapefile, upserted by code, each in one
+municipality (see `municipality_assignment`)."""
 
 from __future__ import annotations
 
@@ -10,9 +11,14 @@ from typing import Any, cast
 import numpy as np
 import shapely
 from sqlalchemy import CursorResult, select, text
-from sqlalchemy.orm import Session, load_only
+from sqlalchemy.orm import Session
 
 from app.models import Mahalle, Report
+from app.services.imports.municipality_assignment import (
+    MunicipalityChoice,
+    assign,
+    overlap_problems,
+)
 from app.services.imports.names import name_key
 from app.services.imports.reading import (
     WGS84,
@@ -23,7 +29,8 @@ from app.services.imports.reading import (
     srid_for_crs,
     text_value,
 )
-from app.services.reporting import area_key_for
+from app.services.reference import rekey_service_points
+from app.services.reporting import move_children
 
 _POLYGONAL = ("Polygon", "MultiPolygon")
 _MAX_LENGTH = {"code": 64, "name": 200, "district": 100, "province": 100}
@@ -192,62 +199,52 @@ _UPSERT = text(
         SELECT ST_Multi(ST_CollectionExtract(ST_MakeValid(ST_Transform(
                    ST_SetSRID(ST_GeomFromWKB(:wkb), CAST(:srid AS integer)), 4326)), 3)) AS geom
     )
-    INSERT INTO mahalle (code, name, name_key, district, province, geom, area_km2)
-    SELECT :code, :name, :name_key, :district, :province, geom,
+    INSERT INTO mahalle (code, name, name_key, district, province, municipality_id, geom, area_km2)
+    SELECT :code, :name, :name_key, :district, :province, :municipality_id, geom,
            ST_Area(CAST(geom AS geography)) / 1e6
     FROM src
     ON CONFLICT (code) DO UPDATE SET
         name = excluded.name, name_key = excluded.name_key, district = excluded.district,
-        province = excluded.province, geom = excluded.geom, area_km2 = excluded.area_km2,
-        updated_at = now()
+        province = excluded.province, municipality_id = excluded.municipality_id,
+        geom = excluded.geom, area_km2 = excluded.area_km2, updated_at = now()
     """
 )
 
 # Each report goes to the mahalle containing its exact point (lowest id on a shared border,
-# as `mahalle_at` does); area keys come from Python so they match `area_key_for` exactly.
+# as `mahalle_at` does) and to that mahalle's municipality; a report no mahalle holds any
+# more keeps its municipality. Service points follow their mahalle's municipality too.
 _REASSIGN = text(
     """
-    WITH keys AS (
-        SELECT * FROM unnest(CAST(:ids AS integer[]), CAST(:keys AS text[])) AS k(id, area_key)
-    ),
-    hits AS (
+    WITH hits AS (
         SELECT r.id AS report_id, hit.id AS mahalle_id,
-               COALESCE(hit.area_key, :outside) AS area_key
+               COALESCE(hit.municipality_id, r.municipality_id) AS municipality_id
         FROM report AS r
         LEFT JOIN LATERAL (
-            SELECT m.id, keys.area_key
-            FROM mahalle AS m JOIN keys ON keys.id = m.id
+            SELECT m.id, m.municipality_id
+            FROM mahalle AS m
             WHERE ST_Intersects(m.geom, r.location)
             ORDER BY m.id
             LIMIT 1
         ) AS hit ON true
     )
     UPDATE report AS r
-    SET mahalle_id = hits.mahalle_id, area_key = hits.area_key, updated_at = now()
+    SET mahalle_id = hits.mahalle_id, municipality_id = hits.municipality_id, updated_at = now()
     FROM hits
     WHERE hits.report_id = r.id
-      AND (r.mahalle_id IS DISTINCT FROM hits.mahalle_id OR r.area_key <> hits.area_key)
+      AND (r.mahalle_id IS DISTINCT FROM hits.mahalle_id
+           OR r.municipality_id <> hits.municipality_id)
+    RETURNING r.id
     """
 )
 
 
-def reassign_reports(session: Session) -> int:
-    """Point every report at the mahalle containing it, in one UPDATE; return how many moved."""
+def reassign_reports(session: Session) -> set:
+    """Point every report at the mahalle (and municipality) holding it; return those moved."""
     session.flush()
-    mahalle = session.scalars(
-        select(Mahalle)
-        .options(load_only(Mahalle.id, Mahalle.province, Mahalle.district))
-        .execution_options(populate_existing=True)
-    ).all()
-    result = session.execute(
-        _REASSIGN,
-        {
-            "ids": [m.id for m in mahalle],
-            "keys": [area_key_for(m) for m in mahalle],
-            "outside": area_key_for(None),
-        },
-    )
-    return cast("CursorResult[Any]", result).rowcount
+    moved = set(session.scalars(_REASSIGN))
+    move_children(session, list(moved))
+    rekey_service_points(session)
+    return moved
 
 
 def import_boundaries(
@@ -257,14 +254,28 @@ def import_boundaries(
     fields: BoundaryFields | None = None,
     layer: str | None = None,
     prune: bool = False,
+    municipality: MunicipalityChoice | None = None,
 ) -> BoundaryImport:
-    """Upsert mahalle by code from a vector file, reproject to EPSG:4326, reassign reports."""
+    """Upsert mahalle by code from a vector file into their municipalities, reproject to
+    EPSG:4326, reassign reports. A bad file imports nothing (municipalities included)."""
     fields = fields or BoundaryFields()
     data = read_vector(path, layer)
     warnings: list[str] = []
     srid = srid_for_crs(session, data.crs, warnings)
     rows = _validated_rows(data, fields, srid, warnings)
+    codes = [r.code for r in rows]
+    labels = [_label(i, r.code, r.name) for i, r in enumerate(rows)]
+    with session.begin_nested():  # a refusal below undoes the municipalities it created too
+        municipality_ids = assign(
+            session, data, municipality or MunicipalityChoice(), labels, codes
+        )
+        result = _write(session, data, rows, srid, municipality_ids, prune)
+        raise_if_problems(overlap_problems(session, codes), data.path)
+    result.warnings[:0] = warnings
+    return result
 
+
+def _write(session, data, rows, srid, municipality_ids, prune) -> BoundaryImport:
     codes = [r.code for r in rows]
     existing = set(session.scalars(select(Mahalle.code).where(Mahalle.code.in_(codes))))
     session.execute(
@@ -278,20 +289,23 @@ def import_boundaries(
                 "name_key": name_key(r.name),
                 "district": r.district,
                 "province": r.province,
+                "municipality_id": municipality_id,
             }
-            for r in rows
+            for r, municipality_id in zip(rows, municipality_ids, strict=True)
         ],
     )
-    pruned = 0
+    pruned, detached = 0, set()
     if prune:
         # Reports in removed mahalle lose the link here (ON DELETE SET NULL) and are matched
         # to the new boundaries by the reassignment just below, in the same transaction.
+        gone = select(Mahalle.id).where(Mahalle.code.not_in(codes))
+        detached = set(session.scalars(select(Report.id).where(Report.mahalle_id.in_(gone))))
         deleted = session.execute(
             text("DELETE FROM mahalle WHERE NOT (code = ANY(CAST(:codes AS text[])))"),
             {"codes": codes},
         )
         pruned = cast("CursorResult[Any]", deleted).rowcount
-    reassigned = reassign_reports(session)
+    reassigned = len(detached | reassign_reports(session))
     expire_loaded(session, Mahalle, Report)
     return BoundaryImport(
         source=data.path.name,
@@ -300,5 +314,5 @@ def import_boundaries(
         pruned=pruned,
         reports_reassigned=reassigned,
         by_district=dict(Counter(r.district for r in rows)),
-        warnings=warnings,
+        warnings=[],
     )

@@ -28,7 +28,7 @@ from app.services.imports.reading import (
     srid_for_crs,
     text_value,
 )
-from app.services.reference import indexes_inside_mahalle
+from app.services.reference import indexes_inside_mahalle, rekey_service_points
 
 K = ServiceKind
 _KIND_ALIASES: dict[ServiceKind, tuple[str, ...]] = {
@@ -296,7 +296,8 @@ def import_service_points(
         session.execute(insert(ServicePoint), new_rows)
     if changed_rows:
         session.execute(update(ServicePoint), changed_rows)
-        expire_loaded(session, ServicePoint)
+    rekey_service_points(session)
+    expire_loaded(session, ServicePoint)
     session.flush()
     return ServiceImport(
         source=path.name,

@@ -32,7 +32,7 @@ from app.models import (
 )
 from app.services import audit
 from app.services.reference import active_category_by_code
-from app.services.reporting import place_report
+from app.services.reporting import move_children, place_report
 from app.services.visibility import visible_reports
 
 S = ReportStatus
@@ -244,8 +244,9 @@ def correct_location(
     report.location = from_shape(Point(lon, lat), srid=4326)
     report.public_location = from_shape(placement.public_point, srid=4326)
     report.mahalle_id = placement.mahalle.id if placement.mahalle else None
-    report.area_key = placement.area_key
+    report.municipality_id = placement.municipality_id
     session.flush()
+    move_children(session, [report.id])
     return report
 
 
@@ -274,13 +275,14 @@ def merge(session: Session, actor: User, public_id: str, into_public_id: str) ->
         session.scalars(
             update(Confirmation)
             .where(Confirmation.report_id == duplicate.id)
-            .values(report_id=original.id)
+            .values(report_id=original.id, municipality_id=original.municipality_id)
             .returning(Confirmation.id)
         ).all()
     )
     session.add(
         Confirmation(
             report_id=original.id,
+            municipality_id=original.municipality_id,
             created_at=duplicate.created_at,
             reporter_gender=duplicate.reporter_gender,
             reporter_age_band=duplicate.reporter_age_band,
@@ -314,7 +316,12 @@ def add_public_note(session: Session, actor: User, public_id: str, body: str) ->
     report = report_by_public_id(session, actor, public_id)
     _act(session, actor, report, "note", note=body)
     note = ReportNote(
-        report_id=report.id, author=NoteAuthor.moderator, author_id=actor.id, body=body, public=True
+        report_id=report.id,
+        municipality_id=report.municipality_id,
+        author=NoteAuthor.moderator,
+        author_id=actor.id,
+        body=body,
+        public=True,
     )
     session.add(note)
     session.flush()

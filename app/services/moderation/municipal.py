@@ -120,6 +120,7 @@ def record_update(
         report.resolved_at = func.now()
     entry = ReportNote(
         report_id=report.id,
+        municipality_id=report.municipality_id,
         author=NoteAuthor.municipality,
         author_id=actor.id,
         body=note,

@@ -6,7 +6,7 @@ Their exact locations are public: they are public institutions, not reporters.
 from __future__ import annotations
 
 from geoalchemy2 import Geography
-from sqlalchemy import cast, func, select
+from sqlalchemy import cast, func, select, text
 from sqlalchemy.orm import Session
 
 from app.geo.geojson import feature, feature_collection, point
@@ -74,3 +74,21 @@ def nearest_services(session: Session, lon: float, lat: float, limit: int = 3) -
         .limit(min(max(limit, 1), MAX_NEAREST))
     ).all()
     return [{**_properties(sp), "distance_m": round_distance_m(d)} for sp, d in rows]
+
+
+_REKEY = text(
+    """
+    UPDATE service_point AS s SET municipality_id = hit.municipality_id
+    FROM service_point AS p
+    LEFT JOIN LATERAL (
+        SELECT m.municipality_id FROM mahalle AS m
+        WHERE ST_Intersects(m.geom, p.location) ORDER BY m.id LIMIT 1
+    ) AS hit ON true
+    WHERE s.id = p.id AND s.municipality_id IS DISTINCT FROM hit.municipality_id
+    """
+)
+
+
+def rekey_service_points(session: Session) -> None:
+    """Give every service point the municipality of the mahalle holding it (NULL: none)."""
+    session.execute(_REKEY)

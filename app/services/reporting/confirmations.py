@@ -85,6 +85,7 @@ def confirm_report(session: Session, public_id: str, data: ConfirmationCreate) -
     session.add(
         Confirmation(
             report_id=report.id,
+            municipality_id=report.municipality_id,
             reporter_gender=data.reporter_gender,
             reporter_age_band=data.reporter_age_band,
         )

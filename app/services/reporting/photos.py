@@ -129,6 +129,7 @@ def store_photos(session: Session, report: Report, photos: Sequence[CleanPhoto])
         session.add(
             ReportPhoto(
                 report_id=report.id,
+                municipality_id=report.municipality_id,
                 position=position,
                 media_type=MEDIA_TYPE,
                 width=photo.width,

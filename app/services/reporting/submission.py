@@ -19,7 +19,12 @@ from app.models import (
 )
 from app.schemas.reporting import CONSENT_VERSION, NearbyService, ReportCreate, ReportCreated
 from app.services.clock import LOCAL_TZ, time_band_at
-from app.services.reference import active_category_by_code, mahalle_name, nearest_services
+from app.services.reference import (
+    active_category_by_code,
+    mahalle_name,
+    municipality_code,
+    nearest_services,
+)
 from app.services.reporting import photos
 from app.services.reporting.codes import hash_tracking_code, new_public_id, new_tracking_code
 from app.services.reporting.placement import place_in_mahalle, place_report
@@ -70,7 +75,7 @@ def create_report(
         location_precision=precision,
         place_description=data.place_description or None,
         mahalle_id=placement.mahalle.id if placement.mahalle else None,
-        area_key=placement.area_key,
+        municipality_id=placement.municipality_id,
         happening_now=data.happening_now,
         occurred_on=occurred_on,
         time_band=band,
@@ -104,6 +109,7 @@ def submit_report(
         tracking_code=code,
         status=report.status,
         mahalle=mahalle_name(session, report.mahalle_id),
+        municipality=municipality_code(session, report.municipality_id),
         location_precision=report.location_precision,
         photos=len(cleaned),
         nearest_services=[NearbyService(**s) for s in nearest_services(session, exact.x, exact.y)],

@@ -174,7 +174,13 @@ def add_comment(session: Session, key: str, code: str, body: str) -> ReportNote:
     report = report_for_code(session, key, code, lock=True)
     if report.status is ReportStatus.deleted:
         raise Conflict("This report was deleted, so it cannot take comments any more.")
-    note = ReportNote(report_id=report.id, author=NoteAuthor.reporter, body=body, public=False)
+    note = ReportNote(
+        report_id=report.id,
+        municipality_id=report.municipality_id,
+        author=NoteAuthor.reporter,
+        body=body,
+        public=False,
+    )
     session.add(note)
     session.flush()
     return note

@@ -1,0 +1,167 @@
+"""Responsibility: which municipality acts on which category group in which area.
+
+A report in municipality D of group G is the duty of the row for (D, G), else of the row for
+D's parent, and so on up the tree; with no row at all, of D itself. The municipal response
+loop and the moderators' "forward" step route by it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, aliased
+
+from app.errors import InvalidInput, NotFound
+from app.models import CategoryGroup, Municipality, Responsibility, User
+from app.services import audit
+from app.services.reference.municipalities import MAX_DEPTH, municipality_by_code
+
+
+@dataclass(frozen=True)
+class Duty:
+    """Who acts: the municipality, and the department and contact when known."""
+
+    municipality_id: int
+    code: str
+    name: str
+    department: str | None = None
+    contact_email: str | None = None
+
+    def as_dict(self) -> dict:
+        return {
+            "code": self.code,
+            "name": self.name,
+            "department": self.department,
+            "contact_email": self.contact_email,
+        }
+
+
+def responsible_for(session: Session, municipality_id: int, group: CategoryGroup) -> Duty:
+    """Who acts on a report of `group` in municipality `municipality_id`."""
+    node: int | None = municipality_id
+    for _ in range(MAX_DEPTH + 1):
+        if node is None:
+            break
+        row = session.execute(
+            select(Responsibility, Municipality)
+            .join(Municipality, Municipality.id == Responsibility.responsible_id)
+            .where(Responsibility.area_id == node, Responsibility.category_group == group)
+        ).first()
+        if row is not None:
+            duty, body = row
+            return Duty(body.id, body.code, body.name, duty.department, duty.contact_email)
+        node = session.scalar(select(Municipality.parent_id).where(Municipality.id == node))
+    own = session.get(Municipality, municipality_id)
+    assert own is not None
+    return Duty(own.id, own.code, own.name)
+
+
+def responsibility_list(session: Session, area_ids: tuple[int, ...] | None = None) -> list[dict]:
+    """The table, optionally for some areas: area, group, who, department, contact."""
+    area = aliased(Municipality)
+    body = aliased(Municipality)
+    stmt = (
+        select(Responsibility, area.code, body.code, body.name)
+        .join(area, area.id == Responsibility.area_id)
+        .join(body, body.id == Responsibility.responsible_id)
+        .order_by(area.code, Responsibility.category_group)
+    )
+    if area_ids is not None:
+        stmt = stmt.where(Responsibility.area_id.in_(area_ids))
+    return [
+        {
+            "area": area_code,
+            "category_group": row.category_group,
+            "responsible": body_code,
+            "responsible_name": body_name,
+            "department": row.department,
+            "contact_email": row.contact_email,
+        }
+        for row, area_code, body_code, body_name in session.execute(stmt)
+    ]
+
+
+def set_responsibility(
+    session: Session,
+    actor: User | None,
+    area_code: str,
+    group: CategoryGroup,
+    responsible_code: str,
+    department: str | None = None,
+    contact_email: str | None = None,
+) -> dict:
+    """Say who acts on `group` in the area of `area_code` (replacing what was there)."""
+    area = municipality_by_code(session, area_code, field="area")
+    body = municipality_by_code(session, responsible_code, field="responsible")
+    row = session.scalar(
+        select(Responsibility).where(
+            Responsibility.area_id == area.id, Responsibility.category_group == group
+        )
+    )
+    before = None
+    if row is None:
+        row = Responsibility(area_id=area.id, category_group=group, responsible_id=body.id)
+        session.add(row)
+    else:
+        before = {"responsible_id": row.responsible_id, "department": row.department}
+    row.responsible_id = body.id
+    row.department = (department or "").strip() or None
+    row.contact_email = (contact_email or "").strip() or None
+    session.flush()
+    audit.record(
+        session,
+        "responsibility.set",
+        actor=actor,
+        municipality_id=area.id,
+        before=before,
+        after={
+            "area": area.code,
+            "category_group": group.value,
+            "responsible": body.code,
+            "department": row.department,
+        },
+    )
+    return {
+        "area": area.code,
+        "category_group": group,
+        "responsible": body.code,
+        "responsible_name": body.name,
+        "department": row.department,
+        "contact_email": row.contact_email,
+    }
+
+
+def remove_responsibility(
+    session: Session, actor: User | None, area_code: str, group: CategoryGroup
+) -> None:
+    """Remove a row: the duty falls back to the parent's row, or to the municipality itself."""
+    area = municipality_by_code(session, area_code, field="area")
+    row = session.scalar(
+        select(Responsibility).where(
+            Responsibility.area_id == area.id, Responsibility.category_group == group
+        )
+    )
+    if row is None:
+        raise NotFound(f"No responsibility is set for {group.value} in {area.code!r}.")
+    audit.record(
+        session,
+        "responsibility.remove",
+        actor=actor,
+        municipality_id=area.id,
+        before={"category_group": group.value, "responsible_id": row.responsible_id},
+    )
+    session.delete(row)
+    session.flush()
+
+
+def check_group(value: str) -> CategoryGroup:
+    """A category group by value, or InvalidInput listing the groups."""
+    try:
+        return CategoryGroup(value)
+    except ValueError:
+        raise InvalidInput(
+            f"Unknown category group {value!r}; one of "
+            f"{', '.join(g.value for g in CategoryGroup)}.",
+            field="category_group",
+        ) from None
