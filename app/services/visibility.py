@@ -46,11 +46,11 @@ def sees_every_municipality(viewer: User | None) -> bool:
 
 def covered_municipalities(roots: Select) -> Select:
     """The ids of the municipalities in `roots` (a select of ids) and all their descendants."""
-    tree = select(Municipality.id.label("id")).where(Municipality.id.in_(roots))
-    tree = tree.cte("covered", recursive=True)
+    base = select(Municipality.id.label("id")).where(Municipality.id.in_(roots))
+    tree = base.cte("covered", recursive=True)
     children = select(Municipality.id).join(tree, Municipality.parent_id == tree.c.id)
-    tree = tree.union(children)
-    return select(tree.c.id)
+    covered = tree.union(children)
+    return select(covered.c.id)
 
 
 def staff_municipalities(viewer: User) -> Select | None:

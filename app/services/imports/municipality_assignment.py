@@ -89,6 +89,7 @@ def _from_field(
             layer.path,
         )
     parent = municipality_by_code(session, choice.parent, field="parent") if choice.parent else None
+    assert column is not None  # refused above
     values = [text_value(v) for v in layer.fields[column]]
     problems: list[str] = []
     found: dict[str, Municipality | None] = {}
