@@ -57,6 +57,8 @@ test-fast: setup db-up
 lint: setup
 	$(BIN)/ruff check app tests migrations bench
 	$(BIN)/ruff format --check app tests migrations bench
+	cd frontend && npx --no-install eslint .
+	cd frontend && node scripts/check-modules.js
 
 format: setup
 	$(BIN)/ruff check --fix app tests migrations bench
