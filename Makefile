@@ -10,7 +10,7 @@ PORT   ?= 8000
 help:
 	@echo "make run        set up, start PostGIS (if DATABASE_URL is unset), migrate, load the demo, serve on http://$(HOST):$(PORT)"
 	@echo "make test       set up and run the whole test suite (API, importers, browser)"
-	@echo "make lint       ruff lint + format check, import contracts (import-linter); make typecheck: mypy on app/"
+	@echo "make lint       ruff lint + format check, import contracts (import-linter), eslint; make typecheck: mypy on app/"
 	@echo "make bench      run the benchmarks under bench/"
 	@echo "make messages   extract interface strings; list those without a Turkish translation"
 	@echo "make db-down    stop the local PostGIS"
@@ -58,6 +58,8 @@ lint: setup
 	$(BIN)/ruff check app tests migrations bench
 	$(BIN)/ruff format --check app tests migrations bench
 	$(BIN)/lint-imports
+	cd frontend && npx --no-install eslint .
+	cd frontend && node scripts/check-modules.js
 
 format: setup
 	$(BIN)/ruff check --fix app tests migrations bench

@@ -5,7 +5,7 @@ every `.po` file there is loaded and merged, so each area of the product (common
 moderation, planner) keeps its own file. English needs no catalogue: the ids are English.
 
 Templates call `_()`/`ngettext()` (Jinja2's i18n extension); the browser scripts call
-`t()` from `static/js/i18n.js`, whose catalogue (only the strings the scripts use) is handed
+`t()` from `static/js/lib/i18n.js`, whose catalogue (only the strings the scripts use) is handed
 over in the page's #config block. `make messages` lists strings that lack a translation.
 """
 
