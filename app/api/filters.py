@@ -114,3 +114,21 @@ PublicPeriodDep = Annotated[Period, Depends(public_period_query)]
 CategoriesDep = Annotated[tuple[str, ...], Depends(categories_query)]
 GroupsDep = Annotated[tuple[CategoryGroup, ...], Depends(groups_query)]
 PageDep = Annotated[Page, Depends(page_query)]
+
+
+def municipality_query(
+    municipality: Annotated[
+        str | None,
+        Query(
+            max_length=64,
+            description="Code of a municipality (GET /api/v1/municipalities): only its area, "
+            "its districts included. Default: the whole deployment.",
+            examples=["cankaya"],
+        ),
+    ] = None,
+) -> str | None:
+    """The optional `municipality=` code (resolved, and refused when unknown, by the service)."""
+    return municipality.strip() or None if municipality is not None else None
+
+
+MunicipalityCode = Annotated[str | None, Depends(municipality_query)]

@@ -29,6 +29,7 @@ from app.services.reference.municipalities import (
     municipality_list,
     municipality_table,
     set_memberships,
+    staff_area,
     staff_scope,
     update_municipality,
 )
@@ -78,6 +79,7 @@ __all__ = [
     "seed_categories",
     "set_memberships",
     "set_responsibility",
+    "staff_area",
     "staff_scope",
     "update_municipality",
 ]

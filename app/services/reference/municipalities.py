@@ -14,7 +14,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from app.config import Settings
-from app.errors import Conflict, InvalidInput, NotFound
+from app.errors import Conflict, InvalidInput, NotFound, NotPermitted
 from app.models import (
     CategoryGroup,
     Mahalle,
@@ -437,3 +437,16 @@ def municipality_table(session: Session) -> list[dict]:
         }
         for m in items
     ]
+
+
+def staff_area(session: Session, user: User, code: str | None) -> tuple[int, ...] | None:
+    """The municipalities a staff request covers: the `municipality=` asked for (which must be
+    inside the viewer's scope, else 403), or the whole scope; None: every municipality."""
+    scope = staff_scope(session, user)
+    if code is None:
+        return scope
+    requested = area_for_code(session, code)
+    assert requested is not None
+    if scope is not None and not set(requested) <= set(scope):
+        raise NotPermitted(f"Your role does not cover the municipality {code!r}.")
+    return requested
