@@ -94,10 +94,21 @@ class Hint(BaseModel):
     replacement: str
 
 
+class Duty(BaseModel):
+    """Who acts on a report (the responsibility table): a municipality and its department."""
+
+    code: str
+    name: str
+    department: str | None = None
+    contact_email: str | None = None
+
+
 class ReportModeration(BaseModel):
     """A report as a moderator sees it: exact location and original text included."""
 
     public_id: str
+    municipality: str = Field(description="Code of the municipality whose area holds it.")
+    municipality_name: str
     status: ReportStatus
     created_at: datetime
     occurred_on: date
@@ -121,6 +132,9 @@ class ReportModeration(BaseModel):
     place_description: str | None
     source: ReportSource
     municipal_status: MunicipalStatus
+    responsible: Duty | None = Field(
+        description="Who would act on it if forwarded (municipal reports only)."
+    )
     confirmations: int
     photos: list[str] = Field(description="URLs of the report's photos (moderators only).")
     hints: list[Hint] = Field(description="Possible personal data in the original text.")
@@ -189,6 +203,10 @@ class MunicipalReport(BaseModel):
     municipal_department: str | None
     forwarded_at: datetime | None
     resolved_at: datetime | None
+    municipality: str = Field(description="Code of the municipality whose area holds it.")
+    responsible: Duty = Field(
+        description="Who acts: the municipality it was forwarded to, or would be."
+    )
 
 
 class MunicipalList(BaseModel):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import TYPE_CHECKING
 
 from sqlalchemy import Select
 
@@ -17,9 +16,6 @@ from app.models import (
 )
 from app.services.visibility import visible_reports
 
-if TYPE_CHECKING:
-    pass
-
 
 @dataclass(frozen=True)
 class PlannerFilters:
@@ -30,6 +26,9 @@ class PlannerFilters:
     groups: tuple[CategoryGroup, ...] = ()
     time_bands: tuple[TimeBand, ...] = ()
     districts: tuple[str, ...] = ()
+    # The municipalities in scope (ids, descendants included); None: the whole deployment.
+    municipalities: tuple[int, ...] | None = None
+    municipality: str | None = None  # the code asked for, for the metadata
 
     @property
     def previous(self) -> tuple[date, date]:
@@ -49,6 +48,7 @@ class PlannerFilters:
             "groups": [g.value for g in self.groups],
             "time_bands": [b.value for b in self.time_bands],
             "districts": list(self.districts),
+            "municipality": self.municipality,
         }
 
 
@@ -63,7 +63,7 @@ def default_period(today: date | None = None) -> tuple[date, date]:
 def filtered_reports(filters: PlannerFilters, since: date, until: date) -> Select:
     """Published reports (the one visibility rule) in [since, until] matching the filters."""
     stmt = (
-        visible_reports(None)
+        visible_reports(None, filters.municipalities)
         .join(Category, Category.id == Report.category_id)
         .where(Report.occurred_on.between(since, until))
     )
@@ -75,4 +75,7 @@ def filtered_reports(filters: PlannerFilters, since: date, until: date) -> Selec
 
 
 def mahalle_scope(stmt: Select, filters: PlannerFilters) -> Select:
+    """The mahalle rows in scope: of the municipalities, and of the districts asked for."""
+    if filters.municipalities is not None:
+        stmt = stmt.where(Mahalle.municipality_id.in_(filters.municipalities))
     return stmt.where(Mahalle.district.in_(filters.districts)) if filters.districts else stmt

@@ -69,6 +69,21 @@ def make_user(db: Session, role: Role, municipalities: Sequence[str] | None = No
     return user
 
 
+def make_staff(
+    db: Session,
+    email: str,
+    role: Role,
+    municipalities: Sequence[str] = ("ankara",),
+    password: str = PASSWORD,
+) -> User:
+    """A staff account with a chosen e-mail (moderators and planners in Ankara BB by default)."""
+    user = auth.create_user(db, email, password, role)
+    if role is not Role.admin:
+        set_memberships(db, user, municipalities)
+    db.flush()
+    return user
+
+
 def login(client: httpx.Client, user: User) -> None:
     response = client.post("/api/v1/auth/login", json={"email": user.email, "password": PASSWORD})
     assert response.status_code == 200, response.text

@@ -8,10 +8,11 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 
 from app.api.deps import CurrentUser, SessionDep, require_role
-from app.api.filters import PageDep
+from app.api.filters import MunicipalityCode, PageDep
 from app.models import MunicipalStatus, Role
 from app.schemas.common import STAFF_ERRORS
 from app.schemas.moderation import MunicipalList, MunicipalNote, MunicipalUpdate
+from app.services import reference
 from app.services.moderation import municipal
 
 router = APIRouter(
@@ -28,10 +29,21 @@ def list_reports(
     user: CurrentUser,
     page: PageDep,
     municipal_status: Annotated[MunicipalStatus | None, Query()] = None,
+    municipality: MunicipalityCode = None,
+    forwarded_to_me: Annotated[
+        bool, Query(description="Only reports forwarded to your municipalities.")
+    ] = False,
 ):
-    """Published reports the municipality can act on, oldest first, with their response."""
+    """Published reports the municipality can act on, oldest first, with their response and
+    who acts on each (the responsibility table)."""
     total, items = municipal.municipal_reports(
-        db, user, municipal_status, limit=page.limit, offset=page.offset
+        db,
+        user,
+        municipal_status,
+        limit=page.limit,
+        offset=page.offset,
+        area=reference.staff_area(db, user, municipality),
+        forwarded_to_me=forwarded_to_me,
     )
     return {"items": items, "total": total}
 

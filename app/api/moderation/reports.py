@@ -11,7 +11,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Response
 
 from app.api.deps import Moderator, SessionDep, SettingsDep, require_role
-from app.api.filters import PageDep
+from app.api.filters import MunicipalityCode, PageDep
 from app.models import ReportStatus, Role
 from app.schemas.common import STAFF_ERRORS
 from app.schemas.moderation import (
@@ -30,6 +30,7 @@ from app.schemas.moderation import (
     RedactRequest,
     RejectRequest,
 )
+from app.services import reference
 from app.services.moderation import actions as moderation
 from app.services.moderation import queue as moderation_queue
 
@@ -53,11 +54,19 @@ def queue(
     mahalle_id: int | None = None,
     min_age_hours: Annotated[float | None, Query(ge=0)] = None,
     max_age_hours: Annotated[float | None, Query(ge=0)] = None,
+    municipality: MunicipalityCode = None,
 ):
-    """Reports in a status (pending by default, oldest first), with exact locations,
-    photos, "me too" counts, personal-data hints and edit locks."""
+    """Reports in a status (pending by default, oldest first) in the viewer's municipalities
+    (or the one asked for, within them), with exact locations, photos, "me too" counts,
+    personal-data hints, edit locks and who would act on it."""
     filters = moderation_queue.QueueFilters(
-        status, category, mahalle_id, min_age_hours, max_age_hours, newest_first
+        status,
+        category,
+        mahalle_id,
+        min_age_hours,
+        max_age_hours,
+        newest_first,
+        reference.staff_area(db, user, municipality),
     )
     total, items = moderation_queue.moderation_queue(
         db, user, filters, limit=page.limit, offset=page.offset
@@ -70,9 +79,11 @@ def mahalle_in_queue(
     db: SessionDep,
     user: Moderator,
     status: Annotated[ReportStatus, Query()] = ReportStatus.pending,
+    municipality: MunicipalityCode = None,
 ):
     """Mahalle with reports in a status, and how many (for the queue's filter)."""
-    return moderation_queue.mahalle_in_queue(db, user, status)
+    area = reference.staff_area(db, user, municipality)
+    return moderation_queue.mahalle_in_queue(db, user, status, area)
 
 
 @router.post("/reports/{public_id}/approve", response_model=ModerationResult)

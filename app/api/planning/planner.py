@@ -12,9 +12,10 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Query
 
 from app.api.deps import PlannerApi, SessionDep, SettingsDep
-from app.api.filters import GroupsDep, public_period_query
+from app.api.filters import GroupsDep, MunicipalityCode, public_period_query
 from app.models import TimeBand
 from app.schemas.common import STAFF_ERRORS
+from app.services import reference
 from app.services.planning import definitions, layers
 from app.services.scope import PlannerFilters, default_period
 
@@ -23,6 +24,9 @@ ERRORS = STAFF_ERRORS
 
 
 def planner_filters(
+    user: PlannerApi,
+    db: SessionDep,
+    municipality: MunicipalityCode,
     group: GroupsDep,
     since: Annotated[date | None, Query(description="First day of a month.")] = None,
     until: Annotated[date | None, Query(description="Last day of a month.")] = None,
@@ -33,7 +37,8 @@ def planner_filters(
         list[str] | None, Query(max_length=100, description="District (ilçe); repeat.")
     ] = None,
 ) -> PlannerFilters:
-    """Whole months (default: the last twelve), category groups, time bands, districts."""
+    """Whole months (default: the last twelve), category groups, time bands, districts, and
+    the municipality (within the viewer's; default: all of the viewer's)."""
     period = public_period_query(since, until)
     default_since, default_until = default_period()
     return PlannerFilters(
@@ -42,6 +47,8 @@ def planner_filters(
         group,
         tuple(dict.fromkeys(time_band or [])),
         tuple(dict.fromkeys(d.strip() for d in district or [] if d.strip())),
+        reference.staff_area(db, user, municipality),
+        municipality,
     )
 
 

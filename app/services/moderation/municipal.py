@@ -17,10 +17,11 @@ from collections.abc import Mapping
 from sqlalchemy import ColumnElement, and_, func, select
 from sqlalchemy.orm import Session
 
-from app.errors import InvalidInput, InvalidTransition
+from app.errors import InvalidInput, InvalidTransition, NotPermitted
 from app.models import (
     Category,
     CategoryGroup,
+    Municipality,
     MunicipalStatus,
     NoteAuthor,
     Report,
@@ -30,6 +31,7 @@ from app.models import (
 )
 from app.services import audit
 from app.services.moderation.actions import report_by_public_id
+from app.services.reference import municipality_code, responsible_for, staff_scope
 from app.services.visibility import visible_reports
 
 M = MunicipalStatus
@@ -94,11 +96,19 @@ def record_update(
             field="note",
         )
     department = (department or "").strip() or None
-    if status is M.forwarded and not department:
-        raise InvalidInput("Name the department the report is forwarded to.", field="department")
     if status not in MUNICIPAL_STEPS:
         raise InvalidInput(f"'{status.value}' is not a step of the response.", field="status")
     report = _eligible_report(session, actor, public_id)
+    group = session.scalars(select(Category.group).where(Category.id == report.category_id)).one()
+    duty = responsible_for(session, report.municipality_id, group)
+    if status is M.forwarded:
+        department = department or duty.department  # the table's department by default
+        if not department:
+            raise InvalidInput(
+                "Name the department the report is forwarded to.", field="department"
+            )
+    else:
+        _check_acts_for(session, actor, report)
     allowed = MUNICIPAL_STEPS[status]
     if report.municipal_status not in allowed:
         names = ", ".join(sorted(s.value for s in allowed))
@@ -112,8 +122,10 @@ def record_update(
     }
     report.municipal_status = status
     if status is M.forwarded:
+        # Routed by the responsibility table: that municipality's staff record what follows.
         report.forwarded_at = func.now()
         report.municipal_department = department
+        report.responsible_municipality_id = duty.municipality_id
     elif department:
         report.municipal_department = department
     if status is M.resolved:
@@ -135,9 +147,24 @@ def record_update(
         report_id=report.id,
         note=note,
         before=before,
-        after={"municipal_status": status.value, "department": report.municipal_department},
+        after={
+            "municipal_status": status.value,
+            "department": report.municipal_department,
+            "responsible": municipality_code(session, report.responsible_municipality_id),
+        },
     )
     return entry
+
+
+def _check_acts_for(session: Session, actor: User, report: Report) -> None:
+    """Only staff of the municipality a report was forwarded to record its response."""
+    scope = staff_scope(session, actor)
+    responsible = report.responsible_municipality_id or report.municipality_id
+    if scope is not None and responsible not in scope:
+        raise NotPermitted(
+            f"This report was forwarded to {municipality_code(session, responsible)!r}; only "
+            "its staff record the response."
+        )
 
 
 def municipal_reports(
@@ -147,15 +174,23 @@ def municipal_reports(
     *,
     limit: int,
     offset: int,
+    area: tuple[int, ...] | None = None,
+    forwarded_to_me: bool = False,
 ) -> tuple[int, list[dict]]:
-    """Published reports the municipality can act on, with their response so far."""
+    """Published reports the municipality can act on, with their response so far and who
+    acts on each; `forwarded_to_me`: only those forwarded to the viewer's municipalities."""
     base = (
-        visible_reports(viewer)
+        visible_reports(viewer, area)
         .join(Category, Category.id == Report.category_id)
         .where(forwardable())
     )
     if municipal_status is not None:
         base = base.where(Report.municipal_status == municipal_status)
+    if forwarded_to_me:
+        scope = staff_scope(session, viewer)
+        base = base.where(Report.responsible_municipality_id.is_not(None))
+        if scope is not None:
+            base = base.where(Report.responsible_municipality_id.in_(scope))
     total = session.scalar(select(func.count()).select_from(base.subquery())) or 0
     rows = session.execute(
         base.with_only_columns(
@@ -167,9 +202,31 @@ def municipal_reports(
             Report.municipal_department,
             Report.forwarded_at,
             Report.resolved_at,
+            Report.municipality_id,
+            Report.responsible_municipality_id,
+            Category.group.label("category_group"),
         )
         .order_by(Report.published_at.asc(), Report.public_id)
         .limit(limit)
         .offset(offset)
     ).mappings()
-    return total, [dict(r) for r in rows]
+    codes = dict(session.execute(select(Municipality.id, Municipality.code)).all())
+    duties: dict[tuple[int, CategoryGroup], dict] = {}
+    items = []
+    for r in rows:
+        item = dict(r)
+        key = (item.pop("municipality_id"), item.pop("category_group"))
+        responsible = item.pop("responsible_municipality_id")
+        if responsible is not None:  # forwarded: to whom it went
+            body = session.get_one(Municipality, responsible)
+            duty = {
+                "code": body.code,
+                "name": body.name,
+                "department": item["municipal_department"],
+            }
+        else:
+            if key not in duties:
+                duties[key] = responsible_for(session, *key).as_dict()
+            duty = duties[key]
+        items.append({**item, "municipality": codes[key[0]], "responsible": duty})
+    return total, items

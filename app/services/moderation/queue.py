@@ -13,9 +13,20 @@ from sqlalchemy import String, cast, func, select
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.orm import Session
 
-from app.models import Category, Confirmation, Mahalle, Report, ReportPhoto, ReportStatus, User
+from app.models import (
+    Category,
+    CategoryGroup,
+    Confirmation,
+    Mahalle,
+    Municipality,
+    Report,
+    ReportPhoto,
+    ReportStatus,
+    User,
+)
 from app.services.moderation.municipal import forwardable
 from app.services.moderation.pii import personal_data_hints
+from app.services.reference import responsible_for
 from app.services.visibility import sees_exact_location, visible_reports
 
 
@@ -27,6 +38,7 @@ class QueueFilters:
     min_age_hours: float | None = None  # submitted at least this long ago
     max_age_hours: float | None = None  # submitted at most this long ago
     newest_first: bool = False
+    area: tuple[int, ...] | None = None  # municipalities asked for (within the viewer's)
 
 
 def moderation_queue(
@@ -34,7 +46,7 @@ def moderation_queue(
 ) -> tuple[int, list[dict]]:
     """Reports in a status with their exact location, photos, confirmations and data hints."""
     base = (
-        visible_reports(viewer)
+        visible_reports(viewer, filters.area)
         .join(Category, Category.id == Report.category_id)
         .where(Report.status == filters.status)
     )
@@ -65,7 +77,11 @@ def moderation_queue(
     locker = select(User.email).where(User.id == Report.locked_by_id).scalar_subquery()
     rows = session.execute(
         base.outerjoin(Mahalle, Mahalle.id == Report.mahalle_id)
+        .join(Municipality, Municipality.id == Report.municipality_id)
         .with_only_columns(
+            Report.municipality_id,
+            Municipality.code.label("municipality"),
+            Municipality.name.label("municipality_name"),
             Report.public_id,
             Report.status,
             Report.created_at,
@@ -98,8 +114,14 @@ def moderation_queue(
         .offset(offset)
     ).mappings()
     items = []
+    duties: dict[tuple[int, CategoryGroup], dict] = {}
     for r in rows:
         item = dict(r)
+        key = (item.pop("municipality_id"), item["category_group"])
+        if item["municipal_eligible"] and key not in duties:
+            duties[key] = responsible_for(session, *key).as_dict()
+        # Who would act on it if forwarded (the responsibility table), shown to the volunteer.
+        item["responsible"] = duties.get(key) if item["municipal_eligible"] else None
         lon, lat = item.pop("lon"), item.pop("lat")
         item["location"] = {"lon": lon, "lat": lat} if exact else None
         item["photos"] = [f"/api/v1/photos/{p}" for p in item["photos"] or []]
@@ -110,10 +132,12 @@ def moderation_queue(
     return total, items
 
 
-def mahalle_in_queue(session: Session, viewer: User, status: ReportStatus) -> list[dict]:
+def mahalle_in_queue(
+    session: Session, viewer: User, status: ReportStatus, area: tuple[int, ...] | None = None
+) -> list[dict]:
     """The mahalle that have reports in `status`, with how many (for the queue's filter)."""
     counted = (
-        visible_reports(viewer)
+        visible_reports(viewer, area)
         .where(Report.status == status, Report.mahalle_id.is_not(None))
         .with_only_columns(Report.mahalle_id, func.count().label("reports"))
         .group_by(Report.mahalle_id)

@@ -7,9 +7,10 @@ from sqlalchemy.orm import Session
 
 from app import i18n
 from app.config import Settings
-from app.models import CategoryGroup, Mahalle, Role, TimeBand, User
+from app.models import CategoryGroup, Mahalle, Municipality, Role, TimeBand, User
 from app.services.pages import site
 from app.services.planning import INDICATORS, UNIT_TR
+from app.services.reference import staff_scope
 from app.services.scope import default_period
 from app.services.statistics import CLASS_METHODS
 
@@ -19,15 +20,20 @@ def dashboard_config(session: Session, settings: Settings, user: User) -> dict:
     locale = i18n.current_locale()
     since, until = default_period()
     permitted = user.role in (Role.planner, Role.admin)
+    scope = staff_scope(session, user)
+    districts = select(Mahalle.district).distinct().order_by(Mahalle.district)
+    municipalities = select(Municipality.code, Municipality.name).order_by(Municipality.name)
+    if scope is not None:  # only what the planner's role covers
+        districts = districts.where(Mahalle.municipality_id.in_(scope))
+        municipalities = municipalities.where(Municipality.id.in_(scope))
     config = site.page_config(settings, demo=site.demo_data_present(session))
     config.update(
         {
             "permitted": permitted,
             "user": {"email": user.email, "role": user.role.value},
             "period": {"since": since.isoformat()[:7], "until": until.isoformat()[:7]},
-            "districts": list(
-                session.scalars(select(Mahalle.district).distinct().order_by(Mahalle.district))
-            )
+            "districts": list(session.scalars(districts)) if permitted else [],
+            "municipalities": [{"code": c, "name": n} for c, n in session.execute(municipalities)]
             if permitted
             else [],
             "groups": [g.value for g in CategoryGroup],

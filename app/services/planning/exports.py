@@ -32,6 +32,7 @@ from sqlalchemy.orm import Session
 from app.errors import InvalidInput
 from app.models import Category, Mahalle, Report
 from app.services.planning import definitions, layers
+from app.services.reference import area_k
 from app.services.scope import PlannerFilters, filtered_reports
 from app.services.suppression import protect_partition
 from app.services.visibility import may_be_public_point
@@ -66,10 +67,12 @@ def layer_collection(
         return layers.indicator_layer(session, filters, k)
     if layer == "hotspots":
         return layers.hotspot_layer(session, filters, size_m, k, allowed)
+    # Points and sensitive aggregates: the strictest k of the area (their cells cross no
+    # border, but one threshold keeps the file's rule simple to state).
     if layer == "reports":
-        return report_points(session, filters, k)
+        return report_points(session, filters, area_k(session, k, filters.municipalities))
     if layer == "sensitive":
-        return sensitive_aggregates(session, filters, k)
+        return sensitive_aggregates(session, filters, area_k(session, k, filters.municipalities))
     raise InvalidInput(
         f"Unknown layer {layer!r}; choose one of {', '.join(LAYERS)}.", field="layer"
     )

@@ -84,7 +84,9 @@ WITH extent AS (
 ), cells AS (
     SELECT * FROM grid WHERE EXISTS (
         SELECT 1 FROM mahalle m
-        WHERE (:all_districts OR m.district = ANY(:districts)) AND ST_Intersects(m.geom, grid.g4326)
+        WHERE (:all_districts OR m.district = ANY(:districts))
+          AND (:all_municipalities OR m.municipality_id = ANY(:municipalities))
+          AND ST_Intersects(m.geom, grid.g4326)
     )
 ), pts AS (
     {points}
@@ -124,14 +126,29 @@ ORDER BY cells.i, cells.j
 """
 
 
-def hex_counts(session: Session, points_sql: str, params: dict, size_m: int, districts):
-    """(i, j, count, geometry) of every hexagon over the mahalle of `districts` (all if empty)."""
+def hex_counts(
+    session: Session,
+    points_sql: str,
+    params: dict,
+    size_m: int,
+    districts,
+    municipalities: tuple[int, ...] | None = None,
+):
+    """(i, j, count, geometry) of every hexagon over the mahalle of `districts` (all if empty)
+    of the `municipalities` (all if None)."""
+    scope = {
+        "all_districts": not districts,
+        "districts": list(districts),
+        "all_municipalities": municipalities is None,
+        "municipalities": list(municipalities or ()),
+    }
     extent = session.execute(
         text(
             "SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e) FROM (SELECT ST_Extent(geom) e "
-            "FROM mahalle WHERE (:all_districts OR district = ANY(:districts))) s"
+            "FROM mahalle WHERE (:all_districts OR district = ANY(:districts))"
+            " AND (:all_municipalities OR municipality_id = ANY(:municipalities))) s"
         ),
-        {"all_districts": not districts, "districts": list(districts)},
+        scope,
     ).one()
     if extent[0] is None:
         return []
@@ -148,8 +165,7 @@ def hex_counts(session: Session, points_sql: str, params: dict, size_m: int, dis
             "xmax": xmax,
             "ymax": ymax,
             "size": float(size_m),
-            "all_districts": not districts,
-            "districts": list(districts),
+            **scope,
         },
     ).all()
 
@@ -219,5 +235,5 @@ def hex_layer(
     points_sql = str(
         points.compile(dialect=postgresql.dialect(), compile_kwargs={"literal_binds": True})
     )
-    rows = hex_counts(session, points_sql, {}, size_m, filters.districts)
+    rows = hex_counts(session, points_sql, {}, size_m, filters.districts, filters.municipalities)
     return hex_features(rows, k)

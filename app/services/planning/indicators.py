@@ -35,6 +35,7 @@ from app.models import (
 )
 from app.services.planning import hotspots
 from app.services.planning.definitions import COUNT_CODES, INDICATORS
+from app.services.reference import municipality_k
 from app.services.scope import PlannerFilters, filtered_reports, mahalle_scope
 from app.services.statistics import GiResult, empirical_bayes
 from app.services.suppression import protect_partition, small
@@ -170,6 +171,7 @@ def planner_rows(session: Session, filters: PlannerFilters, with_geometry: bool 
         Mahalle.women_residents,
         Mahalle.women_is_estimate,
         Mahalle.population_year,
+        Mahalle.municipality_id,
         *[
             c if c.name == "mean_perceived_safety" else func.coalesce(c, 0).label(c.name)
             for c in count_columns
@@ -225,9 +227,11 @@ def planner_indicators(
         eb[known] = empirical_bayes(observed[known], women[known]) * 1000
     density = [r.reports / r.area_km2 if r.area_km2 else 0.0 for r in rows]
     gi = hotspots.mahalle_hotspots(session, [r.id for r in rows], density)
+    # Each mahalle's cells are withheld below the k of its municipality (a stricter one).
+    ks = municipality_k(session, k)
     features = []
     for i, row in enumerate(rows):
-        features.append(_feature(row, k, eb[i], gi[i]))
+        features.append(_feature(row, ks.get(row.municipality_id, k), eb[i], gi[i]))
     return features
 
 

@@ -16,6 +16,7 @@ from app.errors import InvalidInput, NotFound
 from app.models import Category, Mahalle, Report
 from app.services.planning import definitions, hotspots
 from app.services.planning.indicators import planner_indicators
+from app.services.reference import area_k, municipality_k
 from app.services.scope import PlannerFilters, filtered_reports
 from app.services.statistics import class_breaks
 from app.services.suppression import protect_partition
@@ -63,7 +64,9 @@ def hotspot_layer(
     k: int,
     allowed: tuple[int, ...] = hotspots.HEX_SIZES_M,
 ) -> dict:
-    """The hexagon Gi* layer as a FeatureCollection with its metadata."""
+    """The hexagon Gi* layer as a FeatureCollection with its metadata (hexagons cross
+    municipal borders: the strictest k of the area holds)."""
+    k = area_k(session, k, filters.municipalities)
     return {
         "type": "FeatureCollection",
         "metadata": metadata(
@@ -108,10 +111,19 @@ def _month_cells(by_month, props: dict, k: int) -> list[dict]:
 def mahalle_detail(session: Session, code: str, filters: PlannerFilters, k: int) -> dict:
     """One mahalle: its indicators, reports per category, per month, and response times."""
     mahalle = session.scalar(select(Mahalle).where(Mahalle.code == code))
-    if mahalle is None:
+    if mahalle is None or (
+        filters.municipalities is not None and mahalle.municipality_id not in filters.municipalities
+    ):
         raise NotFound(f"No mahalle with code {code!r}.")
+    k = municipality_k(session, k).get(mahalle.municipality_id, k)
     scoped = PlannerFilters(
-        filters.since, filters.until, filters.groups, filters.time_bands, (mahalle.district,)
+        filters.since,
+        filters.until,
+        filters.groups,
+        filters.time_bands,
+        (mahalle.district,),
+        filters.municipalities,
+        filters.municipality,
     )
     feature = next(
         f

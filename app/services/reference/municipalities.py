@@ -450,3 +450,29 @@ def staff_area(session: Session, user: User, code: str | None) -> tuple[int, ...
     if scope is not None and not set(requested) <= set(scope):
         raise NotPermitted(f"Your role does not cover the municipality {code!r}.")
     return requested
+
+
+def municipality_k(session: Session, floor: int) -> dict[int, int]:
+    """The small-cell threshold in each municipality's area: the highest k on its chain of
+    parents, never below the deployment's `floor` (a parent's stricter k holds in its
+    districts, and a district's in itself)."""
+    rows = session.execute(
+        select(Municipality.id, Municipality.parent_id, Municipality.k_threshold)
+    ).all()
+    parents = {r.id: r.parent_id for r in rows}
+    own = {r.id: r.k_threshold or 0 for r in rows}
+    result: dict[int, int] = {}
+    for municipality_id in parents:
+        k, node, depth = floor, municipality_id, 0
+        while node is not None and depth <= MAX_DEPTH:
+            k, node, depth = max(k, own.get(node, 0)), parents.get(node), depth + 1
+        result[municipality_id] = k
+    return result
+
+
+def area_k(session: Session, floor: int, area: tuple[int, ...] | None) -> int:
+    """One k for an output over several municipalities (hexagons cross borders): the
+    strictest of the area's (of every municipality when `area` is None)."""
+    ks = municipality_k(session, floor)
+    chosen = ks.values() if area is None else (ks.get(i, floor) for i in area)
+    return max([floor, *chosen])

@@ -37,6 +37,16 @@ class Duty:
         }
 
 
+def _chain(session: Session, municipality_id: int) -> list[int]:
+    """The municipality and its ancestors, nearest first."""
+    chain: list[int] = []
+    node: int | None = municipality_id
+    while node is not None and len(chain) <= MAX_DEPTH:
+        chain.append(node)
+        node = session.scalar(select(Municipality.parent_id).where(Municipality.id == node))
+    return chain
+
+
 def responsible_for(session: Session, municipality_id: int, group: CategoryGroup) -> Duty:
     """Who acts on a report of `group` in municipality `municipality_id`."""
     node: int | None = municipality_id
@@ -94,6 +104,12 @@ def set_responsibility(
     """Say who acts on `group` in the area of `area_code` (replacing what was there)."""
     area = municipality_by_code(session, area_code, field="area")
     body = municipality_by_code(session, responsible_code, field="responsible")
+    if body.id not in _chain(session, area.id):
+        raise InvalidInput(
+            f"{body.code!r} is not {area.code!r} or a municipality it is part of: the body "
+            "that acts in an area is the area's own municipality or one above it.",
+            field="responsible",
+        )
     row = session.scalar(
         select(Responsibility).where(
             Responsibility.area_id == area.id, Responsibility.category_group == group

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from app.config import Settings
 from app.errors import InvalidInput, NotFound, PayloadTooLarge
 from app.models import Category, Report, ReportPhoto, User
-from app.services.visibility import sees_photo
+from app.services.visibility import sees_photo, visible_reports
 
 MAX_PHOTOS = 3
 ACCEPTED_FORMATS = frozenset({"JPEG", "PNG", "WEBP"})
@@ -151,7 +151,7 @@ def photo_for_viewer(session: Session, viewer: User | None, photo_id: str) -> Se
     """The photo if the viewer may see it; else NotFound (never 403: existence stays hidden).
 
     The public sees photos of published reports of non-sensitive categories; moderators and
-    administrators see every photo.
+    administrators see every photo of the municipalities their role covers.
     """
     missing = NotFound("No photo here. It may not be approved yet, or it was removed.")
     try:
@@ -159,16 +159,21 @@ def photo_for_viewer(session: Session, viewer: User | None, photo_id: str) -> Se
     except ValueError:
         raise missing from None
     row = session.execute(
-        select(ReportPhoto.content, Report.status, Category.sensitive)
+        select(ReportPhoto.content, ReportPhoto.report_id, Report.status, Category.sensitive)
         .join(Report, Report.id == ReportPhoto.report_id)
         .join(Category, Category.id == Report.category_id)
         .where(ReportPhoto.id == key)
     ).first()
     if row is None:
         raise missing
-    if not sees_photo(viewer, row.status, row.sensitive):
-        raise missing
-    return ServedPhoto(content=row.content, public=sees_photo(None, row.status, row.sensitive))
+    public = sees_photo(None, row.status, row.sensitive)
+    if not public:
+        if not sees_photo(viewer, row.status, row.sensitive):
+            raise missing
+        in_scope = visible_reports(viewer).where(Report.id == row.report_id)
+        if session.scalar(in_scope.with_only_columns(Report.id)) is None:
+            raise missing  # another municipality's report
+    return ServedPhoto(content=row.content, public=public)
 
 
 def public_photo_urls(session: Session, report_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, list]:

@@ -8,3 +8,8 @@ export const MUNICIPAL_STATUS = {
   resolved: t('resolved'),
   declined: t('declined'),
 };
+
+/** Who acts on a report: the municipality, and its department when known. */
+export function duty(responsible) {
+  return responsible.department ? `${responsible.name} (${responsible.department})` : responsible.name;
+}

@@ -4,7 +4,7 @@
 import { config } from '../lib/config.js';
 import { $ } from '../lib/dom.js';
 import { formatDate, localName, t, tn } from '../lib/i18n.js';
-import { MUNICIPAL_STATUS } from '../lib/municipal-status.js';
+import { MUNICIPAL_STATUS, duty } from '../lib/municipal-status.js';
 
 const TIME_BANDS = { day: t('Day'), evening: t('Evening'), night: t('Night') };
 const HINT_KINDS = {
@@ -17,6 +17,7 @@ const HINT_KINDS = {
 
 function meta(item) {
   const parts = [
+    item.municipality_name || item.municipality,
     item.mahalle || t('outside any mahalle'),
     `${formatDate(item.occurred_on)} · ${TIME_BANDS[item.time_band] || item.time_band}`,
     t('Felt safe: {n} of 5', { n: item.perceived_safety }),
@@ -24,6 +25,7 @@ function meta(item) {
   ];
   if (item.confirmations) parts.push(tn('{n} "me too"', '{n} "me too"s', item.confirmations));
   if (item.location_precision === 'mahalle') parts.push(t('Place described: {place}', { place: item.place_description || '' }));
+  if (item.responsible) parts.push(t('Responsible: {name}', { name: duty(item.responsible) }));
   return parts.join(' · ');
 }
 

@@ -3,7 +3,7 @@
 import { api, errorMessage } from '../lib/api.js';
 import { $ } from '../lib/dom.js';
 import { formatDate, formatNumber, localName, t } from '../lib/i18n.js';
-import { MUNICIPAL_STATUS } from '../lib/municipal-status.js';
+import { MUNICIPAL_STATUS, duty } from '../lib/municipal-status.js';
 import { wireStaffNav } from '../lib/staff-nav.js';
 
 const PAGE = 50;
@@ -21,7 +21,7 @@ function render(item) {
   node.querySelector('.queue-item__category').textContent = `${localName(item.category_labels, item.category)} · ${item.public_id}`;
   node.querySelector('.queue-item__meta').textContent = [
     t('Status: {status}', { status: MUNICIPAL_STATUS[item.municipal_status] || item.municipal_status }),
-    item.municipal_department ? t('Department: {name}', { name: item.municipal_department }) : '',
+    item.responsible ? t('Responsible: {name}', { name: duty(item.responsible) }) : '',
     t('Published: {date}', { date: when(item.published_at) }),
     t('Forwarded: {date}', { date: when(item.forwarded_at) }),
     t('Resolved: {date}', { date: when(item.resolved_at) }),
