@@ -81,8 +81,8 @@ def desk(chromium, server) -> Iterator[Desk]:
 
 
 @pytest.fixture
-def volunteer(db):
-    return auth.create_user(db, EMAIL, PASSWORD, Role.moderator)
+def volunteer(db, settings):
+    return auth.create_user(db, settings, EMAIL, PASSWORD, Role.moderator)
 
 
 def statuses(server, db, *reports: Report) -> list[ReportStatus]:
@@ -96,7 +96,7 @@ def test_approve_by_keyboard_with_help_and_edit_lock(server, db, settings, desk,
     second, _ = make_report(db, settings, text="ikinci")
     # One test is one transaction, where now() does not move: set the times apart.
     first.created_at = second.created_at - timedelta(minutes=5)
-    other = auth.create_user(db, "diger@example.org", PASSWORD, Role.moderator)
+    other = auth.create_user(db, settings, "diger@example.org", PASSWORD, Role.moderator)
     second.locked_by_id = other.id  # another volunteer is working on the second one
     second.locked_until = datetime.now(UTC) + timedelta(minutes=3)
     db.commit()
@@ -236,7 +236,7 @@ def test_move_a_point_by_clicking_the_map(server, db, settings, desk, volunteer)
 
 
 def test_planner_forwards_and_resolves_then_the_reporter_sees_it(server, db, settings, desk):
-    auth.create_user(db, "planlama@example.org", PASSWORD, Role.planner)
+    auth.create_user(db, settings, "planlama@example.org", PASSWORD, Role.planner)
     report, code = make_report(
         db, settings, category="broken_sidewalk", status=ReportStatus.published
     )
@@ -273,7 +273,7 @@ def test_planner_forwards_and_resolves_then_the_reporter_sees_it(server, db, set
 
 
 def test_staff_pages_have_no_serious_accessibility_violations(server, db, settings, desk):
-    auth.create_user(db, EMAIL, PASSWORD, Role.admin)
+    auth.create_user(db, settings, EMAIL, PASSWORD, Role.admin)
     make_report(db, settings, status=ReportStatus.published, category="broken_sidewalk")
     db.commit()
     page = desk.page

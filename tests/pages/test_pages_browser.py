@@ -195,7 +195,7 @@ def test_report_without_consent_shows_the_error_and_sends_nothing(server, db, ph
 
 def test_moderator_logs_in_approves_and_rejects(server, db, settings, phone):
     page = phone.page
-    auth.create_user(db, "gonullu@example.org", PASSWORD, Role.moderator)
+    auth.create_user(db, settings, "gonullu@example.org", PASSWORD, Role.moderator)
     to_approve = report_at(db, settings, PUBLISHED_AT, text="Köşedeki lamba kırık.")
     to_reject = report_at(db, settings, PENDING_AT, text="Telefonum 0532 000 00 00")
     db.commit()

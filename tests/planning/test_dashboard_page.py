@@ -20,8 +20,8 @@ def test_anonymous_visitors_are_sent_to_the_login(client):
     assert response.headers["location"] == "/login?next=/dashboard"
 
 
-def test_moderators_get_a_403_page_with_a_login_link(client, db):
-    login(client, make_user(db, Role.moderator))
+def test_moderators_get_a_403_page_with_a_login_link(client, db, settings):
+    login(client, make_user(db, settings, Role.moderator))
     response = client.get("/dashboard")
     assert response.status_code == 403
     assert "planlamacılar ve yöneticiler" in response.text
@@ -29,8 +29,8 @@ def test_moderators_get_a_403_page_with_a_login_link(client, db):
     assert "dashboard.js" not in response.text
 
 
-def test_planner_page_is_translated(client, db):
-    login(client, make_user(db, Role.planner))
+def test_planner_page_is_translated(client, db, settings):
+    login(client, make_user(db, settings, Role.planner))
     page = client.get("/dashboard")
     assert page.status_code == 200 and "Planlama paneli" in page.text
     assert "Planning dashboard" in client.get("/dashboard?lang=en").text
@@ -44,7 +44,7 @@ def test_planner_sees_choropleth_table_detail_and_exports(chromium, server, db, 
         make_report(db, settings, lon=32.8541 + i * 0.0001, status=ReportStatus.published)
     for _ in range(2):  # below k in another mahalle
         make_report(db, settings, lon=32.80, lat=39.90, status=ReportStatus.published)
-    planner = make_user(db, Role.planner)
+    planner = make_user(db, settings, Role.planner)
     db.commit()
 
     context = chromium.new_context(
