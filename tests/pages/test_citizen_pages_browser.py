@@ -7,12 +7,11 @@ import pytest
 from sqlalchemy import func, select
 
 from app.models import Report, ReportStatus
+from tests.support.browser import axe_serious, phone_context
 from tests.support.citizen_browser_support import (
     KIZILAY,
-    axe_serious,
     load_sample_services,
     open_flow,
-    phone_context,
     step_consent,
     step_what,
     step_when,
@@ -84,7 +83,7 @@ def test_map_filters_services_layer_and_accessibility(server, db, settings, chro
     make_report(db, settings, status=ReportStatus.published, category="unsafe_stop")
     make_report(db, settings, status=ReportStatus.published, category="verbal_harassment")
     db.commit()
-    with phone_context(chromium, server.url, bypass_csp=True) as (_, phone):
+    with phone_context(chromium, server.url) as (_, phone):
         page = phone.page
         page.goto("/")
         page.wait_for_function("() => document.getElementById('map').dataset.reports === '3'")

@@ -26,15 +26,14 @@ from app.models import (
     TimeBand,
 )
 from app.services.reporting.codes import hash_tracking_code
+from tests.support.browser import axe_serious, phone_context
 from tests.support.citizen_browser_support import (
     KIZILAY,
     OUTSIDE,
-    axe_serious,
     centre_map,
     jpeg_with_gps,
     load_sample_services,
     open_flow,
-    phone_context,
     small_targets,
     step_consent,
     step_what,
@@ -98,7 +97,7 @@ def tracking_code(page) -> str:
 def test_report_by_tapping_the_map_with_a_photo(server, db, settings, chromium, tmp_path):
     assert load_sample_services(db, settings) >= 3
     photo = jpeg_with_gps(tmp_path / "camera.jpg")
-    with phone_context(chromium, server.url, bypass_csp=True) as (_, phone):
+    with phone_context(chromium, server.url) as (_, phone):
         page = phone.page
         open_flow(page)
         assert page.locator("#step-counter").inner_text() == "Adım 1 / 4: Ne zaman?"
