@@ -9,16 +9,7 @@ from sqlalchemy import func, select
 
 from app.models import ModerationEvent, Report, ReportStatus, Role
 from tests.support.factories import KIZILAY, PASSWORD, login, make_report, make_user
-
-
-def events_for(db, report) -> list[ModerationEvent]:
-    return list(
-        db.scalars(
-            select(ModerationEvent)
-            .where(ModerationEvent.report_id == report.id)
-            .order_by(ModerationEvent.id)
-        )
-    )
+from tests.support.moderation_support import events_for
 
 
 @pytest.mark.parametrize(

@@ -6,15 +6,21 @@ blocked, axe-core).
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 
 from playwright.sync_api import Page
+from sqlalchemy import select
 
+from app.models import Report
+from app.services.reporting.codes import hash_tracking_code
 from tests.support.browser import ROOT
 
 KIZILAY = (32.854163, 39.920857)  # lon, lat: by Kızılay square, Cumhuriyet Mahallesi (Çankaya)
 OUTSIDE = (32.30, 39.55)  # far outside Çankaya and Yenimahalle
+TRACKING_CODE = re.compile(r"^[0-9A-Z]{4}(-[0-9A-Z]{4}){3}$")
+NOTHING_LEFT = {"local": 0, "session": 0, "cookie": "", "idb": []}  # what storage_left wants
 
 
 def load_sample_services(db, settings) -> int:
@@ -31,9 +37,15 @@ def load_sample_services(db, settings) -> int:
     return db.scalar(select(func.count(ServicePoint.id)))
 
 
-def wait_for_map(page: Page) -> None:
+def wait_for_map(page: Page, reports: int | None = None) -> None:
+    """Wait until the choropleth and the report points (`reports` of them) have been drawn."""
     page.wait_for_function("() => document.getElementById('map').dataset.mahalle > 0")
-    page.wait_for_function("() => document.getElementById('map').dataset.reports !== undefined")
+    if reports is None:
+        page.wait_for_function("() => document.getElementById('map').dataset.reports !== undefined")
+    else:
+        page.wait_for_function(
+            "n => document.getElementById('map').dataset.reports === String(n)", arg=reports
+        )
 
 
 def open_flow(page: Page) -> None:
@@ -78,6 +90,26 @@ def step_consent(page: Page, *, gender: str | None = "woman", age: str | None = 
     if age:
         page.select_option("#reporter-age-band", age)
     page.get_by_label("kabul ediyorum").check()
+
+
+def tracking_code(page: Page) -> str:
+    """The tracking code the page shows once a report is sent (checked for its form)."""
+    box = page.locator("#tracking-code")
+    page.wait_for_function("() => document.getElementById('tracking-code').textContent.trim()")
+    code = box.inner_text().strip()
+    assert TRACKING_CODE.match(code), code
+    return code
+
+
+def stored_report(db, server, code: str) -> Report:
+    """The report stored under a tracking code, read once the live server is idle."""
+    with server.lock:  # the server shares this connection; wait until it is idle
+        db.expire_all()
+        report = db.scalar(
+            select(Report).where(Report.tracking_code_hash == hash_tracking_code(code))
+        )
+    assert report is not None, "the report was not stored"
+    return report
 
 
 def storage_left(page: Page) -> dict:
