@@ -28,10 +28,10 @@ def create(
         password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
     with (
         console_errors(),
-        settings_and_engine() as (_, engine),
+        settings_and_engine() as (settings, engine),
         unit_of_work(make_session_factory(engine)) as session,
     ):
-        user = accounts.create_user(session, email, password, role)
+        user = accounts.create_user(session, settings, email, password, role)
     typer.echo(f"Created {user.role.value} {user.email}.")  # only once it has committed
 
 

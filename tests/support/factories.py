@@ -57,8 +57,9 @@ def make_report(
     return report, code
 
 
-def make_user(db: Session, role: Role) -> User:
-    user = auth.create_user(db, f"{role.value}{next(_counter)}@example.org", PASSWORD, role)
+def make_user(db: Session, settings: Settings, role: Role) -> User:
+    email = f"{role.value}{next(_counter)}@example.org"
+    user = auth.create_user(db, settings, email, PASSWORD, role)
     db.flush()
     return user
 
