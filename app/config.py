@@ -5,12 +5,16 @@ from __future__ import annotations
 from functools import cached_property
 from pathlib import Path
 
+from argon2.profiles import RFC_9106_LOW_MEMORY
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from shapely import wkt
 from shapely.geometry.base import BaseGeometry
 
 DEV_SECRET = "dev-only-secret-change-me"
+# The weakest argon2id parameters production accepts: OWASP's minimum (19 MiB, 2 passes).
+PRODUCTION_MIN_ARGON2_MEMORY_KIB = 19 * 1024
+PRODUCTION_MIN_ARGON2_TIME_COST = 2
 
 
 class Settings(BaseSettings):
@@ -90,6 +94,11 @@ class Settings(BaseSettings):
     )
 
     session_max_age_s: int = Field(default=8 * 3600, ge=60)
+    # Password hashing (argon2id); the defaults are RFC 9106's low-memory profile. Hashes made
+    # with other parameters are upgraded at the next log-in.
+    argon2_time_cost: int = Field(default=RFC_9106_LOW_MEMORY.time_cost, ge=1)
+    argon2_memory_cost_kib: int = Field(default=RFC_9106_LOW_MEMORY.memory_cost, ge=8)
+    argon2_parallelism: int = Field(default=RFC_9106_LOW_MEMORY.parallelism, ge=1, le=64)
     cookie_secure: bool | None = Field(
         default=None,
         description="Force the Secure cookie flag; default: on when served over HTTPS.",
@@ -155,6 +164,25 @@ class Settings(BaseSettings):
         if self.environment == "production" and self.secret_key == DEV_SECRET:
             raise ValueError(
                 "MORHARITA_SECRET_KEY must be set to a long random string in production"
+            )
+        return self
+
+    @model_validator(mode="after")
+    def _argon2_parameters(self) -> Settings:
+        if self.argon2_memory_cost_kib < 8 * self.argon2_parallelism:
+            raise ValueError(
+                "MORHARITA_ARGON2_MEMORY_COST_KIB must be at least 8 KiB per lane "
+                f"(8 x MORHARITA_ARGON2_PARALLELISM = {8 * self.argon2_parallelism})"
+            )
+        if self.environment == "production" and (
+            self.argon2_memory_cost_kib < PRODUCTION_MIN_ARGON2_MEMORY_KIB
+            or self.argon2_time_cost < PRODUCTION_MIN_ARGON2_TIME_COST
+        ):
+            raise ValueError(
+                "Password hashing is too weak for production: MORHARITA_ARGON2_MEMORY_COST_KIB "
+                f"must be at least {PRODUCTION_MIN_ARGON2_MEMORY_KIB} and "
+                f"MORHARITA_ARGON2_TIME_COST at least {PRODUCTION_MIN_ARGON2_TIME_COST} "
+                "(or leave both unset for the defaults)"
             )
         return self
 

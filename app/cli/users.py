@@ -52,10 +52,10 @@ def create(
         password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
     with (
         console_errors(),
-        settings_and_engine() as (_, engine),
+        settings_and_engine() as (settings, engine),
         unit_of_work(make_session_factory(engine)) as session,
     ):
-        user = accounts.create_user(session, email, password, role)
+        user = accounts.create_user(session, settings, email, password, role)
         codes = reference.set_memberships(session, user, municipality)
         where = (
             f" in {', '.join(codes)}" if codes else " (platform administrator: every municipality)"

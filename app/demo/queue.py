@@ -149,11 +149,11 @@ def prepare_demo_queue(session: Session, settings: Settings) -> dict[str, str]:
     return {"duplicate": duplicate.public_id, "original": original.public_id}
 
 
-def ensure_demo_accounts(session: Session) -> list[str]:
+def ensure_demo_accounts(session: Session, settings: Settings) -> list[str]:
     """The demo-only staff accounts (created once; existing accounts are left alone)."""
     lines = []
     for email, role, password in DEMO_ACCOUNTS:
         if session.scalar(select(User.id).where(User.email == email)) is None:
-            create_user(session, email, password, role)
+            create_user(session, settings, email, password, role)
         lines.append(f"  {role.value:<9} {email}  password: {password}")
     return lines

@@ -369,7 +369,7 @@ def load_demo(session: Session, settings: Settings) -> list[str]:
     )
     reports = load_demo_reports(session, settings)
     queue = reports.queue
-    accounts = ensure_demo_accounts(session)
+    accounts = ensure_demo_accounts(session, settings)
     samples = session.scalar(select(func.count(ServicePoint.id)).where(ServicePoint.is_sample))
     districts = ", ".join(f"{d} {n}" for d, n in sorted(boundaries.by_district.items()))
     code = reports.tracking_code

@@ -7,11 +7,14 @@ import csv
 import io
 
 import pytest
+from argon2 import PasswordHasher, extract_parameters
+from pydantic import ValidationError
 from sqlalchemy import create_engine, func, make_url, select, text
 from typer.testing import CliRunner
 
 from app import localdb
 from app.cli.main import app as cli_app
+from app.config import Settings
 from app.errors import InvalidInput
 from app.models import LoginFailure, ModerationEvent, Role, User, UserSession
 from app.services.accounts import auth
@@ -23,15 +26,17 @@ from tests.support.moderation_support import mod_url
     "password",
     ["short", "123456789012", "galatasaray1905", "Sifre12345", "aaaaaaaaaaaa", "ababababab"],
 )
-def test_weak_passwords_are_refused(db, password):
+def test_weak_passwords_are_refused(db, settings, password):
     with pytest.raises(InvalidInput) as refused:
-        auth.create_user(db, "zeynep@example.org", password, Role.moderator)
+        auth.create_user(db, settings, "zeynep@example.org", password, Role.moderator)
     assert refused.value.field == "password"
 
 
-def test_password_containing_the_email_name_is_refused(db):
+def test_password_containing_the_email_name_is_refused(db, settings):
     with pytest.raises(InvalidInput, match="too easy"):
-        auth.create_user(db, "zeynep.kaya@example.org", "zeynep.kaya-2026", Role.moderator)
+        auth.create_user(
+            db, settings, "zeynep.kaya@example.org", "zeynep.kaya-2026", Role.moderator
+        )
 
 
 def test_common_password_list_is_shipped_with_turkish_favourites():
@@ -44,8 +49,51 @@ def _login(client, email, password):
     return client.post("/api/v1/auth/login", json={"email": email, "password": password})
 
 
+def _hash_parameters(password_hash: str) -> tuple[int, int, int]:
+    params = extract_parameters(password_hash)
+    return params.time_cost, params.memory_cost, params.parallelism
+
+
+def test_hashes_use_the_configured_parameters(db, settings):
+    user = make_user(db, settings, Role.moderator)
+    configured = (
+        settings.argon2_time_cost,
+        settings.argon2_memory_cost_kib,
+        settings.argon2_parallelism,
+    )
+    assert _hash_parameters(user.password_hash) == configured == (1, 8, 1)  # cheap in tests
+    assert auth.password_hasher(settings) is auth.password_hasher(settings.model_copy())
+
+
+def test_a_hash_made_with_other_parameters_is_upgraded_at_log_in(client, db, settings):
+    user = make_user(db, settings, Role.moderator)
+    user.password_hash = PasswordHasher(time_cost=2, memory_cost=16, parallelism=2).hash(PASSWORD)
+    db.flush()
+    login(client, user)
+    db.refresh(user)
+    assert _hash_parameters(user.password_hash) == (1, 8, 1)
+    assert auth.password_hasher(settings).verify(user.password_hash, PASSWORD)
+    upgraded = user.password_hash
+    client.cookies.clear()
+    login(client, user)  # already current: left alone
+    db.refresh(user)
+    assert user.password_hash == upgraded
+
+
+def test_weak_password_hashing_is_refused_in_production():
+    production = {"_env_file": None, "environment": "production", "secret_key": "s" * 32}
+    defaults = Settings(**production)  # RFC 9106's low-memory profile
+    assert (defaults.argon2_time_cost, defaults.argon2_memory_cost_kib) == (3, 64 * 1024)
+    assert defaults.argon2_parallelism == 4
+    for weak in ({"argon2_memory_cost_kib": 8192}, {"argon2_time_cost": 1}):
+        with pytest.raises(ValidationError, match="too weak for production"):
+            Settings(**production, **weak)
+    with pytest.raises(ValidationError, match="8 KiB per lane"):
+        Settings(_env_file=None, argon2_memory_cost_kib=16, argon2_parallelism=4)
+
+
 def test_throttling_starts_after_the_configured_failures_per_account(client, db, settings):
-    user = make_user(db, Role.moderator)
+    user = make_user(db, settings, Role.moderator)
     limit = settings.login_max_failures_per_account
     for _ in range(limit):
         assert _login(client, user.email, "wrong-password-x").status_code == 401
@@ -58,12 +106,12 @@ def test_throttling_starts_after_the_configured_failures_per_account(client, db,
     assert len(keys) == 2 * limit and all(len(k) == 64 for k in keys)
     assert not any(user.email in k or "127.0.0.1" in k for k in keys)
     # Another account from another client is not affected.
-    other = make_user(db, Role.moderator)
+    other = make_user(db, settings, Role.moderator)
     assert _login(client, other.email, PASSWORD).status_code == 200
 
 
 def test_throttling_per_client(client, db, settings):
-    users = [make_user(db, Role.moderator) for _ in range(2)]
+    users = [make_user(db, settings, Role.moderator) for _ in range(2)]
     limit = settings.login_max_failures_per_client
     for i in range(limit):
         email = f"nobody{i}@example.org"
@@ -72,7 +120,7 @@ def test_throttling_per_client(client, db, settings):
 
 
 def test_success_clears_the_account_failures(client, db, settings):
-    user = make_user(db, Role.moderator)
+    user = make_user(db, settings, Role.moderator)
     for _ in range(settings.login_max_failures_per_account - 1):
         _login(client, user.email, "wrong-password-x")
     assert _login(client, user.email, PASSWORD).status_code == 200
@@ -80,8 +128,8 @@ def test_success_clears_the_account_failures(client, db, settings):
     assert _login(client, user.email, PASSWORD).status_code == 200
 
 
-def test_login_and_failures_are_audited_without_passwords(client, db):
-    user = make_user(db, Role.planner)
+def test_login_and_failures_are_audited_without_passwords(client, db, settings):
+    user = make_user(db, settings, Role.planner)
     _login(client, user.email, "wrong-password-x")
     login(client, user)
     assert client.post("/api/v1/auth/logout").status_code == 204
@@ -99,10 +147,12 @@ def test_login_and_failures_are_audited_without_passwords(client, db):
     )
 
 
-def test_password_change_needs_the_current_one_and_ends_other_sessions(client, db, server):
+def test_password_change_needs_the_current_one_and_ends_other_sessions(
+    client, db, server, settings
+):
     import httpx
 
-    user = make_user(db, Role.moderator)
+    user = make_user(db, settings, Role.moderator)
     with httpx.Client(base_url=server.url) as other_device:
         login(other_device, user)
         login(client, user)
@@ -128,10 +178,10 @@ def test_password_change_needs_the_current_one_and_ends_other_sessions(client, d
     assert user.password_changed_at is not None
 
 
-def test_admin_creates_changes_role_deactivates_and_reactivates(client, db, server):
+def test_admin_creates_changes_role_deactivates_and_reactivates(client, db, server, settings):
     import httpx
 
-    admin = make_user(db, Role.admin)
+    admin = make_user(db, settings, Role.admin)
     login(client, admin)
     created = client.post(
         "/api/v1/admin/users",
@@ -183,10 +233,10 @@ def test_admin_creates_changes_role_deactivates_and_reactivates(client, db, serv
     assert client.patch("/api/v1/admin/users/999999", json={"active": False}).status_code == 404
 
 
-def test_last_active_admin_cannot_be_demoted_or_deactivated(client, db):
+def test_last_active_admin_cannot_be_demoted_or_deactivated(client, db, settings):
     for user in db.scalars(select(User).where(User.role == Role.admin)):
         user.active = False
-    admin = make_user(db, Role.admin)
+    admin = make_user(db, settings, Role.admin)
     login(client, admin)
     url = f"/api/v1/admin/users/{admin.id}"
     assert client.patch(url, json={"role": "moderator"}).status_code == 409
@@ -198,11 +248,11 @@ def test_last_active_admin_cannot_be_demoted_or_deactivated(client, db):
 def test_audit_log_filters_pages_and_exports_csv(client, db, settings):
     report, _ = make_report(db, settings)
     other, _ = make_report(db, settings)
-    moderator = make_user(db, Role.moderator)
+    moderator = make_user(db, settings, Role.moderator)
     login(client, moderator)
     client.post(mod_url(report, "approve"))
     client.post(mod_url(other, "reject"), json={"reason": "other", "note": '=HYPERLINK("x")'})
-    login(client, make_user(db, Role.admin))
+    login(client, make_user(db, settings, Role.admin))
     url = "/api/v1/admin/audit"
     by_actor = client.get(url, params={"actor": moderator.email, "action": "report."}).json()
     assert by_actor["total"] == 2

@@ -110,7 +110,7 @@ def _setup(db, settings) -> dict[str, str]:
     pending, _ = make_report(db, settings, text="Ara beni 0532 123 45 67")
     other, _ = make_report(db, settings)
     published, _ = make_report(db, settings, status=ReportStatus.published)
-    target = make_user(db, Role.moderator)
+    target = make_user(db, settings, Role.moderator)
     return {
         "pending": pending.public_id,
         "other": other.public_id,
@@ -131,7 +131,7 @@ def _send(client, call: Call, ids: dict[str, str], **kwargs):
 def test_authorisation_matrix(client, db, settings, call, role):
     ids = _setup(db, settings)
     if role is not None:
-        login(client, make_user(db, role))
+        login(client, make_user(db, settings, role))
     response = _send(client, call, ids)
     if role is None:
         expected = 401
@@ -150,7 +150,7 @@ STATE_CHANGING = [c for c in CALLS if c.method not in ("GET", "HEAD")]
 @pytest.mark.parametrize("call", STATE_CHANGING, ids=lambda c: c.name)
 def test_state_changing_call_without_csrf_token_is_refused(client, db, settings, call):
     ids = _setup(db, settings)
-    login(client, make_user(db, Role.admin))
+    login(client, make_user(db, settings, Role.admin))
     del client.headers["X-CSRF-Token"]
     response = _send(client, call, ids)
     assert response.status_code == 403, response.text
@@ -236,8 +236,8 @@ def test_every_route_outside_the_public_api_refuses_anonymous_users(server, clie
         ("/municipal", M, 200),
     ],
 )
-def test_staff_pages_by_role(client, db, path, role, expected):
-    login(client, make_user(db, role))
+def test_staff_pages_by_role(client, db, path, role, expected, settings):
+    login(client, make_user(db, settings, role))
     assert client.get(path).status_code == expected
 
 

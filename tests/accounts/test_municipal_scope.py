@@ -33,7 +33,7 @@ def _yenimahalle_reports(db, settings) -> dict[str, str]:
     db.flush()
     code = db.scalar(select(Municipality.code).where(Municipality.id == pending.municipality_id))
     assert code == "yenimahalle"  # the fixture is where it claims to be
-    target = make_user(db, Role.moderator, ["yenimahalle"])
+    target = make_user(db, settings, Role.moderator, ["yenimahalle"])
     return {
         "pending": pending.public_id,
         "other": other.public_id,
@@ -72,7 +72,7 @@ LISTS = [c for c in CALLS if c.method == "GET" and "{" not in c.path]
 @pytest.mark.parametrize("call", SINGLE, ids=lambda c: c.name)
 def test_acting_on_another_municipalitys_report_is_not_found(client, db, settings, call, role):
     ids = _yenimahalle_reports(db, settings)
-    login(client, make_user(db, role, ["cankaya"]))
+    login(client, make_user(db, settings, role, ["cankaya"]))
     response = _send(client, call, ids)
     expected = 404 if role in call.allowed else 403
     assert response.status_code == expected, response.text
@@ -85,7 +85,7 @@ def test_acting_on_another_municipalitys_report_is_not_found(client, db, setting
 def test_the_same_calls_succeed_for_the_reports_own_municipality(client, db, settings, call):
     """The control: the refusal above is about the municipality, not the call."""
     ids = _yenimahalle_reports(db, settings)
-    login(client, make_user(db, Role.moderator, ["yenimahalle"]))
+    login(client, make_user(db, settings, Role.moderator, ["yenimahalle"]))
     response = _send(client, call, ids)
     expected = call.ok if Role.moderator in call.allowed else 403
     assert response.status_code == expected, response.text
@@ -99,7 +99,7 @@ def test_every_staff_get_route_shows_nothing_of_another_municipality(server, cli
     yenimahalle_mahalle = db.scalar(select(Mahalle.code).where(Mahalle.name == names[0]))
     seen: list[str] = []
     for role in (Role.moderator, Role.planner):
-        login(client, make_user(db, role, ["cankaya"]))
+        login(client, make_user(db, settings, role, ["cankaya"]))
         for method, path in _routes(server.app):
             if method != "GET" or (method, path) in PUBLIC:  # the public sees published ones
                 continue
@@ -124,7 +124,7 @@ def test_every_staff_get_route_shows_nothing_of_another_municipality(server, cli
 
 def test_asking_for_another_municipality_is_refused(client, db, settings):
     _yenimahalle_reports(db, settings)
-    login(client, make_user(db, Role.planner, ["cankaya"]))
+    login(client, make_user(db, settings, Role.planner, ["cankaya"]))
     for url in (
         "/api/v1/planner/indicators",
         "/api/v1/planner/hotspots",
@@ -143,7 +143,7 @@ def test_a_metropolitan_planner_covers_both_districts(client, db, settings):
     ids = _yenimahalle_reports(db, settings)
     make_report(db, settings, status=ReportStatus.published)  # in Çankaya
     names = _yenimahalle_names(db)
-    login(client, make_user(db, Role.planner, ["ankara"]))
+    login(client, make_user(db, settings, Role.planner, ["ankara"]))
     layer = client.get("/api/v1/planner/indicators").json()
     districts = {f["properties"]["district"] for f in layer["features"]}
     assert districts == {"Çankaya", "Yenimahalle"}
@@ -156,7 +156,7 @@ def test_a_metropolitan_planner_covers_both_districts(client, db, settings):
     municipal = client.get("/api/v1/municipal/reports").json()
     assert ids["published"] in {item["public_id"] for item in municipal["items"]}
     # A Çankaya planner's layer holds Çankaya's mahalle only.
-    login(client, make_user(db, Role.planner, ["cankaya"]))
+    login(client, make_user(db, settings, Role.planner, ["cankaya"]))
     only = client.get("/api/v1/planner/indicators").json()
     assert {f["properties"]["district"] for f in only["features"]} == {"Çankaya"}
 
@@ -164,7 +164,7 @@ def test_a_metropolitan_planner_covers_both_districts(client, db, settings):
 def test_a_moderator_without_a_municipality_sees_no_report(client, db, settings):
     _yenimahalle_reports(db, settings)
     make_report(db, settings)  # a pending one in Çankaya
-    login(client, make_user(db, Role.moderator, []))
+    login(client, make_user(db, settings, Role.moderator, []))
     queue = client.get("/api/v1/moderation/reports").json()
     assert queue["total"] == 0 and queue["items"] == []
 
@@ -182,18 +182,18 @@ def test_photos_of_another_municipalitys_pending_report_are_not_served(client, d
     sent = client.post("/api/v1/reports", data={"report": json.dumps(payload)}, files=files)
     assert sent.status_code == 201, sent.text
     assert sent.json()["municipality"] == "yenimahalle"
-    login(client, make_user(db, Role.moderator, ["yenimahalle"]))
+    login(client, make_user(db, settings, Role.moderator, ["yenimahalle"]))
     item = client.get("/api/v1/moderation/reports").json()["items"][0]
     photo = item["photos"][0]
     assert client.get(photo).status_code == 200  # its own municipality's moderator
-    login(client, make_user(db, Role.moderator, ["cankaya"]))
+    login(client, make_user(db, settings, Role.moderator, ["cankaya"]))
     assert client.get(photo).status_code == 404
 
 
 def test_queue_items_name_their_municipality_and_who_acts(client, db, settings):
     lon, lat = KIZILAY
     make_report(db, settings, lon=lon, lat=lat, status=ReportStatus.published)
-    login(client, make_user(db, Role.moderator, ["ankara"]))
+    login(client, make_user(db, settings, Role.moderator, ["ankara"]))
     items = client.get("/api/v1/moderation/reports", params={"status": "published"}).json()
     item = next(i for i in items["items"] if i["municipality"] == "cankaya")
     # dark_street is lighting: a district's duty by default.

@@ -50,7 +50,7 @@ RESULT = {"approve": S.published, "reject": S.rejected, "hide": S.hidden, "merge
 def test_every_transition(client, db, settings, action, status):
     report, _ = make_report(db, settings, status=status)
     original, _ = make_report(db, settings)
-    login(client, make_user(db, Role.moderator))
+    login(client, make_user(db, settings, Role.moderator))
     body = BODIES[action]
     if action == "merge":
         body = {"into": original.public_id}
@@ -73,7 +73,7 @@ def test_every_transition(client, db, settings, action, status):
 def test_redaction_keeps_the_original_and_publishes_only_the_redacted_text(client, db, settings):
     text = "Beni arayın 0532 123 45 67, lamba yanmıyor."
     report, code = make_report(db, settings, text=text)
-    moderator = make_user(db, Role.moderator)
+    moderator = make_user(db, settings, Role.moderator)
     login(client, moderator)
     queued = client.get("/api/v1/moderation/reports").json()["items"][0]
     [hint] = queued["hints"]
@@ -112,7 +112,7 @@ def test_merge_moves_confirmations_and_keeps_the_tracking_code_working(client, d
     )
     db.add(Confirmation(report_id=original.id, municipality_id=original.municipality_id))
     db.flush()
-    login(client, make_user(db, Role.moderator))
+    login(client, make_user(db, settings, Role.moderator))
     response = client.post(mod_url(duplicate, "merge"), json={"into": original.public_id})
     assert response.json() == {"public_id": duplicate.public_id, "status": "merged"}
     db.refresh(duplicate)
@@ -135,7 +135,7 @@ def test_merge_moves_confirmations_and_keeps_the_tracking_code_working(client, d
 def test_merge_target_must_be_published_or_pending(client, db, settings, target_status):
     target, _ = make_report(db, settings, status=target_status)
     duplicate, _ = make_report(db, settings)
-    login(client, make_user(db, Role.moderator))
+    login(client, make_user(db, settings, Role.moderator))
     response = client.post(mod_url(duplicate, "merge"), json={"into": target.public_id})
     assert response.status_code == 409
     assert "must be published or pending" in response.json()["error"]["message"]
@@ -144,7 +144,7 @@ def test_merge_target_must_be_published_or_pending(client, db, settings, target_
 
 def test_merge_into_itself_or_unknown_is_refused(client, db, settings):
     report, _ = make_report(db, settings)
-    login(client, make_user(db, Role.moderator))
+    login(client, make_user(db, settings, Role.moderator))
     itself = client.post(mod_url(report, "merge"), json={"into": report.public_id})
     assert itself.status_code == 422
     unknown = client.post(mod_url(report, "merge"), json={"into": "nosuch"})
@@ -153,7 +153,7 @@ def test_merge_into_itself_or_unknown_is_refused(client, db, settings):
 
 def test_change_category_is_audited(client, db, settings):
     report, _ = make_report(db, settings)
-    login(client, make_user(db, Role.moderator))
+    login(client, make_user(db, settings, Role.moderator))
     assert client.post(mod_url(report, "category"), json={"category": "unsafe_park"}).is_success
     db.refresh(report)
     assert db.get(Category, report.category_id).code == "unsafe_park"
@@ -166,7 +166,7 @@ def test_change_category_is_audited(client, db, settings):
 def test_correct_location_within_the_limit_recomputes_the_public_point(client, db, settings):
     report, _ = make_report(db, settings)
     old_public = db.scalar(select(func.ST_AsText(report.public_location)))
-    login(client, make_user(db, Role.moderator))
+    login(client, make_user(db, settings, Role.moderator))
     new = {"lon": KIZILAY[0] + 0.001, "lat": KIZILAY[1] + 0.0005}  # about 100 m
     assert client.post(mod_url(report, "location"), json={"location": new}).status_code == 200
     db.refresh(report)
@@ -181,7 +181,7 @@ def test_correct_location_within_the_limit_recomputes_the_public_point(client, d
 
 def test_correct_location_too_far_or_outside_is_refused(client, db, settings):
     report, _ = make_report(db, settings)
-    login(client, make_user(db, Role.moderator))
+    login(client, make_user(db, settings, Role.moderator))
     far = {"lon": KIZILAY[0] + 0.01, "lat": KIZILAY[1]}  # about 850 m
     response = client.post(mod_url(report, "location"), json={"location": far})
     assert response.status_code == 422 and "at most 250 m" in response.json()["error"]["message"]
@@ -190,7 +190,7 @@ def test_correct_location_too_far_or_outside_is_refused(client, db, settings):
 
 def test_public_note_is_stored_for_the_tracking_page(client, db, settings):
     report, _ = make_report(db, settings)
-    moderator = make_user(db, Role.moderator)
+    moderator = make_user(db, settings, Role.moderator)
     login(client, moderator)
     response = client.post(mod_url(report, "notes"), json={"body": "Fotoğraf ekler misiniz?"})
     assert response.status_code == 201
@@ -200,8 +200,8 @@ def test_public_note_is_stored_for_the_tracking_page(client, db, settings):
 
 def test_edit_lock_names_the_holder_and_blocks_others_until_released(client, db, settings):
     report, _ = make_report(db, settings)
-    first = make_user(db, Role.moderator)
-    second = make_user(db, Role.moderator)
+    first = make_user(db, settings, Role.moderator)
+    second = make_user(db, settings, Role.moderator)
     login(client, first)
     taken = client.post(mod_url(report, "lock"))
     assert taken.status_code == 200 and taken.json()["locked_by"] == first.email
@@ -222,11 +222,11 @@ def test_edit_lock_names_the_holder_and_blocks_others_until_released(client, db,
 
 def test_expired_lock_does_not_block(client, db, settings):
     report, _ = make_report(db, settings)
-    holder = make_user(db, Role.moderator)
+    holder = make_user(db, settings, Role.moderator)
     report.locked_by_id = holder.id
     report.locked_until = datetime.now(UTC) - timedelta(seconds=1)
     db.flush()
-    login(client, make_user(db, Role.moderator))
+    login(client, make_user(db, settings, Role.moderator))
     assert client.post(mod_url(report, "approve")).status_code == 200
 
 
@@ -234,7 +234,7 @@ def test_bulk_approve_and_reject_report_each_outcome(client, db, settings):
     a, _ = make_report(db, settings)
     b, _ = make_report(db, settings)
     done, _ = make_report(db, settings, status=S.rejected)
-    login(client, make_user(db, Role.moderator))
+    login(client, make_user(db, settings, Role.moderator))
     body = {"action": "approve", "public_ids": [a.public_id, done.public_id, b.public_id]}
     result = client.post("/api/v1/moderation/bulk", json=body).json()
     assert (result["succeeded"], result["failed"]) == (2, 1)
@@ -263,7 +263,7 @@ def test_queue_filters_and_details(client, db, settings):
     new.created_at = datetime.now(UTC) - timedelta(hours=1)
     db.add(Confirmation(report_id=new.id, municipality_id=new.municipality_id))
     db.flush()
-    login(client, make_user(db, Role.moderator))
+    login(client, make_user(db, settings, Role.moderator))
     url = "/api/v1/moderation/reports"
 
     def texts(**params):
@@ -289,14 +289,14 @@ def test_queue_filters_and_details(client, db, settings):
 
 def test_sensitive_reports_are_marked_in_the_queue(client, db, settings):
     make_report(db, settings, category="verbal_harassment")
-    login(client, make_user(db, Role.moderator))
+    login(client, make_user(db, settings, Role.moderator))
     [item] = client.get("/api/v1/moderation/reports").json()["items"]
     assert item["sensitive"] is True and item["category_group"] == "harassment"
 
 
 def test_hide_takes_a_report_off_the_public_map(client, db, settings):
     report, _ = make_report(db, settings, status=S.published)
-    login(client, make_user(db, Role.moderator))
+    login(client, make_user(db, settings, Role.moderator))
     assert client.get("/api/v1/reports").json()["numberMatched"] == 1
     assert client.post(mod_url(report, "hide"), json={"note": "şikayet"}).status_code == 200
     assert client.get("/api/v1/reports").json()["numberMatched"] == 0

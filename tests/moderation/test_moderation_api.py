@@ -9,16 +9,7 @@ from sqlalchemy import func, select
 
 from app.models import ModerationEvent, Report, ReportStatus, Role
 from tests.support.factories import KIZILAY, PASSWORD, login, make_report, make_user
-
-
-def events_for(db, report) -> list[ModerationEvent]:
-    return list(
-        db.scalars(
-            select(ModerationEvent)
-            .where(ModerationEvent.report_id == report.id)
-            .order_by(ModerationEvent.id)
-        )
-    )
+from tests.support.moderation_support import events_for
 
 
 @pytest.mark.parametrize(
@@ -26,9 +17,9 @@ def events_for(db, report) -> list[ModerationEvent]:
     [(None, 401), (Role.planner, 403), (Role.moderator, 200), (Role.admin, 200)],
     ids=["anonymous", "planner", "moderator", "admin"],
 )
-def test_queue_access_by_role(client, db, role, expected):
+def test_queue_access_by_role(client, db, role, expected, settings):
     if role is not None:
-        login(client, make_user(db, role))
+        login(client, make_user(db, settings, role))
     assert client.get("/api/v1/moderation/reports").status_code == expected
 
 
@@ -40,7 +31,7 @@ def test_queue_access_by_role(client, db, role, expected):
 def test_approve_access_by_role(client, db, settings, role, expected):
     report, _ = make_report(db, settings)
     if role is not None:
-        login(client, make_user(db, role))
+        login(client, make_user(db, settings, role))
     response = client.post(f"/api/v1/moderation/reports/{report.public_id}/approve")
     assert response.status_code == expected
     db.refresh(report)
@@ -53,7 +44,7 @@ def test_queue_lists_pending_oldest_first_with_exact_location(client, db, settin
     # One test is one transaction, where now() does not move: set the times apart.
     first.created_at = second.created_at - timedelta(minutes=5)
     make_report(db, settings, text="published", status=ReportStatus.published)
-    login(client, make_user(db, Role.moderator))
+    login(client, make_user(db, settings, Role.moderator))
     body = client.get("/api/v1/moderation/reports").json()
     assert body["total"] == 2
     assert [i["text"] for i in body["items"]] == ["first", "second"]
@@ -65,7 +56,7 @@ def test_queue_lists_pending_oldest_first_with_exact_location(client, db, settin
 
 def test_approve_publishes_and_writes_one_event(client, db, settings):
     report, _ = make_report(db, settings)
-    moderator = make_user(db, Role.moderator)
+    moderator = make_user(db, settings, Role.moderator)
     login(client, moderator)
     response = client.post(f"/api/v1/moderation/reports/{report.public_id}/approve")
     assert response.json() == {"public_id": report.public_id, "status": "published"}
@@ -79,7 +70,7 @@ def test_approve_publishes_and_writes_one_event(client, db, settings):
 
 def test_approving_twice_is_an_invalid_transition(client, db, settings):
     report, _ = make_report(db, settings)
-    login(client, make_user(db, Role.moderator))
+    login(client, make_user(db, settings, Role.moderator))
     client.post(f"/api/v1/moderation/reports/{report.public_id}/approve")
     again = client.post(f"/api/v1/moderation/reports/{report.public_id}/approve")
     assert again.status_code == 409
@@ -89,7 +80,7 @@ def test_approving_twice_is_an_invalid_transition(client, db, settings):
 
 def test_reject_with_reason(client, db, settings):
     report, _ = make_report(db, settings)
-    login(client, make_user(db, Role.moderator))
+    login(client, make_user(db, settings, Role.moderator))
     response = client.post(
         f"/api/v1/moderation/reports/{report.public_id}/reject", json={"reason": "spam"}
     )
@@ -103,7 +94,7 @@ def test_reject_with_reason(client, db, settings):
 
 def test_reject_other_needs_a_note_and_bad_reason_is_refused(client, db, settings):
     report, _ = make_report(db, settings)
-    login(client, make_user(db, Role.moderator))
+    login(client, make_user(db, settings, Role.moderator))
     url = f"/api/v1/moderation/reports/{report.public_id}/reject"
     no_note = client.post(url, json={"reason": "other"})
     assert no_note.status_code == 422 and no_note.json()["error"]["fields"][0]["field"] == "note"
@@ -114,21 +105,21 @@ def test_reject_other_needs_a_note_and_bad_reason_is_refused(client, db, setting
     assert events_for(db, report)[0].note == "test entry"
 
 
-def test_unknown_report_is_404(client, db):
-    login(client, make_user(db, Role.moderator))
+def test_unknown_report_is_404(client, db, settings):
+    login(client, make_user(db, settings, Role.moderator))
     assert client.post("/api/v1/moderation/reports/nosuchid/approve").status_code == 404
 
 
 def test_failed_action_leaves_no_event(client, db, settings):
     report, _ = make_report(db, settings, status=ReportStatus.rejected)
-    login(client, make_user(db, Role.moderator))
+    login(client, make_user(db, settings, Role.moderator))
     before = db.scalar(select(func.count(ModerationEvent.id)))
     assert client.post(f"/api/v1/moderation/reports/{report.public_id}/approve").status_code == 409
     assert db.scalar(select(func.count(ModerationEvent.id))) == before
 
 
-def test_login_failure_is_401_and_recorded_without_password(client, db):
-    user = make_user(db, Role.moderator)
+def test_login_failure_is_401_and_recorded_without_password(client, db, settings):
+    user = make_user(db, settings, Role.moderator)
     response = client.post(
         "/api/v1/auth/login", json={"email": user.email, "password": "wrong-password"}
     )
@@ -143,8 +134,8 @@ def test_login_failure_is_401_and_recorded_without_password(client, db):
     assert client.get("/api/v1/auth/me").status_code == 401
 
 
-def test_login_cookie_me_and_logout(client, db):
-    user = make_user(db, Role.planner)
+def test_login_cookie_me_and_logout(client, db, settings):
+    user = make_user(db, settings, Role.planner)
     response = client.post(
         "/api/v1/auth/login", json={"email": user.email.upper(), "password": PASSWORD}
     )
@@ -156,8 +147,8 @@ def test_login_cookie_me_and_logout(client, db):
     assert client.get("/api/v1/auth/me").status_code == 401
 
 
-def test_deactivated_user_loses_access(client, db):
-    user = make_user(db, Role.moderator)
+def test_deactivated_user_loses_access(client, db, settings):
+    user = make_user(db, settings, Role.moderator)
     login(client, user)
     user.active = False
     db.flush()
@@ -179,7 +170,7 @@ def test_moderation_event_log_is_append_only(db, settings):
 
 
 def test_state_changing_call_without_csrf_token_is_refused(client, db, settings):
-    moderator = make_user(db, role=Role.moderator)
+    moderator = make_user(db, settings, role=Role.moderator)
     report, _code = make_report(db, settings)
     db.commit()
     login(client, moderator)

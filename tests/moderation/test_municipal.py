@@ -26,7 +26,7 @@ def step(client, report, status, note="Not.", department=None):
 @pytest.mark.parametrize("role", [Role.moderator, Role.planner])
 def test_forward_progress_resolve_with_public_notes(client, db, settings, role):
     report, code = make_report(db, settings, status=ReportStatus.published)
-    actor = make_user(db, role)
+    actor = make_user(db, settings, role)
     login(client, actor)
     forwarded = step(client, report, "forwarded", "Fen İşlerine iletildi.", "Fen İşleri")
     assert forwarded.status_code == 201, forwarded.text
@@ -66,7 +66,7 @@ def test_forward_progress_resolve_with_public_notes(client, db, settings, role):
 
 def test_declined_sets_no_resolved_at(client, db, settings):
     report, _ = make_report(db, settings, status=ReportStatus.published)
-    login(client, make_user(db, Role.planner))
+    login(client, make_user(db, settings, Role.planner))
     step(client, report, "forwarded", "İletildi.", "Ulaşım Dairesi")
     assert step(client, report, "declined", "Bu yol belediyenin değil.").status_code == 201
     db.refresh(report)
@@ -90,7 +90,7 @@ def test_municipal_transitions(client, db, settings, current, new, allowed):
     report, _ = make_report(db, settings, status=ReportStatus.published)
     report.municipal_status = current
     db.flush()
-    login(client, make_user(db, Role.moderator))
+    login(client, make_user(db, settings, Role.moderator))
     response = step(client, report, new, "Not.", "Fen İşleri")
     assert response.status_code == (201 if allowed else 409), response.text
     db.refresh(report)
@@ -99,7 +99,7 @@ def test_municipal_transitions(client, db, settings, current, new, allowed):
 
 def test_forward_needs_a_department_and_a_note(client, db, settings):
     report, _ = make_report(db, settings, status=ReportStatus.published)
-    login(client, make_user(db, Role.moderator))
+    login(client, make_user(db, settings, Role.moderator))
     no_department = step(client, report, "forwarded", "İletildi.")
     assert no_department.status_code == 422
     assert no_department.json()["error"]["fields"][0]["field"] == "department"
@@ -112,7 +112,7 @@ def test_only_published_non_sensitive_reports_go_to_the_municipality(client, db,
     sensitive, _ = make_report(
         db, settings, category="verbal_harassment", status=ReportStatus.published
     )
-    login(client, make_user(db, Role.moderator))
+    login(client, make_user(db, settings, Role.moderator))
     assert step(client, pending, "forwarded", "x", "Fen").status_code == 409
     refused = step(client, sensitive, "forwarded", "x", "Fen")
     assert refused.status_code == 409
@@ -131,5 +131,5 @@ def test_only_published_non_sensitive_reports_go_to_the_municipality(client, db,
 
 def test_planner_cannot_see_pending_reports_here(client, db, settings):
     pending, _ = make_report(db, settings)
-    login(client, make_user(db, Role.planner))
+    login(client, make_user(db, settings, Role.planner))
     assert step(client, pending, "forwarded", "x", "Fen").status_code == 404

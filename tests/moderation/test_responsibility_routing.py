@@ -44,7 +44,7 @@ def test_forwarding_routes_to_the_responsible_and_only_its_staff_record_the_next
 ):
     set_responsibility(db, None, "ankara", CategoryGroup.transport, "ankara", "EGO Genel Müdürlüğü")
     report, _ = make_report(db, settings, category="unsafe_stop", status=ReportStatus.published)
-    login(client, make_user(db, Role.moderator, ["cankaya"]))
+    login(client, make_user(db, settings, Role.moderator, ["cankaya"]))
     queue = client.get("/api/v1/moderation/reports", params={"status": "published"}).json()
     item = next(i for i in queue["items"] if i["public_id"] == report.public_id)
     assert item["responsible"]["code"] == "ankara"  # shown before forwarding
@@ -58,7 +58,7 @@ def test_forwarding_routes_to_the_responsible_and_only_its_staff_record_the_next
     assert report.responsible_municipality_id == _id(db, "ankara")
     assert report.municipal_department == "EGO Genel Müdürlüğü"
 
-    login(client, make_user(db, Role.planner, ["cankaya"]))
+    login(client, make_user(db, settings, Role.planner, ["cankaya"]))
     listed = client.get("/api/v1/municipal/reports").json()["items"]
     mine = next(i for i in listed if i["public_id"] == report.public_id)
     assert mine["responsible"]["code"] == "ankara"  # Çankaya sees who acts
@@ -71,7 +71,7 @@ def test_forwarding_routes_to_the_responsible_and_only_its_staff_record_the_next
         == 0
     )
 
-    login(client, make_user(db, Role.planner, ["ankara"]))
+    login(client, make_user(db, settings, Role.planner, ["ankara"]))
     to_me = client.get("/api/v1/municipal/reports", params={"forwarded_to_me": True}).json()
     assert report.public_id in {i["public_id"] for i in to_me["items"]}
     done = client.post(

@@ -7,16 +7,17 @@ import pytest
 from sqlalchemy import func, select
 
 from app.models import Report, ReportStatus
+from tests.support.browser import axe_serious, phone_context
 from tests.support.citizen_browser_support import (
     KIZILAY,
-    axe_serious,
+    centre_map,
     load_sample_services,
     open_flow,
-    phone_context,
     step_consent,
     step_what,
     step_when,
     tab_to,
+    tracking_code,
     wait_for_map,
 )
 from tests.support.factories import make_report
@@ -84,7 +85,7 @@ def test_map_filters_services_layer_and_accessibility(server, db, settings, chro
     make_report(db, settings, status=ReportStatus.published, category="unsafe_stop")
     make_report(db, settings, status=ReportStatus.published, category="verbal_harassment")
     db.commit()
-    with phone_context(chromium, server.url, bypass_csp=True) as (_, phone):
+    with phone_context(chromium, server.url) as (_, phone):
         page = phone.page
         page.goto("/")
         page.wait_for_function("() => document.getElementById('map').dataset.reports === '3'")
@@ -161,17 +162,14 @@ def test_service_worker_opens_the_shell_offline_without_report_data(server, db, 
         assert page.locator("#step-counter").inner_text() == "Adım 1 / 4: Ne zaman?"
         phone.screenshot("offline-shell")
         step_when(page, now=True)
-        page.evaluate(
-            "([lat, lon]) => window.__mh.map.setView([lat, lon], 16, {animate: false})",
-            [KIZILAY[1], KIZILAY[0]],
-        )
+        centre_map(page, *KIZILAY)
         page.get_by_role("button", name="İşareti haritanın ortasına koy").click()
         step_what(page, text="Çevrimdışı açıldı, çevrimdışı yazıldı.")
         step_consent(page)
         page.get_by_role("button", name="Bildirimi gönder").click()
         page.locator("#done-queued").wait_for()
         context.set_offline(False)
-        page.wait_for_function("() => document.getElementById('tracking-code').textContent.trim()")
+        tracking_code(page)  # shown once the outbox has sent it
     with server.lock:
         texts = db.scalars(select(Report.text)).all()
     assert "Çevrimdışı açıldı, çevrimdışı yazıldı." in texts
@@ -235,10 +233,7 @@ def test_report_points_open_by_keyboard(server, db, settings, phone):
     page = phone.page
     page.goto("/")
     page.wait_for_function("() => document.getElementById('map').dataset.reports === '1'")
-    page.evaluate(
-        "([lat, lon]) => window.__mh.map.setView([lat, lon], 16, {animate: false})",
-        [KIZILAY[1], KIZILAY[0]],
-    )
+    centre_map(page, *KIZILAY)
     point = page.locator(".mh-report")
     assert point.get_attribute("role") == "button"
     assert point.get_attribute("title") == "Karanlık sokak"

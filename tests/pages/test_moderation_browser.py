@@ -5,21 +5,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
 from sqlalchemy import func, select
 
 from app.models import Confirmation, Report, ReportStatus, Role
+from tests.support.browser import SCREENSHOTS, Traffic, axe_serious, browser_page
 from tests.support.factories import KIZILAY, make_report, make_staff
 
 pytest_plugins = ("tests.support.browser",)
 pytestmark = pytest.mark.browser
 
-ROOT = Path(__file__).resolve().parents[2]
-SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
-AXE = ROOT / "frontend" / "node_modules" / "axe-core" / "axe.min.js"
 EMAIL = "gonullu@example.org"
 PASSWORD = "volunteer-password-123"
 
@@ -27,10 +23,9 @@ PASSWORD = "volunteer-password-123"
 class Desk:
     """A laptop-sized page on the live server (volunteers moderate at a desk)."""
 
-    def __init__(self, page) -> None:
+    def __init__(self, page, traffic: Traffic) -> None:
         self.page = page
-        self.errors: list[str] = []
-        self.blocked: list[str] = []
+        self.traffic = traffic
 
     def screenshot(self, name: str) -> None:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
@@ -52,36 +47,21 @@ class Desk:
 
 @pytest.fixture
 def desk(chromium, server) -> Iterator[Desk]:
-    context = chromium.new_context(
+    with browser_page(
+        chromium,
+        server.url,
         viewport={"width": 1280, "height": 900},
         locale="tr-TR",
         timezone_id="Europe/Istanbul",
-        base_url=server.url,
         service_workers="block",
-        bypass_csp=True,  # only so that the axe-core test can inject its script
-    )
-    desk = Desk(context.new_page())
-
-    def keep_local(route) -> None:  # nothing may leave the machine (no CDN, no tiles)
-        if urlsplit(route.request.url).hostname == "127.0.0.1":
-            route.continue_()
-        else:
-            desk.blocked.append(route.request.url)
-            route.abort()
-
-    context.route("**/*", keep_local)
-    desk.page.set_default_timeout(15_000)
-    desk.page.on("pageerror", lambda error: desk.errors.append(str(error)))
-    try:
-        yield desk
-        assert desk.errors == [], f"JavaScript errors: {desk.errors}"
-    finally:
-        context.close()
+    ) as (_, page, traffic):
+        yield Desk(page, traffic)
+        assert traffic.errors == [], f"JavaScript errors: {traffic.errors}"
 
 
 @pytest.fixture
-def volunteer(db):
-    return make_staff(db, EMAIL, Role.moderator, password=PASSWORD)
+def volunteer(db, settings):
+    return make_staff(db, settings, EMAIL, Role.moderator, password=PASSWORD)
 
 
 def statuses(server, db, *reports: Report) -> list[ReportStatus]:
@@ -95,7 +75,7 @@ def test_approve_by_keyboard_with_help_and_edit_lock(server, db, settings, desk,
     second, _ = make_report(db, settings, text="ikinci")
     # One test is one transaction, where now() does not move: set the times apart.
     first.created_at = second.created_at - timedelta(minutes=5)
-    other = make_staff(db, "diger@example.org", Role.moderator, password=PASSWORD)
+    other = make_staff(db, settings, "diger@example.org", Role.moderator, password=PASSWORD)
     second.locked_by_id = other.id  # another volunteer is working on the second one
     second.locked_until = datetime.now(UTC) + timedelta(minutes=3)
     db.commit()
@@ -202,7 +182,7 @@ def test_queue_has_no_serious_accessibility_violations(server, db, settings, des
     desk.log_in()
     page = desk.page
     assert page.locator(".queue-item__sensitive:visible").count() == 1
-    assert _axe(page) == []
+    assert axe_serious(page, "moderation-queue") == []
 
 
 def test_move_a_point_by_clicking_the_map(server, db, settings, desk, volunteer):
@@ -235,7 +215,7 @@ def test_move_a_point_by_clicking_the_map(server, db, settings, desk, volunteer)
 
 
 def test_planner_forwards_and_resolves_then_the_reporter_sees_it(server, db, settings, desk):
-    make_staff(db, "planlama@example.org", Role.planner, password=PASSWORD)
+    make_staff(db, settings, "planlama@example.org", Role.planner, password=PASSWORD)
     report, code = make_report(
         db, settings, category="broken_sidewalk", status=ReportStatus.published
     )
@@ -272,12 +252,12 @@ def test_planner_forwards_and_resolves_then_the_reporter_sees_it(server, db, set
 
 
 def test_staff_pages_have_no_serious_accessibility_violations(server, db, settings, desk):
-    make_staff(db, EMAIL, Role.admin, password=PASSWORD)
+    make_staff(db, settings, EMAIL, Role.admin, password=PASSWORD)
     make_report(db, settings, status=ReportStatus.published, category="broken_sidewalk")
     db.commit()
     page = desk.page
     page.goto("/login")
-    found = {"/login": _axe(page)}
+    found = {"/login": axe_serious(page, "staff-login")}
     page.get_by_label("E-posta").fill(EMAIL)
     page.get_by_label("Parola").fill(PASSWORD)
     page.get_by_role("button", name="Giriş yap").click()
@@ -290,14 +270,5 @@ def test_staff_pages_have_no_serious_accessibility_violations(server, db, settin
     ]:
         page.goto(path)
         page.locator(ready).first.wait_for()
-        found[path] = _axe(page)
+        found[path] = axe_serious(page, "staff" + path.replace("/", "-"))
     assert found == {path: [] for path in found}
-
-
-def _axe(page) -> list[dict]:
-    page.add_script_tag(path=str(AXE))
-    violations = page.evaluate(
-        "() => axe.run(document, {resultTypes: ['violations']})"
-        ".then(r => r.violations.map(v => ({id: v.id, impact: v.impact, n: v.nodes.length})))"
-    )
-    return [v for v in violations if v["impact"] in ("serious", "critical")]

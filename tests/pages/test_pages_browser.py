@@ -14,6 +14,7 @@ from tests.support.citizen_browser_support import (
     step_consent,
     step_what,
     step_when,
+    wait_for_map,
 )
 from tests.support.factories import make_report, make_staff
 
@@ -38,20 +39,6 @@ def report_at(db, settings, point: tuple[float, float], **overrides) -> Report:
 
 def spellings(lon: float, lat: float) -> list[str]:
     return [f"{lon:.6f}", f"{lat:.6f}"]
-
-
-def wait_for_map(page, reports: int | None = None) -> None:
-    """Wait until the choropleth and the report points have been drawn."""
-    page.wait_for_function(
-        "n => document.getElementById('map').dataset.mahalle === String(n)",
-        arg=MAHALLE_IN_BASE_DATA,
-    )
-    if reports is None:
-        page.wait_for_function("() => document.getElementById('map').dataset.reports !== undefined")
-    else:
-        page.wait_for_function(
-            "n => document.getElementById('map').dataset.reports === String(n)", arg=reports
-        )
 
 
 def test_map_page_on_a_phone_shows_published_reports_and_never_exact_points(
@@ -145,10 +132,7 @@ def test_map_page_on_a_phone_shows_published_reports_and_never_exact_points(
     phone.screenshot("map-3-legend")
     page.locator("#legend summary").click()
 
-    page.evaluate(
-        "([lat, lon]) => window.__mh.map.setView([lat, lon], 16, {animate: false})",
-        [inside_counted.y, inside_counted.x],
-    )
+    centre_map(page, inside_counted.x, inside_counted.y)
     phone.tap_map_at(inside_counted.x, inside_counted.y)
     page.get_by_role("heading", name=counted.name).wait_for()
     area = page.locator(".leaflet-popup-content").inner_text()
@@ -194,7 +178,7 @@ def test_report_without_consent_shows_the_error_and_sends_nothing(server, db, ph
 
 def test_moderator_logs_in_approves_and_rejects(server, db, settings, phone):
     page = phone.page
-    make_staff(db, "gonullu@example.org", Role.moderator, password=PASSWORD)
+    make_staff(db, settings, "gonullu@example.org", Role.moderator, password=PASSWORD)
     to_approve = report_at(db, settings, PUBLISHED_AT, text="Köşedeki lamba kırık.")
     to_reject = report_at(db, settings, PENDING_AT, text="Telefonum 0532 000 00 00")
     db.commit()

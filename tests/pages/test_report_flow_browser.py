@@ -1,16 +1,15 @@
 """The citizen report flow in a real Chromium on a 360×740 phone, against the live app.
 
 Each location path (tap, geolocation, no map), validation on the page, photos, "me too",
-the offline outbox, and what is left on the device afterwards. Screenshots of every step go
-to test-artifacts/screenshots/, axe-core results to test-artifacts/axe/.
+and what is left on the device afterwards (the offline outbox: test_report_outbox_browser).
+Screenshots of every step go to test-artifacts/screenshots/, axe-core results to
+test-artifacts/axe/.
 """
 
 from __future__ import annotations
 
 import io
 import re
-from datetime import datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 import pytest
 from PIL import Image
@@ -23,43 +22,29 @@ from app.models import (
     Report,
     ReportPhoto,
     ReportStatus,
-    TimeBand,
 )
-from app.services.reporting.codes import hash_tracking_code
+from tests.support.browser import axe_serious, phone_context
 from tests.support.citizen_browser_support import (
     KIZILAY,
+    NOTHING_LEFT,
     OUTSIDE,
-    axe_serious,
     centre_map,
     jpeg_with_gps,
     load_sample_services,
     open_flow,
-    phone_context,
     small_targets,
     step_consent,
     step_what,
     step_when,
     storage_left,
+    stored_report,
     tab_to,
+    tracking_code,
 )
 from tests.support.factories import make_report
 
 pytest_plugins = ("tests.support.browser",)
 pytestmark = pytest.mark.browser
-
-TRACKING_CODE = re.compile(r"^[0-9A-Z]{4}(-[0-9A-Z]{4}){3}$")
-ISTANBUL = ZoneInfo("Europe/Istanbul")  # the phone's time zone (phone_context)
-NOTHING_LEFT = {"local": 0, "session": 0, "cookie": "", "idb": []}
-
-
-def stored_report(db, server, code: str) -> Report:
-    with server.lock:  # the server shares this connection; wait until it is idle
-        db.expire_all()
-        report = db.scalar(
-            select(Report).where(Report.tracking_code_hash == hash_tracking_code(code))
-        )
-    assert report is not None, "the report was not stored"
-    return report
 
 
 def distance_m(db, server, report: Report, lon: float, lat: float) -> float:
@@ -74,31 +59,10 @@ def distance_m(db, server, report: Report, lon: float, lat: float) -> float:
         )
 
 
-def kept_reports(page) -> list[dict]:
-    """The report bodies waiting in the outbox (IndexedDB), as they will be sent."""
-    return page.evaluate(
-        """() => new Promise((resolve) => {
-            const open = indexedDB.open('mh-outbox');
-            open.onsuccess = () => {
-                const all = open.result.transaction('reports').objectStore('reports').getAll();
-                all.onsuccess = () => { open.result.close(); resolve(all.result.map(r => JSON.parse(r.report))); };
-            };
-        })"""
-    )
-
-
-def tracking_code(page) -> str:
-    box = page.locator("#tracking-code")
-    page.wait_for_function("() => document.getElementById('tracking-code').textContent.trim()")
-    code = box.inner_text().strip()
-    assert TRACKING_CODE.match(code), code
-    return code
-
-
 def test_report_by_tapping_the_map_with_a_photo(server, db, settings, chromium, tmp_path):
     assert load_sample_services(db, settings) >= 3
     photo = jpeg_with_gps(tmp_path / "camera.jpg")
-    with phone_context(chromium, server.url, bypass_csp=True) as (_, phone):
+    with phone_context(chromium, server.url) as (_, phone):
         page = phone.page
         open_flow(page)
         assert page.locator("#step-counter").inner_text() == "Adım 1 / 4: Ne zaman?"
@@ -354,101 +318,3 @@ def test_me_too_confirms_a_published_report_instead_of_a_duplicate(server, db, s
         ).all()
         assert db.scalar(select(func.count(Report.id))) == reports_before
     assert [c.reporter_age_band.value for c in confirmations] == ["18_24"]
-
-
-def test_report_made_offline_is_kept_then_sent_when_the_connection_returns(server, db, chromium):
-    with phone_context(chromium, server.url) as (context, phone):
-        page = phone.page
-        open_flow(page)
-        step_when(page, now=False)
-        centre_map(page, *KIZILAY)
-        phone.tap_map_at(*KIZILAY)
-        step_what(page, text="Çevrimdışı yazıldı.")
-        step_consent(page)
-        with server.lock:
-            before = db.scalar(select(func.count(Report.id)))
-        context.set_offline(True)
-        page.get_by_role("button", name="Bildirimi gönder").click()
-        page.locator("#done-queued").wait_for()
-        assert "Henüz gönderilmedi" in page.locator("#done-queued").inner_text()
-        queue = page.locator("#queue-status")
-        assert queue.inner_text().startswith("1 bildirim bu telefonda saklanıyor")
-        assert [r["text"] for r in kept_reports(page)] == ["Çevrimdışı yazıldı."]
-        phone.screenshot("flow-offline-1-kept")
-        with server.lock:
-            assert db.scalar(select(func.count(Report.id))) == before
-
-        context.set_offline(False)  # the `online` event sends it
-        code = tracking_code(page)
-        queue.wait_for(state="hidden")
-        phone.screenshot("flow-offline-2-sent")
-        assert storage_left(page) == NOTHING_LEFT  # the outbox is gone once it is sent
-    report = stored_report(db, server, code)
-    assert report.text == "Çevrimdışı yazıldı."
-
-
-def test_report_kept_offline_is_sent_on_the_next_visit(server, db, chromium):
-    """She closed the page while offline; the report goes out when she next opens the map.
-
-    "Happening now" is kept as the date and time band of the moment she made it: sent the
-    next morning, a report made last night stays a night-time report of last night.
-    """
-    yesterday = datetime.now(ISTANBUL).date() - timedelta(days=1)
-    last_night = datetime.combine(yesterday, time(23, 30), ISTANBUL)
-    with phone_context(chromium, server.url) as (context, phone):
-        page = phone.page
-        open_flow(page)
-        step_when(page, now=True)
-        centre_map(page, *KIZILAY)
-        phone.tap_map_at(*KIZILAY)
-        step_what(page, text="Sonraki ziyarette gönderildi.")
-        step_consent(page)
-        context.set_offline(True)
-        page.clock.set_fixed_time(last_night)
-        page.get_by_role("button", name="Bildirimi gönder").click()
-        page.locator("#done-queued").wait_for()
-        [kept] = kept_reports(page)
-        assert kept["happening_now"] is False
-        assert (kept["occurred_on"], kept["time_band"]) == (last_night.date().isoformat(), "night")
-        page.close()
-
-        context.set_offline(False)
-        later = context.new_page()
-        later.on("pageerror", lambda error: phone.traffic.errors.append(str(error)))
-        later.goto("/")
-        code = tracking_code(later)
-        later.locator("#queue-status").wait_for(state="hidden")
-        assert storage_left(later) == NOTHING_LEFT
-    report = stored_report(db, server, code)
-    assert report.text == "Sonraki ziyarette gönderildi."
-    assert (report.occurred_on, report.time_band) == (last_night.date(), TimeBand.night)
-
-
-def test_report_sent_from_the_outbox_does_not_replace_the_one_she_is_writing(server, db, chromium):
-    with phone_context(chromium, server.url) as (context, phone):
-        page = phone.page
-        open_flow(page)
-        step_when(page, now=True)
-        centre_map(page, *KIZILAY)
-        phone.tap_map_at(*KIZILAY)
-        step_what(page, text="İlk bildirim.")
-        step_consent(page)
-        context.set_offline(True)
-        page.get_by_role("button", name="Bildirimi gönder").click()
-        page.locator("#done-queued").wait_for()
-        page.get_by_role("button", name="Kapat").click()
-        # A second report, half written, when the connection returns.
-        page.get_by_role("button", name="Bir yer bildir").click()
-        page.get_by_label("Şu an, burada oluyor").check()
-        context.set_offline(False)
-        notice = page.locator("#outbox-sent")
-        notice.wait_for()
-        code = page.locator("#outbox-codes").inner_text().strip()
-        assert re.match(TRACKING_CODE, code)
-        assert page.locator("#step-when").is_visible()  # her second report is still there
-        assert page.locator("#when-now").is_checked()
-        phone.screenshot("flow-offline-3-sent-while-writing")
-        page.get_by_role("button", name="Not ettim").click()
-        assert notice.is_hidden() and page.locator("#outbox-codes").inner_text() == ""
-        assert storage_left(page) == NOTHING_LEFT
-    assert stored_report(db, server, code).text == "İlk bildirim."

@@ -2,31 +2,15 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from sqlalchemy import select
 
 from app.models import ReportNote, ReportStatus
+from tests.support.browser import axe_serious
 from tests.support.factories import make_report
 
 pytest_plugins = ("tests.support.browser",)
 pytestmark = pytest.mark.browser
-
-AXE = Path(__file__).resolve().parents[2] / "frontend" / "node_modules" / "axe-core" / "axe.min.js"
-
-
-def axe_violations(page) -> list[dict]:
-    """Serious and critical axe-core violations of the page as it is now."""
-    # Evaluated through the DevTools protocol: the page's CSP forbids inline scripts (rightly),
-    # and add_script_tag(path=...) inserts an inline script.
-    page.evaluate(AXE.read_text(encoding="utf-8"))
-    results = page.evaluate("async () => await window.axe.run(document)")
-    return [
-        {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]]}
-        for v in results["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
 
 
 def min_target_size(page, selector: str) -> float:
@@ -47,7 +31,7 @@ def test_tracking_page_status_comment_and_deletion_on_a_phone(phone, client, db,
     code_input = page.get_by_label("Takip kodu")
     assert code_input.get_attribute("autocomplete") == "off"
     assert page.locator("#track-form").get_attribute("autocomplete") == "off"
-    assert axe_violations(page) == []
+    assert axe_serious(page, "track-01-entry") == []
 
     # An empty and a wrong code are announced (role=alert), and the field is marked.
     page.get_by_role("button", name="Bildirimimi göster").click()
@@ -73,7 +57,7 @@ def test_tracking_page_status_comment_and_deletion_on_a_phone(phone, client, db,
     assert page.evaluate("document.activeElement.id") == "report-title"
     assert page.locator("#timeline li").count() == 1
     assert min_target_size(page, "#report button, #track-form button, #track-code") >= 44
-    assert axe_violations(page) == []
+    assert axe_serious(page, "track-02-status") == []
     phone.screenshot("track-02-status")
 
     # A comment.
@@ -90,7 +74,7 @@ def test_tracking_page_status_comment_and_deletion_on_a_phone(phone, client, db,
     page.get_by_role("button", name="Bildirimimi sil").click()
     assert page.locator("#delete-confirm").is_visible()
     assert page.evaluate("document.activeElement.id") == "delete-question"
-    assert axe_violations(page) == []
+    assert axe_serious(page, "track-04-confirm-delete") == []
     phone.screenshot("track-04-confirm-delete")
     page.get_by_role("button", name="Hayır, kalsın").click()
     assert not page.locator("#delete-confirm").is_visible()
@@ -127,7 +111,7 @@ def test_tracking_page_in_english(phone, db, settings):
     page.locator("#report").wait_for(state="visible")
     assert page.locator("#report-status").inner_text() == "Waiting for a volunteer to review it"
     assert page.locator("#report-category").inner_text() == "Dark street"
-    assert axe_violations(page) == []
+    assert axe_serious(page, "track-06-english") == []
     phone.screenshot("track-06-english")
 
 

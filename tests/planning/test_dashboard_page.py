@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from app.models import Role
-from tests.support.browser import SCREENSHOTS, Traffic, _keep_local
+from tests.support.browser import SCREENSHOTS, browser_page
 from tests.support.factories import PASSWORD, login, make_report, make_user
 
 # The shared `chromium` fixture: one Playwright per session (a second one would fail).
@@ -20,8 +20,8 @@ def test_anonymous_visitors_are_sent_to_the_login(client):
     assert response.headers["location"] == "/login?next=/dashboard"
 
 
-def test_moderators_get_a_403_page_with_a_login_link(client, db):
-    login(client, make_user(db, Role.moderator))
+def test_moderators_get_a_403_page_with_a_login_link(client, db, settings):
+    login(client, make_user(db, settings, Role.moderator))
     response = client.get("/dashboard")
     assert response.status_code == 403
     assert "planlamacılar ve yöneticiler" in response.text
@@ -29,8 +29,8 @@ def test_moderators_get_a_403_page_with_a_login_link(client, db):
     assert "dashboard.js" not in response.text
 
 
-def test_planner_page_is_translated(client, db):
-    login(client, make_user(db, Role.planner))
+def test_planner_page_is_translated(client, db, settings):
+    login(client, make_user(db, settings, Role.planner))
     page = client.get("/dashboard")
     assert page.status_code == 200 and "Planlama paneli" in page.text
     assert "Planning dashboard" in client.get("/dashboard?lang=en").text
@@ -44,18 +44,16 @@ def test_planner_sees_choropleth_table_detail_and_exports(chromium, server, db, 
         make_report(db, settings, lon=32.8541 + i * 0.0001, status=ReportStatus.published)
     for _ in range(2):  # below k in another mahalle
         make_report(db, settings, lon=32.80, lat=39.90, status=ReportStatus.published)
-    planner = make_user(db, Role.planner)
+    planner = make_user(db, settings, Role.planner)
     db.commit()
 
-    context = chromium.new_context(
-        viewport={"width": 1280, "height": 900}, locale="tr-TR", base_url=server.url
-    )
-    traffic = Traffic()
-    context.route("**/*", _keep_local(traffic))
-    page = context.new_page()
-    page.set_default_timeout(20_000)
-    page.on("pageerror", lambda error: traffic.errors.append(str(error)))
-    try:
+    with browser_page(
+        chromium,
+        server.url,
+        timeout_ms=20_000,
+        viewport={"width": 1280, "height": 900},
+        locale="tr-TR",
+    ) as (context, page, traffic):
         response = context.request.post(
             "/api/v1/auth/login", data={"email": planner.email, "password": PASSWORD}
         )
@@ -93,7 +91,5 @@ def test_planner_sees_choropleth_table_detail_and_exports(chromium, server, db, 
         page.screenshot(path=str(SCREENSHOTS / "dashboard-3-print.png"), full_page=False)
         assert traffic.errors == [], traffic.errors
         assert traffic.blocked == []  # tests run without tiles: nothing leaves the app
-    finally:
-        context.close()
     with httpx.Client(base_url=server.url) as anonymous:
         assert anonymous.get("/api/v1/planner/indicators").status_code == 401

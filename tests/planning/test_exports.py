@@ -27,7 +27,7 @@ def planner_client(client, db, settings, grid_mahalle):
     add_reports(db, settings, 0, 0, 5, category="verbal_harassment")
     add_reports(db, settings, 1, 0, 3)  # below k
     add_reports(db, settings, 2, 1, 7, category="unsafe_stop", time_band="day")
-    login(client, make_user(db, Role.planner))
+    login(client, make_user(db, settings, Role.planner))
     return client
 
 

@@ -25,11 +25,11 @@ def props(response: httpx.Response) -> dict[str, dict]:
 @pytest.mark.parametrize(
     "path", ["/api/v1/planner/indicators", "/api/v1/planner/hotspots", "/api/v1/tokens"]
 )
-def test_anonymous_and_moderators_are_refused(client, db, path):
+def test_anonymous_and_moderators_are_refused(client, db, path, settings):
     response = client.get(path)
     assert response.status_code == 401
     assert "log in" in response.json()["error"]["message"].lower()
-    login(client, make_user(db, Role.moderator))
+    login(client, make_user(db, settings, Role.moderator))
     response = client.get(path)
     assert response.status_code == 403
     assert "planner" in response.json()["error"]["message"]
@@ -39,7 +39,7 @@ def test_anonymous_and_moderators_are_refused(client, db, path):
 def test_planner_and_admin_get_every_indicator(client, db, settings, grid_mahalle, role):
     add_reports(db, settings, 0, 0, 6)
     add_reports(db, settings, 1, 0, 2)
-    login(client, make_user(db, role))
+    login(client, make_user(db, settings, role))
     body = client.get("/api/v1/planner/indicators", params=PERIOD).json()
     assert body["metadata"]["suppression_threshold_k"] == 5
     assert body["metadata"]["period"] == {"since": PERIOD["since"], "until": PERIOD["until"]}
@@ -59,8 +59,8 @@ def test_planner_and_admin_get_every_indicator(client, db, settings, grid_mahall
     assert night["M00"]["reports"] == 0
 
 
-def test_period_must_be_whole_months(client, db):
-    login(client, make_user(db, Role.planner))
+def test_period_must_be_whole_months(client, db, settings):
+    login(client, make_user(db, settings, Role.planner))
     response = client.get("/api/v1/planner/indicators", params={"since": "2026-01-05"})
     assert response.status_code == 422
     assert "first day of a month" in response.json()["error"]["message"]
@@ -69,7 +69,7 @@ def test_period_must_be_whole_months(client, db):
 def test_hotspots_and_mahalle_detail(client, db, settings, grid_mahalle):
     add_reports(db, settings, 0, 0, 6, category="dark_street")
     add_reports(db, settings, 0, 0, 2, category="unsafe_stop")
-    login(client, make_user(db, Role.planner))
+    login(client, make_user(db, settings, Role.planner))
     hexes = client.get("/api/v1/planner/hotspots", params={**PERIOD, "size": 500}).json()
     assert hexes["metadata"]["hexagon_size_m"] == 500
     assert all(
@@ -110,8 +110,8 @@ def test_definitions_are_public_and_match_the_docs(client):
     )
 
 
-def test_api_tokens_lifecycle(client, server, db):
-    planner = make_user(db, Role.planner)
+def test_api_tokens_lifecycle(client, server, db, settings):
+    planner = make_user(db, settings, Role.planner)
     login(client, planner)
     created = client.post("/api/v1/tokens", json={"name": "QGIS"})
     assert created.status_code == 201, created.text
@@ -140,19 +140,19 @@ def test_api_tokens_lifecycle(client, server, db):
         assert wrong.status_code == 401
 
 
-def test_session_requests_still_need_csrf(client, db):
-    login(client, make_user(db, Role.planner))
+def test_session_requests_still_need_csrf(client, db, settings):
+    login(client, make_user(db, settings, Role.planner))
     del client.headers["X-CSRF-Token"]
     response = client.post("/api/v1/tokens", json={"name": "x"})
     assert response.status_code == 403
     assert response.json()["error"]["code"] == "csrf_failed"
 
 
-def test_tokens_of_moderators_and_inactive_users_are_refused(client, server, db):
-    moderator = make_user(db, Role.moderator)
+def test_tokens_of_moderators_and_inactive_users_are_refused(client, server, db, settings):
+    moderator = make_user(db, settings, Role.moderator)
     login(client, moderator)
     assert client.post("/api/v1/tokens", json={"name": "x"}).status_code == 403
-    planner = make_user(db, Role.planner)
+    planner = make_user(db, settings, Role.planner)
     client.cookies.clear()
     login(client, planner)
     token = client.post("/api/v1/tokens", json={"name": "x"}).json()["token"]
@@ -165,9 +165,9 @@ def test_tokens_of_moderators_and_inactive_users_are_refused(client, server, db)
         assert response.status_code == 401
 
 
-def test_revoking_someone_elses_token_is_not_found(client, db):
-    login(client, make_user(db, Role.planner))
+def test_revoking_someone_elses_token_is_not_found(client, db, settings):
+    login(client, make_user(db, settings, Role.planner))
     token_id = client.post("/api/v1/tokens", json={"name": "x"}).json()["id"]
     client.cookies.clear()
-    login(client, make_user(db, Role.planner))
+    login(client, make_user(db, settings, Role.planner))
     assert client.delete(f"/api/v1/tokens/{token_id}").status_code == 404

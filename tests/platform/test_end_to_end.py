@@ -25,7 +25,7 @@ def test_report_is_invisible_until_approved_then_only_displaced(client, db, sett
         == "pending"
     )
 
-    login(client, make_user(db, Role.moderator))
+    login(client, make_user(db, settings, Role.moderator))
     queue = client.get("/api/v1/moderation/reports").json()
     assert [i["public_id"] for i in queue["items"]] == [public_id]
     assert client.post(f"/api/v1/moderation/reports/{public_id}/approve").status_code == 200

@@ -10,8 +10,7 @@ from sqlalchemy import func, select, update
 from app.geo.displacement import haversine_m
 from app.models import Confirmation, LocationPrecision, Mahalle, Report, ReportStatus, ServiceKind
 from app.services.reference.areas import turkish_sort_key
-from tests.reporting.test_privacy import leaks
-from tests.support.citizen_support import add_service, set_status
+from tests.support.citizen_support import add_service, leaks, set_status
 from tests.support.factories import KIZILAY, make_report, report_payload
 
 CUMHURIYET = "relation/6777209"  # Cumhuriyet Mahallesi, Çankaya (contains KIZILAY)

@@ -177,7 +177,7 @@ def photo_url(client, public_id: str) -> str:
     return url
 
 
-def test_photo_is_not_served_before_approval_but_is_to_moderators(client, db):
+def test_photo_is_not_served_before_approval_but_is_to_moderators(client, db, settings):
     response = post_with_photos(client, [("a.jpg", jpeg_with_metadata(), "image/jpeg")])
     public_id = response.json()["public_id"]
     [photo] = stored_photos(db, public_id)
@@ -190,11 +190,11 @@ def test_photo_is_not_served_before_approval_but_is_to_moderators(client, db):
     )
     assert client.get("/api/v1/photos/not-a-uuid").status_code == 404
 
-    planner = make_user(db, Role.planner)
+    planner = make_user(db, settings, Role.planner)
     login(client, planner)
     assert client.get(url).status_code == 404  # planners see published data only
 
-    moderator = make_user(db, Role.moderator)
+    moderator = make_user(db, settings, Role.moderator)
     login(client, moderator)
     seen = client.get(url)
     assert seen.status_code == 200

@@ -3,29 +3,19 @@ in any public response."""
 
 from __future__ import annotations
 
-import re
-
 from sqlalchemy import select
 
 from app.config import Settings
 from app.models import Municipality, ReportStatus
 from app.schemas.reporting import ReportCreate
 from app.services.reporting import submission
+from tests.support.citizen_support import leaks
 from tests.support.factories import make_report, report_payload
 
 # Unusual exact points, so a leak cannot be a coincidence.
 EXACT = [(32.8541237, 39.9208761), (32.8602913, 39.9150437), (32.8477719, 39.9251593)]
 PENDING_TEXT = "gizli-bekleyen-metin"
 SENSITIVE_TEXT = "hassas-taciz-metni"
-
-
-def leaks(body: str, lon: float, lat: float) -> list[str]:
-    """Exact coordinates in any textual form: 6 decimals alone, or 5-decimal lon near lat."""
-    found = [v for v in (f"{lon:.6f}", f"{lat:.6f}") if v in body or v.rstrip("0") in body]
-    pair = re.compile(rf"{lon:.5f}\d*\D{{1,20}}{lat:.5f}|{lat:.5f}\d*\D{{1,20}}{lon:.5f}")
-    if pair.search(body):
-        found.append(pair.pattern)
-    return found
 
 
 def public_bodies(client, codes: list[str]) -> dict[str, str]:

@@ -48,7 +48,7 @@ def test_timeline_has_status_changes_public_notes_and_her_comments_without_staff
     client, db, settings
 ):
     report, code = make_report(db, settings)
-    moderator = make_user(db, Role.moderator)
+    moderator = make_user(db, settings, Role.moderator)
     login(client, moderator)
     assert client.post(f"/api/v1/moderation/reports/{report.public_id}/approve").status_code == 200
     client.cookies.clear()

@@ -1,12 +1,14 @@
-"""Playwright helpers for the browser tests: Debian's Chromium, a phone, screenshots.
+"""Playwright helpers for the browser tests: Debian's Chromium, a phone, screenshots, axe.
 
-Use with `pytest_plugins = ("tests.support.browser",)` and the `phone` fixture. Browsers cannot be downloaded here, so the
-system Chromium is launched (override with MORHARITA_CHROMIUM). Every request that leaves
-127.0.0.1 is blocked and recorded: the pages must work without a CDN or the internet.
+Use with `pytest_plugins = ("tests.support.browser",)` and the `phone` fixture, or open pages
+with `browser_page` / `phone_context`. Browsers cannot be downloaded here, so the system
+Chromium is launched (override with MORHARITA_CHROMIUM). Every request that leaves 127.0.0.1
+is blocked and recorded: the pages must work without a CDN or the internet.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from collections.abc import Iterator
@@ -20,7 +22,18 @@ from playwright.sync_api import Browser, BrowserContext, Page, Response, Route, 
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
+AXE = ROOT / "frontend" / "node_modules" / "axe-core" / "axe.min.js"
 PHONE = {"width": 360, "height": 740}
+# A 360×740 touch phone in Turkish, in Ankara's time zone, without a service worker.
+PHONE_OPTIONS = {
+    "viewport": PHONE,
+    "device_scale_factor": 2,
+    "is_mobile": True,
+    "has_touch": True,
+    "locale": "tr-TR",
+    "timezone_id": "Europe/Istanbul",
+    "service_workers": "block",
+}
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -96,27 +109,25 @@ def _keep_local(traffic: Traffic):
 
 
 @contextmanager
-def phone_page(browser: Browser, base_url: str) -> Iterator[tuple[Page, Traffic]]:
-    """A new private context on a 360×740 touch phone, Turkish locale, offline but for the app."""
-    context: BrowserContext = browser.new_context(
-        viewport=PHONE,
-        device_scale_factor=2,
-        is_mobile=True,
-        has_touch=True,
-        locale="tr-TR",
-        timezone_id="Europe/Istanbul",
-        base_url=base_url,
-        service_workers="block",
-    )
+def browser_page(
+    browser: Browser, base_url: str, *, route: bool = True, timeout_ms: int = 15_000, **options
+) -> Iterator[tuple[BrowserContext, Page, Traffic]]:
+    """A new private context and page on the app, its traffic recorded; closed afterwards.
+
+    Requests that leave 127.0.0.1 are blocked unless `route` is False (Playwright's routing
+    and a service worker do not mix); `options` go to Browser.new_context.
+    """
+    context = browser.new_context(base_url=base_url, **options)
     traffic = Traffic()
-    context.route("**/*", _keep_local(traffic))
+    if route:
+        context.route("**/*", _keep_local(traffic))
     page = context.new_page()
-    page.set_default_timeout(15_000)
+    page.set_default_timeout(timeout_ms)
     page.on("request", lambda request: traffic.requests.append(request.url))
     page.on("response", lambda response: traffic.responses.append(response))
     page.on("pageerror", lambda error: traffic.errors.append(str(error)))
     try:
-        yield page, traffic
+        yield context, page, traffic
     finally:
         context.close()
 
@@ -156,9 +167,43 @@ class Phone:
         ]
 
 
+@contextmanager
+def phone_context(
+    browser: Browser, base_url: str, *, route: bool = True, **options
+) -> Iterator[tuple[BrowserContext, Phone]]:
+    """A phone (PHONE_OPTIONS, overridden by `options`); fails if any of its scripts threw."""
+    with browser_page(browser, base_url, route=route, **{**PHONE_OPTIONS, **options}) as (
+        context,
+        page,
+        traffic,
+    ):
+        yield context, Phone(page, traffic, base_url)
+        assert traffic.errors == [], f"JavaScript errors: {traffic.errors}"
+
+
 @pytest.fixture
 def phone(chromium, server) -> Iterator[Phone]:
     """A phone page on the live server; fails the test if any script threw."""
-    with phone_page(chromium, server.url) as (page, traffic):
-        yield Phone(page, traffic, server.url)
-        assert traffic.errors == [], f"JavaScript errors: {traffic.errors}"
+    with phone_context(chromium, server.url) as (_, phone):
+        yield phone
+
+
+def axe_serious(page: Page, name: str) -> list[dict]:
+    """Run axe-core on the page as it is now; its serious and critical violations.
+
+    Every violation is written to test-artifacts/axe/<name>.json. axe is evaluated through
+    the DevTools protocol, so the page's CSP (which rightly forbids inline scripts) holds.
+    """
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.evaluate(AXE.read_text(encoding="utf-8"))
+    result = page.evaluate(
+        """async () => {
+            const r = await axe.run(document, {resultTypes: ['violations']});
+            return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+                nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 5)}));
+        }"""
+    )
+    out = ROOT / "test-artifacts" / "axe"
+    out.mkdir(parents=True, exist_ok=True)
+    (out / f"{name}.json").write_text(json.dumps(result, indent=2, ensure_ascii=False))
+    return [v for v in result if v["impact"] in ("serious", "critical")]

@@ -1,63 +1,26 @@
-"""Shared steps of the citizen browser tests: phone contexts with options, the report flow, axe.
+"""Shared steps of the citizen browser tests: the report flow, what the device keeps, photos.
 
-Builds on tests/support/browser.py (Debian's Chromium, requests outside 127.0.0.1 blocked) and adds
-what those tests need besides: geolocation, a service worker, and axe-core injected into the
-page (the page's CSP allows only its own scripts, so axe's context bypasses the CSP).
+Builds on tests/support/browser.py (Debian's Chromium, phones, requests outside 127.0.0.1
+blocked, axe-core).
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterator
-from contextlib import contextmanager
+import re
 from datetime import date
 from pathlib import Path
 
-import pytest
-from playwright.sync_api import Browser, BrowserContext, Page
+from playwright.sync_api import Page
+from sqlalchemy import select
 
-pytest.register_assert_rewrite(
-    "tests.support.browser"
-)  # imported here before pytest loads the plugin
+from app.models import Report
+from app.services.reporting.codes import hash_tracking_code
+from tests.support.browser import ROOT
 
-from tests.support.browser import PHONE, ROOT, Phone, Traffic, _keep_local  # noqa: E402
-
-AXE = ROOT / "frontend" / "node_modules" / "axe-core" / "axe.min.js"
-SERIOUS = ("serious", "critical")
 KIZILAY = (32.854163, 39.920857)  # lon, lat: by Kızılay square, Cumhuriyet Mahallesi (Çankaya)
 OUTSIDE = (32.30, 39.55)  # far outside Çankaya and Yenimahalle
-
-
-@contextmanager
-def phone_context(
-    browser: Browser, base_url: str, *, route: bool = True, **options
-) -> Iterator[tuple[BrowserContext, Phone]]:
-    """A 360×740 touch phone like tests.support.browser.phone_page, with extra context options."""
-    settings = {
-        "viewport": PHONE,
-        "device_scale_factor": 2,
-        "is_mobile": True,
-        "has_touch": True,
-        "locale": "tr-TR",
-        "timezone_id": "Europe/Istanbul",
-        "base_url": base_url,
-        "service_workers": "block",
-    }
-    settings.update(options)
-    context = browser.new_context(**settings)
-    traffic = Traffic()
-    if route:  # Playwright's routing and a service worker do not mix: off for SW tests
-        context.route("**/*", _keep_local(traffic))
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    page.on("request", lambda request: traffic.requests.append(request.url))
-    page.on("response", lambda response: traffic.responses.append(response))
-    page.on("pageerror", lambda error: traffic.errors.append(str(error)))
-    try:
-        yield context, Phone(page, traffic, base_url)
-        assert traffic.errors == [], f"JavaScript errors: {traffic.errors}"
-    finally:
-        context.close()
+TRACKING_CODE = re.compile(r"^[0-9A-Z]{4}(-[0-9A-Z]{4}){3}$")
+NOTHING_LEFT = {"local": 0, "session": 0, "cookie": "", "idb": []}  # what storage_left wants
 
 
 def load_sample_services(db, settings) -> int:
@@ -74,27 +37,15 @@ def load_sample_services(db, settings) -> int:
     return db.scalar(select(func.count(ServicePoint.id)))
 
 
-def axe_serious(page: Page, name: str) -> list[dict]:
-    """Run axe-core on the page as it is now; the serious and critical violations."""
-    if not page.evaluate("typeof window.axe !== 'undefined'"):
-        page.add_script_tag(path=str(AXE))
-    result = page.evaluate(
-        """async () => {
-            const r = await axe.run(document, {resultTypes: ['violations']});
-            return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
-                nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 5)}));
-        }"""
-    )
-    bad = [v for v in result if v["impact"] in SERIOUS]
-    out = ROOT / "test-artifacts" / "axe"
-    out.mkdir(parents=True, exist_ok=True)
-    (out / f"{name}.json").write_text(json.dumps(result, indent=2, ensure_ascii=False))
-    return bad
-
-
-def wait_for_map(page: Page) -> None:
+def wait_for_map(page: Page, reports: int | None = None) -> None:
+    """Wait until the choropleth and the report points (`reports` of them) have been drawn."""
     page.wait_for_function("() => document.getElementById('map').dataset.mahalle > 0")
-    page.wait_for_function("() => document.getElementById('map').dataset.reports !== undefined")
+    if reports is None:
+        page.wait_for_function("() => document.getElementById('map').dataset.reports !== undefined")
+    else:
+        page.wait_for_function(
+            "n => document.getElementById('map').dataset.reports === String(n)", arg=reports
+        )
 
 
 def open_flow(page: Page) -> None:
@@ -139,6 +90,26 @@ def step_consent(page: Page, *, gender: str | None = "woman", age: str | None = 
     if age:
         page.select_option("#reporter-age-band", age)
     page.get_by_label("kabul ediyorum").check()
+
+
+def tracking_code(page: Page) -> str:
+    """The tracking code the page shows once a report is sent (checked for its form)."""
+    box = page.locator("#tracking-code")
+    page.wait_for_function("() => document.getElementById('tracking-code').textContent.trim()")
+    code = box.inner_text().strip()
+    assert TRACKING_CODE.match(code), code
+    return code
+
+
+def stored_report(db, server, code: str) -> Report:
+    """The report stored under a tracking code, read once the live server is idle."""
+    with server.lock:  # the server shares this connection; wait until it is idle
+        db.expire_all()
+        report = db.scalar(
+            select(Report).where(Report.tracking_code_hash == hash_tracking_code(code))
+        )
+    assert report is not None, "the report was not stored"
+    return report
 
 
 def storage_left(page: Page) -> dict:

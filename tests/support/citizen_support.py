@@ -1,9 +1,10 @@
-"""Helpers for the citizen API tests: images with metadata, service points, publishing."""
+"""Helpers for the citizen API tests: images with metadata, service points, publishing, leaks."""
 
 from __future__ import annotations
 
 import io
 import json
+import re
 from datetime import UTC, datetime
 
 import httpx
@@ -89,3 +90,12 @@ def add_service(db: Session, kind: ServiceKind, name: str, lon: float, lat: floa
         )
     )
     db.flush()
+
+
+def leaks(body: str, lon: float, lat: float) -> list[str]:
+    """Exact coordinates in any textual form: 6 decimals alone, or 5-decimal lon near lat."""
+    found = [v for v in (f"{lon:.6f}", f"{lat:.6f}") if v in body or v.rstrip("0") in body]
+    pair = re.compile(rf"{lon:.5f}\d*\D{{1,20}}{lat:.5f}|{lat:.5f}\d*\D{{1,20}}{lon:.5f}")
+    if pair.search(body):
+        found.append(pair.pattern)
+    return found

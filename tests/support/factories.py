@@ -59,10 +59,13 @@ def make_report(
     return report, code
 
 
-def make_user(db: Session, role: Role, municipalities: Sequence[str] | None = None) -> User:
+def make_user(
+    db: Session, settings: Settings, role: Role, municipalities: Sequence[str] | None = None
+) -> User:
     """A staff account; moderators and planners hold their role in Ankara BB (so in both
     districts) unless `municipalities` says otherwise. Administrators see everything."""
-    user = auth.create_user(db, f"{role.value}{next(_counter)}@example.org", PASSWORD, role)
+    email = f"{role.value}{next(_counter)}@example.org"
+    user = auth.create_user(db, settings, email, PASSWORD, role)
     if role is not Role.admin:
         set_memberships(db, user, ("ankara",) if municipalities is None else municipalities)
     db.flush()
@@ -71,13 +74,14 @@ def make_user(db: Session, role: Role, municipalities: Sequence[str] | None = No
 
 def make_staff(
     db: Session,
+    settings: Settings,
     email: str,
     role: Role,
     municipalities: Sequence[str] = ("ankara",),
     password: str = PASSWORD,
 ) -> User:
     """A staff account with a chosen e-mail (moderators and planners in Ankara BB by default)."""
-    user = auth.create_user(db, email, password, role)
+    user = auth.create_user(db, settings, email, password, role)
     if role is not Role.admin:
         set_memberships(db, user, municipalities)
     db.flush()

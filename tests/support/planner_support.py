@@ -10,12 +10,14 @@ from shapely import MultiPolygon, box
 from sqlalchemy import delete, select
 
 from app.models import Mahalle, Municipality, MunicipalStatus, ReportStatus
-from tests.support.dates import month_start
+from app.services.scope import PlannerFilters
+from tests.support.dates import month_end, month_start
 from tests.support.factories import make_report
 
 SIDE = 0.01  # degrees; squares touch their neighbours (queen contiguity)
 ORIGIN = (10.0, 10.0)
 THIS_MONTH = month_start(0)
+PERIOD = PlannerFilters(month_start(2), month_end(0))  # three whole months, this one included
 
 
 def cell_box(col: int, row: int):

@@ -68,10 +68,15 @@ def me(user: CurrentUser):
 
 @router.post("/password", status_code=204)
 def change_password(
-    body: PasswordChange, request: Request, db: SessionDep, user: CurrentUser
+    body: PasswordChange,
+    request: Request,
+    db: SessionDep,
+    settings: SettingsDep,
+    user: CurrentUser,
 ) -> Response:
     """Change one's own password (the current one is required); other sessions end."""
+    session_token = request.cookies.get(SESSION_COOKIE)
     auth.change_password(
-        db, user, body.current_password, body.new_password, request.cookies.get(SESSION_COOKIE)
+        db, settings, user, body.current_password, body.new_password, session_token
     )
     return Response(status_code=204)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends
 
-from app.api.deps import Admin, SessionDep, require_role
+from app.api.deps import Admin, SessionDep, SettingsDep, require_role
 from app.models import Role
 from app.schemas.accounts import UserAdmin, UserCreate, UserUpdate
 from app.schemas.common import STAFF_ERRORS
@@ -25,9 +25,9 @@ def list_users(db: SessionDep):
 
 
 @router.post("/users", response_model=UserAdmin, status_code=201)
-def create_user(body: UserCreate, db: SessionDep, admin: Admin):
+def create_user(body: UserCreate, db: SessionDep, settings: SettingsDep, admin: Admin):
     """Create an account (minimum length and common-password check apply)."""
-    return users.create_user(db, admin, body.email, body.password, body.role)
+    return users.create_user(db, settings, admin, body.email, body.password, body.role)
 
 
 @router.patch("/users/{user_id}", response_model=UserAdmin)

@@ -23,7 +23,6 @@ from app.services.accounts import throttle
 MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 1024
 COMMON_PASSWORDS_FILE = Path(__file__).resolve().parents[2] / "data" / "common-passwords.txt"
-_hasher = PasswordHasher()
 
 
 # Runs of keys people type as "a long password": digits up and down, keyboard rows.
@@ -69,9 +68,21 @@ def check_password_policy(password: str, email: str = "") -> None:
 
 
 @cache
-def _dummy_hash() -> str:
+def _hasher(time_cost: int, memory_cost_kib: int, parallelism: int) -> PasswordHasher:
+    return PasswordHasher(time_cost=time_cost, memory_cost=memory_cost_kib, parallelism=parallelism)
+
+
+def password_hasher(settings: Settings) -> PasswordHasher:
+    """The argon2id hasher with the configured parameters (one per parameter set)."""
+    return _hasher(
+        settings.argon2_time_cost, settings.argon2_memory_cost_kib, settings.argon2_parallelism
+    )
+
+
+@cache
+def _dummy_hash(hasher: PasswordHasher) -> str:
     """Verifying against a dummy hash when the account does not exist keeps timing uniform."""
-    return _hasher.hash("not-a-real-password-" + secrets.token_hex(8))
+    return hasher.hash("not-a-real-password-" + secrets.token_hex(8))
 
 
 def csrf_token(secret_key: str, session_token: str) -> str:
@@ -94,7 +105,12 @@ def normalise_email(email: str) -> str:
 
 
 def create_user(
-    session: Session, email: str, password: str, role: Role, actor: User | None = None
+    session: Session,
+    settings: Settings,
+    email: str,
+    password: str,
+    role: Role,
+    actor: User | None = None,
 ) -> User:
     """Create a staff account; the password is stored only as an argon2 hash."""
     email = normalise_email(email)
@@ -103,7 +119,7 @@ def create_user(
     check_password_policy(password, email)
     if session.scalar(select(User.id).where(User.email == email)) is not None:
         raise Conflict(f"A user with e-mail {email} already exists.", field="email")
-    user = User(email=email, password_hash=_hasher.hash(password), role=role)
+    user = User(email=email, password_hash=password_hasher(settings).hash(password), role=role)
     session.add(user)
     session.flush()
     audit.record(
@@ -116,7 +132,7 @@ def create_user(
     return user
 
 
-def authenticate(session: Session, email: str, password: str) -> User | None:
+def authenticate(session: Session, settings: Settings, email: str, password: str) -> User | None:
     """The active user with these credentials, or None.
 
     A failed attempt is recorded (without the password) and not raised, so that the record
@@ -124,8 +140,9 @@ def authenticate(session: Session, email: str, password: str) -> User | None:
     """
     email = normalise_email(email)
     user = session.scalar(select(User).where(User.email == email))
+    hasher = password_hasher(settings)
     try:
-        _hasher.verify(user.password_hash if user else _dummy_hash(), password)
+        hasher.verify(user.password_hash if user else _dummy_hash(hasher), password)
         ok = user is not None and user.active
     except (VerificationError, InvalidHashError):
         ok = False
@@ -137,8 +154,8 @@ def authenticate(session: Session, email: str, password: str) -> User | None:
             after={"email": email},
         )
         return None
-    if _hasher.check_needs_rehash(user.password_hash):
-        user.password_hash = _hasher.hash(password)
+    if hasher.check_needs_rehash(user.password_hash):  # the parameters changed since
+        user.password_hash = hasher.hash(password)
     user.last_login_at = func.now()
     audit.record(session, "auth.login", actor=user)
     return user
@@ -243,7 +260,7 @@ def log_in(
 ) -> User | None:
     """Throttle, authenticate and count failures: the user, or None for wrong credentials."""
     check_login_throttle(session, settings, email, client)
-    user = authenticate(session, email, password)
+    user = authenticate(session, settings, email, password)
     if user is None:
         record_login_failure(session, settings, email, client)
         return None
@@ -252,11 +269,17 @@ def log_in(
 
 
 def change_password(
-    session: Session, user: User, current: str, new: str, keep_session_token: str | None
+    session: Session,
+    settings: Settings,
+    user: User,
+    current: str,
+    new: str,
+    keep_session_token: str | None,
 ) -> None:
     """Change one's own password; every other session of the user ends."""
+    hasher = password_hasher(settings)
     try:
-        _hasher.verify(user.password_hash, current)
+        hasher.verify(user.password_hash, current)
     except (VerificationError, InvalidHashError):
         raise InvalidInput(
             "The current password is not right; the password was not changed.",
@@ -270,7 +293,7 @@ def change_password(
         check_password_policy(new, user.email)
     except InvalidInput as exc:
         raise InvalidInput(exc.message, field="new_password") from None
-    user.password_hash = _hasher.hash(new)
+    user.password_hash = hasher.hash(new)
     user.password_changed_at = func.now()
     end_other_sessions(session, user.id, keep_session_token)
     audit.record(session, "user.password", actor=user, target_user_id=user.id)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.config import Settings
 from app.errors import Conflict, NotFound
 from app.models import Role, User
 from app.services import audit
@@ -36,10 +37,10 @@ def user_by_email(session: Session, email: str) -> User:
 
 
 def create_user(
-    session: Session, actor: User | None, email: str, password: str, role: Role
+    session: Session, settings: Settings, actor: User | None, email: str, password: str, role: Role
 ) -> User:
     """Create an account (the password policy applies); audited with the actor."""
-    return auth.create_user(session, email, password, role, actor=actor)
+    return auth.create_user(session, settings, email, password, role, actor=actor)
 
 
 def _last_active_admin(session: Session, user: User) -> bool:
