@@ -13,7 +13,7 @@ from app.config import Settings
 from app.models import Report, ReportStatus, Role, User
 from app.schemas.reporting import ReportCreate
 from app.services.accounts import auth
-from app.services.reference.municipalities import set_memberships
+from app.services.reference import set_memberships
 from app.services.reporting import submission
 
 KIZILAY = (32.8541, 39.9208)  # Kızılay square, in Cumhuriyet Mahallesi (Çankaya)

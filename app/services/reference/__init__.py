@@ -14,25 +14,17 @@ from app.services.reference.municipalities import (
     MunicipalityFields,
     MunicipalityNotFound,
     all_municipalities,
-    area_for_code,
-    area_k,
     code_for,
-    covered_ids,
     create_municipality,
     delete_municipality,
     effective_k,
     ensure_municipality,
     fallback_municipality,
-    memberships,
     municipality_at,
     municipality_by_code,
     municipality_code,
-    municipality_k,
     municipality_list,
     municipality_table,
-    set_memberships,
-    staff_area,
-    staff_scope,
     update_municipality,
 )
 from app.services.reference.responsibility import (
@@ -41,6 +33,16 @@ from app.services.reference.responsibility import (
     responsibility_list,
     responsible_for,
     set_responsibility,
+)
+from app.services.reference.scopes import (
+    area_for_code,
+    area_k,
+    covered_ids,
+    memberships,
+    municipality_k,
+    set_memberships,
+    staff_area,
+    staff_scope,
 )
 from app.services.reference.service_points import (
     nearest_services,
