@@ -18,6 +18,7 @@ from app.db import make_session_factory, unit_of_work
 from app.errors import ImportFailed
 from app.models import MunicipalityKind
 
+# Each command imports its importer when it runs (pyogrio and numpy: ~2 s), not every CLI call.
 app = typer.Typer(help="Import boundaries, population figures and service points.")
 
 

@@ -11,6 +11,9 @@ from app.cli import users as user_cli
 from app.cli.common import console_errors, resolved_settings, settings_and_engine
 from app.db import make_session_factory, unit_of_work
 
+# Commands import their use cases when they run: the web app, the demo and the importers
+# (numpy, pyogrio, esda, FastAPI; 2-6 s to import) would otherwise load for every command,
+# `morharita db up` and `--help` included.
 app = typer.Typer(help="Mor Harita: participatory safety map.", no_args_is_help=True)
 app.add_typer(db_cli.app, name="db")
 app.add_typer(import_cli.app, name="import")

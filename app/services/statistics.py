@@ -131,8 +131,8 @@ JENKS_EXACT_MAX = 300  # exact Fisher-Jenks is O(k n²) in pure Python; sample b
 
 def class_breaks(values: list[float], method: str, classes: int) -> dict:
     """Upper bounds of `classes` classes of the shown values (mapclassify), and their counts."""
+    # mapclassify pulls in scipy and friends (~2 s to import): only class breaks need it.
     import mapclassify
-    import numpy as np
 
     if method not in CLASS_METHODS:
         raise InvalidInput(
