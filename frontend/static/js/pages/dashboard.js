@@ -41,8 +41,9 @@ function filterParams() {
   const until = $('f-until').value;
   if (since) params.set('since', `${since}-01`);
   if (until) params.set('until', monthEnd(until));
-  for (const [name, id] of [['group', 'f-group'], ['time_band', 'f-band'], ['district', 'f-district']]) {
-    if ($(id).value) params.set(name, $(id).value);
+  for (const [name, id] of [['group', 'f-group'], ['time_band', 'f-band'], ['district', 'f-district'], ['municipality', 'f-municipality']]) {
+    const field = document.getElementById(id); // the municipality choice shows only with several
+    if (field && field.value) params.set(name, field.value);
   }
   return params;
 }
