@@ -163,6 +163,7 @@ def test_state_changing_call_without_csrf_token_is_refused(client, db, settings,
 PUBLIC = {
     ("GET", "/health"),
     ("GET", "/api/v1/categories"),
+    ("GET", "/api/v1/municipalities"),
     ("GET", "/api/v1/reports"),
     ("POST", "/api/v1/reports"),
     ("GET", "/api/v1/indicators"),
