@@ -183,6 +183,7 @@ PUBLIC = {
     ("POST", "/api/v1/auth/login"),
     ("POST", "/api/v1/auth/logout"),
     ("GET", "/"),
+    ("GET", "/m/{code}"),  # the map of one municipality: the same page as /?municipality=
     ("GET", "/login"),
     ("GET", "/openapi.json"),
     ("GET", "/docs"),
