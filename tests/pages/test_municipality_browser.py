@@ -57,6 +57,15 @@ def answers(phone, path: str, municipality: str) -> list[dict]:
     return found
 
 
+def shown_points(phone, municipality: str) -> set[str]:
+    """Public ids of the report points the page was sent for `municipality`."""
+    return {
+        f["properties"]["public_id"]
+        for answer in answers(phone, "/api/v1/reports", municipality)
+        for f in answer["features"]
+    }
+
+
 def at_address(query: str):
     """A predicate for page.wait_for_url: the page's address ends with `query`."""
     return lambda url: url.endswith(query)
@@ -134,13 +143,13 @@ def test_the_address_chooses_the_municipality_and_the_select_changes_it(
         arg=cankaya_mahalle,
     )
     assert page.evaluate("() => window.__mh.map.getBounds().contains([39.9208, 32.8541])")
+    # The points of Çankaya's area, once its answer is in (never Yenimahalle's).
+    for _ in range(150):
+        if shown_points(phone, "cankaya"):
+            break
+        page.wait_for_timeout(100)
+    assert shown_points(phone, "cankaya") == {in_cankaya.public_id}
     page.wait_for_function("() => document.getElementById('map').dataset.reports === '1'")
-    shown = {
-        f["properties"]["public_id"]
-        for a in answers(phone, "/api/v1/reports", "cankaya")
-        for f in a["features"]
-    }
-    assert shown == {in_cankaya.public_id}  # never Yenimahalle's
     assert "municipality=cankaya" in english.get_attribute("href")
 
     # The support services follow the choice.

@@ -29,9 +29,7 @@ KEPT_ON_LANGUAGE_CHANGE = ("municipality",)
 
 def language_href(request: Request, locale: str) -> str:
     """This page in `locale`: `?lang=` set, the municipality it is about kept."""
-    kept = [
-        (k, v) for k, v in request.query_params.multi_items() if k in KEPT_ON_LANGUAGE_CHANGE
-    ]
+    kept = [(k, v) for k, v in request.query_params.multi_items() if k in KEPT_ON_LANGUAGE_CHANGE]
     return "?" + urlencode([*kept, ("lang", locale)])
 
 
