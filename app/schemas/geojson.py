@@ -65,6 +65,10 @@ class IndicatorProperties(BaseModel):
     sensitive_reports_suppressed: bool
     reports_per_1000_women: float | None
     rate_is_estimate: bool
+    suppression_threshold_k: int = Field(
+        description="Counts from 1 to k-1 are withheld in this mahalle: the strictest k of its "
+        "municipalities (district, metropolitan), never below the deployment's."
+    )
 
 
 class IndicatorFeature(BaseModel):
@@ -80,9 +84,13 @@ class Period(BaseModel):
 
 
 class IndicatorMetadata(BaseModel):
+    municipality: str | None = Field(description="The area asked for; null: the deployment.")
     period: Period
     groups: list[CategoryGroup]
-    suppression_threshold_k: int
+    suppression_threshold_k: int = Field(
+        description="The area's threshold; a municipality inside it may set a higher one for "
+        "its mahalle (each feature's `suppression_threshold_k`)."
+    )
     definitions: dict[str, dict[str, Any]]
     attribution: str
 

@@ -1,8 +1,8 @@
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
-from app.models import CategoryGroup
+from app.models import CategoryGroup, MunicipalityKind
 from app.schemas.common import Labels
 from app.schemas.reporting import NearbyService
 
@@ -29,3 +29,38 @@ class MahalleList(BaseModel):
 
 class NearestServices(BaseModel):
     items: list[NearbyService]
+
+
+class MapView(BaseModel):
+    lat: float
+    lon: float
+    zoom: int | None
+
+
+class MunicipalityContact(BaseModel):
+    email: str | None
+    phone: str | None
+    web: str | None
+
+
+class MunicipalityPublic(BaseModel):
+    code: str = Field(description="The slug every public endpoint takes as `municipality=`.")
+    name: str
+    kind: MunicipalityKind
+    parent: str | None = Field(
+        description="Code of the municipality it lies in (a district's "
+        "metropolitan municipality), or null at the top."
+    )
+    bbox: tuple[float, float, float, float] | None = Field(
+        description="[west, south, east, north] of its area (its mahalle and those of its "
+        "districts), EPSG:4326; null while it has no mahalle."
+    )
+    map_view: MapView | None = Field(description="Its own initial map view, if it has one.")
+    languages: list[str] | None = Field(
+        description='Interface languages it offers (e.g. ["tr"]); null: every language.'
+    )
+    contact: MunicipalityContact
+
+
+class MunicipalityList(BaseModel):
+    items: list[MunicipalityPublic]

@@ -4,10 +4,12 @@
 // caches any other API answer (reports, tracking, moderation) and no page but the public map,
 // whose HTML carries no report data: reports reach the page only through the API. Reports
 // made offline are kept by report-form/outbox.js in IndexedDB until they are sent.
+// The municipality she looks at is kept only in the address: nothing asked for one
+// (?municipality=) is stored here; offline it gets the whole area's copy.
 // The shell lists every module the map page runs (one missing, and the page does not start
 // offline): `make lint` (frontend/scripts/check-modules.js) checks it against the imports.
 const CACHE = 'mh-shell-v1';
-const REFERENCE = ['/api/v1/categories', '/api/v1/area', '/api/v1/mahalle'];
+const REFERENCE = ['/api/v1/categories', '/api/v1/municipalities', '/api/v1/area', '/api/v1/mahalle'];
 const SHELL = [
   '/',
   '/static/css/app.css',
@@ -16,8 +18,10 @@ const SHELL = [
   '/static/js/lib/dom.js',
   '/static/js/lib/i18n.js',
   '/static/js/lib/api.js',
+  '/static/js/lib/municipality.js',
   '/static/js/pages/map.js',
   '/static/js/map/public-map.js',
+  '/static/js/map/municipality-choice.js',
   '/static/js/map/categories.js',
   '/static/js/map/choropleth.js',
   '/static/js/map/points.js',
@@ -79,19 +83,27 @@ function networkFirst(request, key) {
     .catch(() => caches.match(key));
 }
 
+// One municipality's answer: the network, never stored (the device must not remember which
+// municipality she looked at); offline, the whole area's copy under `key`.
+function networkOnly(request, key) {
+  return fetch(request).catch(() => caches.match(key));
+}
+
 self.addEventListener('fetch', (event) => {
   const { request } = event;
   const url = new URL(request.url);
   if (request.method !== 'GET' || url.origin !== self.location.origin) return;
+  const oneMunicipality = url.searchParams.has('municipality');
   if (REFERENCE.includes(url.pathname)) {
-    event.respondWith(networkFirst(request, url.pathname)); // public reference lists
+    // Public reference lists; one municipality's is not kept.
+    event.respondWith(oneMunicipality ? networkOnly(request, url.pathname) : networkFirst(request, url.pathname));
     return;
   }
   if (url.pathname.startsWith('/api/')) return; // always the network, never a cache
 
   if (request.mode === 'navigate') {
     if (url.pathname !== '/') return; // other pages (tracking, moderation) are never cached
-    event.respondWith(networkFirst(request, '/'));
+    event.respondWith(oneMunicipality ? networkOnly(request, '/') : networkFirst(request, '/'));
     return;
   }
 

@@ -163,6 +163,7 @@ def test_state_changing_call_without_csrf_token_is_refused(client, db, settings,
 PUBLIC = {
     ("GET", "/health"),
     ("GET", "/api/v1/categories"),
+    ("GET", "/api/v1/municipalities"),
     ("GET", "/api/v1/reports"),
     ("POST", "/api/v1/reports"),
     ("GET", "/api/v1/indicators"),
@@ -182,6 +183,7 @@ PUBLIC = {
     ("POST", "/api/v1/auth/login"),
     ("POST", "/api/v1/auth/logout"),
     ("GET", "/"),
+    ("GET", "/m/{code}"),  # the map of one municipality: the same page as /?municipality=
     ("GET", "/login"),
     ("GET", "/openapi.json"),
     ("GET", "/docs"),

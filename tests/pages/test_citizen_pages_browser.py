@@ -148,7 +148,12 @@ def test_service_worker_opens_the_shell_offline_without_report_data(server, db, 
         assert "/" in cached["keys"] and "/static/js/report-form.js" in cached["keys"]
         # Of the API, only the public reference lists the form needs offline.
         api = sorted(k for k in cached["keys"] if k.startswith("/api/"))
-        assert api == ["/api/v1/area", "/api/v1/categories", "/api/v1/mahalle"]
+        assert api == [
+            "/api/v1/area",
+            "/api/v1/categories",
+            "/api/v1/mahalle",
+            "/api/v1/municipalities",
+        ]
         assert published.public_id not in cached["shell"]
         assert "Işık yok." not in cached["shell"]
 

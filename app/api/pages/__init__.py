@@ -11,6 +11,8 @@ router.include_router(staff.router)
 
 
 def install(app: FastAPI) -> None:
-    """The pages' routes and their answers to visitors without the right login."""
+    """The pages' routes and their answers to visitors without the right login, or about a
+    municipality that is not served here."""
     app.include_router(router)
+    citizen.install(app)
     staff.install(app)

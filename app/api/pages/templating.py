@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlencode
 
 from fastapi import Request
 from fastapi.templating import Jinja2Templates
@@ -19,7 +20,22 @@ templates.env.add_extension("jinja2.ext.i18n")
 templates.env.install_gettext_callables(  # type: ignore[attr-defined]
     i18n.gettext, i18n.ngettext, newstyle=True
 )
-templates.env.globals.update(current_locale=i18n.current_locale, locales=i18n.LOCALES)
+
+
+# Query parameters a page keeps when its language changes: which municipality it is about.
+# Nothing else is echoed into the page (a log-in's `next` may be hostile).
+KEPT_ON_LANGUAGE_CHANGE = ("municipality",)
+
+
+def language_href(request: Request, locale: str) -> str:
+    """This page in `locale`: `?lang=` set, the municipality it is about kept."""
+    kept = [(k, v) for k, v in request.query_params.multi_items() if k in KEPT_ON_LANGUAGE_CHANGE]
+    return "?" + urlencode([*kept, ("lang", locale)])
+
+
+templates.env.globals.update(
+    current_locale=i18n.current_locale, locales=i18n.LOCALES, language_href=language_href
+)
 templates.env.filters.update(
     format_date=i18n.format_date,
     format_datetime=i18n.format_datetime,

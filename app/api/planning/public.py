@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from app.api.deps import SessionDep, SettingsDep
-from app.api.filters import GroupsDep, PublicPeriodDep
+from app.api.filters import GroupsDep, MunicipalityCode, PublicPeriodDep
 from app.schemas.common import PUBLIC_ERRORS
 from app.schemas.geojson import IndicatorCollection
 from app.services.planning import public_indicators
@@ -16,12 +16,18 @@ ERRORS = PUBLIC_ERRORS
 
 @router.get("/indicators", response_model=IndicatorCollection, responses=ERRORS)
 def list_indicators(
-    db: SessionDep, settings: SettingsDep, period: PublicPeriodDep, group: GroupsDep
+    db: SessionDep,
+    settings: SettingsDep,
+    period: PublicPeriodDep,
+    group: GroupsDep,
+    municipality: MunicipalityCode,
 ) -> dict:
-    """Per-mahalle indicators for a period of whole months, as GeoJSON (simplified polygons).
+    """Per-mahalle indicators for a period of whole months, as GeoJSON (simplified polygons);
+    with `municipality`, only the mahalle of its area (its districts included).
 
-    Counts from 1 to k-1 are suppressed (null, with `reports_suppressed: true`); a total is
-    withheld too when its sensitive part is that small. Filter by category group only.
+    Counts from 1 to k-1 are suppressed (null, with `reports_suppressed: true`), k being that
+    of the mahalle's municipality; a total is withheld too when its sensitive part is that
+    small. Filter by category group only.
     """
-    filters = public_indicators.IndicatorFilters(period.since, period.until, group)
+    filters = public_indicators.IndicatorFilters(period.since, period.until, group, municipality)
     return public_indicators.indicator_collection(db, filters, settings.k_threshold)

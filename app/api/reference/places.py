@@ -1,4 +1,8 @@
-"""Public layers that help a reporter: support services, the mahalle list, the area outline."""
+"""Public layers that help a reporter: support services, the mahalle list, the area outline.
+
+Each takes `municipality=` (a code from GET /api/v1/municipalities): only that municipality's
+area, its districts included; without it, the whole deployment.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response
 
 from app.api.deps import SessionDep, SettingsDep
+from app.api.filters import MunicipalityCode
 from app.schemas.common import ErrorResponse
 from app.schemas.reference import MahalleList, NearestServices
 from app.schemas.reporting import NearbyService
@@ -19,13 +24,14 @@ CACHE_AN_HOUR = "public, max-age=3600"
 
 
 @router.get("/services", responses=ERRORS)
-def list_services(db: SessionDep, response: Response) -> dict:
+def list_services(db: SessionDep, response: Response, municipality: MunicipalityCode) -> dict:
     """Support services (counselling, ŞÖNİM, police, health) as GeoJSON, at their real places.
 
     These are public institutions; shelters are never in this layer.
     """
+    collection = service_points.service_collection(db, municipality)
     response.headers["Cache-Control"] = CACHE_AN_HOUR
-    return service_points.service_collection(db)
+    return collection
 
 
 @router.get("/services/nearest", response_model=NearestServices, responses=ERRORS)
@@ -33,25 +39,32 @@ def nearest_services(
     db: SessionDep,
     lat: Annotated[float, Query(ge=-90, le=90)],
     lon: Annotated[float, Query(ge=-180, le=180)],
+    municipality: MunicipalityCode,
     limit: Annotated[int, Query(ge=1, le=service_points.MAX_NEAREST)] = 3,
 ) -> NearestServices:
-    """The nearest support services to a point, with distances rounded to 10 m."""
-    items = service_points.nearest_services(db, lon, lat, limit)
+    """The nearest support services to a point, with distances rounded to 10 m (with
+    `municipality`, only its own; without, the nearest overall, across borders)."""
+    items = service_points.nearest_services(db, lon, lat, limit, municipality)
     return NearestServices(items=[NearbyService(**i) for i in items])
 
 
-@router.get("/mahalle", response_model=MahalleList)
-def list_mahalle(db: SessionDep, response: Response) -> MahalleList:
+@router.get("/mahalle", response_model=MahalleList, responses=ERRORS)
+def list_mahalle(db: SessionDep, response: Response, municipality: MunicipalityCode) -> MahalleList:
     """Every mahalle (code, name, district) in Turkish alphabetical order, for the no-map path."""
+    items = areas.mahalle_list(db, municipality)
     response.headers["Cache-Control"] = CACHE_AN_HOUR
-    return MahalleList(items=areas.mahalle_list(db))
+    return MahalleList(items=items)
 
 
-@router.get("/area")
-def deployment_area(db: SessionDep, settings: SettingsDep, response: Response) -> dict:
-    """The area this map covers, as a GeoJSON Feature simplified to about 20 m.
+@router.get("/area", responses=ERRORS)
+def deployment_area(
+    db: SessionDep, settings: SettingsDep, response: Response, municipality: MunicipalityCode
+) -> dict:
+    """The area this map covers (the municipality's mahalle, or the whole deployment), as a
+    GeoJSON Feature simplified to about 20 m.
 
     For the page's "outside the area" hint only; the server decides exactly on submission.
     """
+    outline = areas.area_outline(db, settings, municipality)
     response.headers["Cache-Control"] = CACHE_AN_HOUR
-    return areas.deployment_area(db, settings)
+    return outline

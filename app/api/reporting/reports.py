@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Query, Response, status
 
 from app.api.deps import OptionalUser, SessionDep, SettingsDep
-from app.api.filters import BBoxDep, CategoriesDep, PageDep, PublicPeriodDep
+from app.api.filters import BBoxDep, CategoriesDep, MunicipalityCode, PageDep, PublicPeriodDep
 from app.api.reporting.submission import SUBMISSION_BODY, Submission, report_submission
 from app.schemas.common import PUBLIC_ERRORS, ErrorResponse
 from app.schemas.geojson import ReportCollection
@@ -52,6 +52,7 @@ def nearby_reports(
     lat: Annotated[float, Query(ge=-90, le=90)],
     lon: Annotated[float, Query(ge=-180, le=180)],
     category: Annotated[str, Query(min_length=1, max_length=64)],
+    municipality: MunicipalityCode,
     radius_m: Annotated[float, Query(gt=0, le=500)] = 150,
 ) -> dict:
     """ "Me too" candidates: published reports of the category that may lie within the radius.
@@ -59,10 +60,11 @@ def nearby_reports(
     Only public (displaced) points are used: a report is listed when its public point is
     within `radius_m` plus the largest displacement, so one made at her very spot is found
     whatever its displacement; `distance_m` is to the public point. Sensitive categories list
-    nothing (`sensitive: true`): they are public only as counts per mahalle.
+    nothing (`sensitive: true`): they are public only as counts per mahalle. With
+    `municipality`, only reports in its area.
     """
     return confirmations.nearby_reports(
-        db, lon, lat, category, radius_m + settings.displacement_max_m
+        db, lon, lat, category, radius_m + settings.displacement_max_m, municipality
     )
 
 
@@ -100,12 +102,18 @@ def get_photo(photo_id: Annotated[str, Path(max_length=36)], db: SessionDep, vie
 
 @router.get("/reports", response_model=ReportCollection, responses=ERRORS)
 def list_reports(
-    db: SessionDep, bbox: BBoxDep, period: PublicPeriodDep, category: CategoriesDep, page: PageDep
+    db: SessionDep,
+    bbox: BBoxDep,
+    period: PublicPeriodDep,
+    category: CategoriesDep,
+    page: PageDep,
+    municipality: MunicipalityCode,
 ) -> dict:
-    """Published reports of non-sensitive categories as GeoJSON, at their displaced points.
+    """Published reports of non-sensitive categories as GeoJSON, at their displaced points;
+    with `municipality`, only those in its area (its districts included).
 
     Sensitive categories (harassment, following, assault) are never points: see
     /api/v1/indicators for counts per mahalle.
     """
-    filters = public_layer.ReportFilters(bbox, category, period.since, period.until)
+    filters = public_layer.ReportFilters(bbox, category, period.since, period.until, municipality)
     return public_layer.public_report_collection(db, filters, limit=page.limit, offset=page.offset)

@@ -19,6 +19,7 @@ from app.models import (
     TimeBand,
 )
 from app.schemas.reporting import CONSENT_VERSION, MAX_PLACE_DESCRIPTION, MAX_TEXT_LENGTH
+from app.services.reference import MunicipalityNotFound, municipality_list, public_municipality
 from app.services.reporting import MAX_PHOTOS, MAX_SIDE_PX
 
 # Boundaries are OpenStreetMap data (ODbL): this notice is shown even when no tiles are drawn.
@@ -101,12 +102,32 @@ def report_form_options() -> dict:
     }
 
 
-def citizen_page_config(settings: Settings, demo: bool) -> tuple[dict, dict]:
-    """(page config for the scripts, form options for the template) of the public map page."""
+def chosen_municipality(session: Session, code: str | None) -> dict | None:
+    """The municipality a public page is about (its public entry: bbox, map view, languages),
+    None for the whole deployment; MunicipalityNotFound naming the code when there is none."""
+    if code is None or not code.strip():
+        return None
+    found = public_municipality(session, code.strip())
+    if found is None:
+        raise MunicipalityNotFound(f"Unknown municipality {code!r}.")
+    return found
+
+
+def municipality_choices(session: Session) -> list[dict]:
+    """Code and name of every municipality, for a page that offers the choice."""
+    return [{"code": m["code"], "name": m["name"]} for m in municipality_list(session)]
+
+
+def citizen_page_config(
+    settings: Settings, demo: bool, municipality: dict | None = None
+) -> tuple[dict, dict]:
+    """(page config for the scripts, form options for the template) of the public map page;
+    `municipality`: the one the page is about (None: the whole deployment)."""
     options = report_form_options()
     config = page_config(settings, demo)
     config.update(
         {
+            "municipality": municipality,
             "max_place_description": MAX_PLACE_DESCRIPTION,
             "max_photos": MAX_PHOTOS,
             "photo_max_side": MAX_SIDE_PX,  # the browser downscales first; the server re-encodes

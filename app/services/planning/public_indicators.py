@@ -1,11 +1,17 @@
-"""The public indicator layer per mahalle: published reports, sensitive counts, rates; small cells withheld."""
+"""The public indicator layer per mahalle: published reports, sensitive counts, rates; small cells withheld.
+
+A count below the k of the mahalle's own municipality is withheld: the strictest k on its chain
+of municipalities, never below the deployment's (`reference.strictest_k`), whatever area the
+query asks about, so a stricter district is not undone by a query for the whole deployment.
+A mahalle's total is withheld too when its sensitive count is (secondary suppression: the
+total minus the non-sensitive points on the map would give the sensitive count away).
+"""
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING
 
 from sqlalchemy import Float, case, cast, func, select
 from sqlalchemy.orm import Session
@@ -18,12 +24,10 @@ from app.models import (
     Report,
 )
 from app.services.planning.definitions import BY_CODE
+from app.services.planning.indicators import DISPLAY_TOLERANCE_DEG
+from app.services.reference import area_for_code, public_k, strictest_k
 from app.services.suppression import small
 from app.services.visibility import visible_reports
-
-if TYPE_CHECKING:
-    pass
-from app.services.planning.indicators import DISPLAY_TOLERANCE_DEG
 
 
 @dataclass(frozen=True)
@@ -31,6 +35,7 @@ class IndicatorFilters:
     since: date | None = None
     until: date | None = None
     groups: tuple[CategoryGroup, ...] = ()
+    municipality: str | None = None  # a code: only its area (its districts' included)
 
 
 def suppress(count: int | None, k: int) -> tuple[int | None, bool]:
@@ -38,9 +43,11 @@ def suppress(count: int | None, k: int) -> tuple[int | None, bool]:
     return (None, True) if small(count, k) else (count, False)
 
 
-def mahalle_report_counts(session: Session, filters: IndicatorFilters):
-    """Rows of (mahalle columns..., reports, geometry GeoJSON) for every mahalle."""
-    visible = visible_reports(None).join(Category, Category.id == Report.category_id)
+def mahalle_report_counts(session: Session, filters: IndicatorFilters, k: int):
+    """Rows of (mahalle columns..., reports, k of its municipality, geometry GeoJSON) for every
+    mahalle of the area (`k`: the deployment's threshold, raised by municipalities' own)."""
+    area = area_for_code(session, filters.municipality)
+    visible = visible_reports(None, area).join(Category, Category.id == Report.category_id)
     if filters.since:
         visible = visible.where(Report.occurred_on >= filters.since)
     if filters.until:
@@ -52,7 +59,8 @@ def mahalle_report_counts(session: Session, filters: IndicatorFilters):
     )
     count = func.count(reports.c.id)
     sensitive = func.count(reports.c.id).filter(reports.c.sensitive)
-    return session.execute(
+    ks = strictest_k(k)
+    stmt = (
         select(
             Mahalle.code,
             Mahalle.name,
@@ -71,22 +79,28 @@ def mahalle_report_counts(session: Session, filters: IndicatorFilters):
                 ),
                 else_=None,
             ).label("rate"),
+            ks.c.k,
             func.ST_AsGeoJSON(
                 func.ST_SimplifyPreserveTopology(Mahalle.geom, DISPLAY_TOLERANCE_DEG), 6
             ).label("geometry"),
         )
+        .join(ks, ks.c.municipality_id == Mahalle.municipality_id)
         .outerjoin(reports, reports.c.mahalle_id == Mahalle.id)
-        .group_by(Mahalle.id)
+        .group_by(Mahalle.id, ks.c.k)
         .order_by(Mahalle.district, Mahalle.name)
-    ).all()
+    )
+    if area is not None:
+        stmt = stmt.where(Mahalle.municipality_id.in_(area))
+    return session.execute(stmt).all()
 
 
 def indicator_features(session: Session, filters: IndicatorFilters, k: int) -> list[dict]:
-    """GeoJSON features of the indicators per mahalle, with small cells suppressed."""
+    """GeoJSON features of the indicators per mahalle, with small cells suppressed below the
+    k of each mahalle's municipality (at least `k`, the deployment's)."""
     features = []
-    for row in mahalle_report_counts(session, filters):
-        sensitive, sensitive_suppressed = suppress(row.sensitive_reports, k)
-        reports, suppressed = suppress(row.reports, k)
+    for row in mahalle_report_counts(session, filters, k):
+        sensitive, sensitive_suppressed = suppress(row.sensitive_reports, row.k)
+        reports, suppressed = suppress(row.reports, row.k)
         if sensitive_suppressed:  # secondary suppression, see the module docstring
             reports, suppressed = None, True
         rate = None if suppressed or row.rate is None else round(row.rate, 3)
@@ -110,6 +124,7 @@ def indicator_features(session: Session, filters: IndicatorFilters, k: int) -> l
                     "sensitive_reports_suppressed": sensitive_suppressed,
                     "reports_per_1000_women": rate,
                     "rate_is_estimate": bool(row.women_is_estimate and rate is not None),
+                    "suppression_threshold_k": row.k,
                 },
             }
         )
@@ -124,16 +139,19 @@ DEFINITIONS = {code: BY_CODE[code].as_dict() for code in PUBLIC_CODES}
 
 
 def indicator_collection(session: Session, filters: IndicatorFilters, k: int) -> dict:
-    """The indicators as a FeatureCollection with the metadata a reader needs."""
+    """The indicators as a FeatureCollection with the metadata a reader needs (`k`: the
+    deployment's threshold; the area's own, or a mahalle's, may be higher)."""
+    features = indicator_features(session, filters, k)
     return feature_collection(
-        indicator_features(session, filters, k),
+        features,
         metadata={
+            "municipality": filters.municipality,
             "period": {
                 "since": filters.since.isoformat() if filters.since else None,
                 "until": filters.until.isoformat() if filters.until else None,
             },
             "groups": [g.value for g in filters.groups],
-            "suppression_threshold_k": k,
+            "suppression_threshold_k": public_k(session, k, filters.municipality),
             "definitions": DEFINITIONS,
             "attribution": "Boundaries © OpenStreetMap contributors (ODbL 1.0); "
             "population: Kaynak: TÜİK",

@@ -27,6 +27,7 @@ from app.services.reference.municipalities import (
     municipality_table,
     update_municipality,
 )
+from app.services.reference.public_scope import public_k, public_municipality, strictest_k
 from app.services.reference.responsibility import (
     Duty,
     remove_responsibility,
@@ -77,6 +78,8 @@ __all__ = [
     "municipality_list",
     "municipality_table",
     "nearest_services",
+    "public_k",
+    "public_municipality",
     "rekey_service_points",
     "remove_responsibility",
     "responsibility_list",
@@ -87,5 +90,6 @@ __all__ = [
     "set_responsibility",
     "staff_area",
     "staff_scope",
+    "strictest_k",
     "update_municipality",
 ]

@@ -12,9 +12,8 @@ from sqlalchemy.orm import Session
 from app.config import Settings
 from app.errors import InvalidInput
 from app.geo.geojson import feature
-from app.models import (
-    Mahalle,
-)
+from app.models import Mahalle
+from app.services.reference.municipalities import area_for_code
 
 # ~20 m at Turkey's latitudes: the page only needs to say "outside the area" roughly; the
 # server decides exactly on submission.
@@ -35,9 +34,14 @@ def turkish_sort_key(text: str) -> tuple:
     return tuple((_ORDER.get(c, 100 + ord(c)), c) for c in lowered), text
 
 
-def mahalle_list(session: Session) -> list[dict]:
-    """Every mahalle (code, name, district), in Turkish alphabetical order of name, district."""
-    rows = session.execute(select(Mahalle.code, Mahalle.name, Mahalle.district)).all()
+def mahalle_list(session: Session, municipality: str | None = None) -> list[dict]:
+    """Every mahalle (code, name, district) of the municipality's area (None: the whole
+    deployment), in Turkish alphabetical order of name, district."""
+    stmt = select(Mahalle.code, Mahalle.name, Mahalle.district)
+    area = area_for_code(session, municipality)
+    if area is not None:
+        stmt = stmt.where(Mahalle.municipality_id.in_(area))
+    rows = session.execute(stmt).all()
     items = [{"code": r.code, "name": r.name, "district": r.district} for r in rows]
     items.sort(key=lambda m: (turkish_sort_key(m["name"]), turkish_sort_key(m["district"])))
     return items
@@ -54,6 +58,32 @@ def mahalle_by_code(session: Session, code: str) -> Mahalle:
     return found
 
 
+def area_outline(session: Session, settings: Settings, municipality: str | None = None) -> dict:
+    """The area a map covers as a simplified GeoJSON Feature: the union of the municipality's
+    mahalle (its districts' included), or, for the whole deployment, `deployment_area`."""
+    area = area_for_code(session, municipality)
+    if area is None:
+        return deployment_area(session, settings)
+    return feature(
+        _mahalle_union(session, Mahalle.municipality_id.in_(area)),
+        {
+            "source": "municipality",
+            "municipality": municipality,
+            "tolerance_m": 20,
+            "note": "Simplified; the server checks exactly.",
+        },
+    )
+
+
+def _mahalle_union(session: Session, *where) -> dict | None:
+    """The union of the mahalle (matching `where`), simplified, as GeoJSON; None for none."""
+    union = func.ST_SimplifyPreserveTopology(
+        func.ST_UnaryUnion(func.ST_Collect(Mahalle.geom)), AREA_TOLERANCE_DEG
+    )
+    text = session.scalar(select(func.ST_AsGeoJSON(union, AREA_DECIMALS)).where(*where))
+    return json.loads(text) if text else None
+
+
 def deployment_area(session: Session, settings: Settings) -> dict:
     """The deployment area as a simplified GeoJSON Feature (configured area, else all mahalle)."""
     if settings.deployment_area is not None:
@@ -62,17 +92,7 @@ def deployment_area(session: Session, settings: Settings) -> dict:
         geometry = _rounded(geometry)
         source = "settings"
     else:
-        text = session.scalar(
-            select(
-                func.ST_AsGeoJSON(
-                    func.ST_SimplifyPreserveTopology(
-                        func.ST_UnaryUnion(func.ST_Collect(Mahalle.geom)), AREA_TOLERANCE_DEG
-                    ),
-                    AREA_DECIMALS,
-                )
-            )
-        )
-        geometry = json.loads(text) if text else None
+        geometry = _mahalle_union(session)
         source = "mahalle"
     return feature(
         geometry,

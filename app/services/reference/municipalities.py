@@ -56,7 +56,9 @@ def check_code(code: str, field: str = "code") -> str:
 
 def municipality_by_code(session: Session, code: str, *, field: str | None = None) -> Municipality:
     """The municipality with this code. Unknown: 404 naming the code, or 422 on `field`."""
-    found = session.scalar(select(Municipality).where(Municipality.code == code))
+    found = None
+    if _CODE.match(code or "") and len(code) <= 64:  # no other string can be a code (or NUL)
+        found = session.scalar(select(Municipality).where(Municipality.code == code))
     if found is None:
         message = f"Unknown municipality {code!r}. The list is at GET /api/v1/municipalities."
         if field is not None:

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from app.geo.geojson import feature, feature_collection, point
 from app.models import ServiceKind, ServicePoint
+from app.services.reference.municipalities import area_for_code
 
 MAX_NEAREST = 10
 KIND_LABELS: dict[ServiceKind, dict[str, str]] = {
@@ -43,26 +44,35 @@ def _properties(sp: ServicePoint) -> dict:
     }
 
 
-def service_collection(session: Session) -> dict:
-    """Every service point as a GeoJSON FeatureCollection (exact, public locations)."""
-    rows = session.execute(
-        select(
-            ServicePoint,
-            func.ST_X(ServicePoint.location).label("lon"),
-            func.ST_Y(ServicePoint.location).label("lat"),
-        ).order_by(ServicePoint.kind, ServicePoint.name, ServicePoint.id)
-    ).all()
+def service_collection(session: Session, municipality: str | None = None) -> dict:
+    """The service points of the municipality's area (None: all of them) as a GeoJSON
+    FeatureCollection (exact, public locations)."""
+    stmt = select(
+        ServicePoint,
+        func.ST_X(ServicePoint.location).label("lon"),
+        func.ST_Y(ServicePoint.location).label("lat"),
+    ).order_by(ServicePoint.kind, ServicePoint.name, ServicePoint.id)
+    area = area_for_code(session, municipality)
+    if area is not None:
+        stmt = stmt.where(ServicePoint.municipality_id.in_(area))
+    rows = session.execute(stmt).all()
     return feature_collection(
         [feature(point(r.lon, r.lat), _properties(r[0]), id_=r[0].id) for r in rows]
     )
 
 
-def nearest_services(session: Session, lon: float, lat: float, limit: int = 3) -> list[dict]:
-    """The `limit` service points nearest to the point, by the GiST index (KNN), with distance."""
+def nearest_services(
+    session: Session, lon: float, lat: float, limit: int = 3, municipality: str | None = None
+) -> list[dict]:
+    """The `limit` service points nearest to the point, by the GiST index (KNN), with distance;
+    with `municipality`, only those in its area (else the nearest overall, across borders)."""
     here = func.ST_SetSRID(func.ST_MakePoint(lon, lat), 4326)
+    candidates = select(ServicePoint.id)
+    area = area_for_code(session, municipality)
+    if area is not None:
+        candidates = candidates.where(ServicePoint.municipality_id.in_(area))
     nearest = (
-        select(ServicePoint.id)
-        .order_by(ServicePoint.location.op("<->")(here))
+        candidates.order_by(ServicePoint.location.op("<->")(here))
         .limit(max(limit * 4, 20))  # planar KNN first, then exact spheroid distance
         .scalar_subquery()
     )

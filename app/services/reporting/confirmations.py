@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from app.errors import ReportNotFound
 from app.models import Category, Confirmation, Report
 from app.schemas.reporting import ConfirmationCreate
-from app.services.reference import active_category_by_code, round_distance_m
+from app.services.reference import active_category_by_code, area_for_code, round_distance_m
 from app.services.reporting.public_layer import confirmation_count
 from app.services.visibility import public_point_reports, public_text_expr
 
@@ -31,9 +31,16 @@ def degrees_covering(metres: float, lat: float) -> float:
 
 
 def nearby_reports(
-    session: Session, lon: float, lat: float, category_code: str, radius_m: float
+    session: Session,
+    lon: float,
+    lat: float,
+    category_code: str,
+    radius_m: float,
+    municipality: str | None = None,
 ) -> dict:
-    """Published point reports of the category whose public location is within the radius."""
+    """Published point reports of the category whose public location is within the radius
+    (with `municipality`, only those in its area)."""
+    area = area_for_code(session, municipality)
     category = active_category_by_code(session, category_code)
     if category.sensitive:
         return {"items": [], "sensitive": True}
@@ -42,7 +49,7 @@ def nearby_reports(
     public = cast(Report.public_location, Geography)
     distance = func.ST_Distance(public, here)
     rows = session.execute(
-        public_point_reports()
+        public_point_reports(area)
         .where(
             Category.id == category.id,
             # A planar search in degrees that holds every point within radius_m uses the

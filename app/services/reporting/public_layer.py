@@ -18,6 +18,7 @@ from app.models import (
     Report,
     ReportSource,
 )
+from app.services.reference import area_for_code
 from app.services.reporting import photos
 from app.services.visibility import (
     public_point_reports,
@@ -31,6 +32,7 @@ class ReportFilters:
     categories: tuple[str, ...] = ()
     since: date | None = None
     until: date | None = None
+    municipality: str | None = None  # a code: only its area (its districts' included)
 
 
 def _apply_filters(stmt, filters: ReportFilters):
@@ -60,7 +62,8 @@ def published_points_page(
 ) -> tuple[int, list[dict]]:
     """Public report points (displaced, non-sensitive): (total matched, one page of rows)."""
     confirmations = confirmation_count()
-    base = _apply_filters(public_point_reports(), filters)
+    area = area_for_code(session, filters.municipality)
+    base = _apply_filters(public_point_reports(area), filters)
     total = session.scalar(select(func.count()).select_from(base.subquery())) or 0
     rows = session.execute(
         base.outerjoin(Mahalle, Mahalle.id == Report.mahalle_id)

@@ -3,6 +3,7 @@
 import { config } from '../lib/config.js';
 import { $, el, svgEl } from '../lib/dom.js';
 import { t } from '../lib/i18n.js';
+import { scoped } from '../lib/municipality.js';
 import { fmt, periodParams, popupRow, swatch } from './public-map.js';
 
 const PURPLES = ['#f2f0f7', '#cbc9e2', '#9e9ac8', '#756bb1', '#54278f'];
@@ -27,15 +28,18 @@ function quantileClasses(values) {
   }));
 }
 
+/** The threshold below which this mahalle's counts are withheld (its municipality's k). */
+const kOf = (p) => p.suppression_threshold_k || config.k;
+
 function reportsText(p) {
-  if (p.reports_suppressed) return t('fewer than {k} (hidden)', { k: config.k });
+  if (p.reports_suppressed) return t('fewer than {k} (hidden)', { k: kOf(p) });
   if (p.reports === null || p.reports === undefined) return '—';
   return fmt(p.reports);
 }
 
 function rateText(p) {
   const rate = p.reports_per_1000_women;
-  if (rate === null || rate === undefined) return p.reports_suppressed ? `< ${config.k}` : '—';
+  if (rate === null || rate === undefined) return p.reports_suppressed ? `< ${kOf(p)}` : '—';
   return fmt(rate) + (p.rate_is_estimate ? ESTIMATE() : '');
 }
 
@@ -62,6 +66,13 @@ function areaPopup(p) {
   );
 }
 
+/** The legend's k: one threshold, or the range when municipalities set their own. */
+function legendK(features) {
+  const ks = [...new Set(features.map((f) => kOf(f.properties)))].sort((a, b) => a - b);
+  if (ks.length < 2) return ks.length ? ks[0] : config.k;
+  return `${ks[0]}–${ks.at(-1)}`;
+}
+
 function renderLegend(classes, features) {
   $('legend-classes').replaceChildren(
     ...classes.map((c, i) => {
@@ -71,7 +82,7 @@ function renderLegend(classes, features) {
       return el('li', null, swatch(`background:${c.colour}`), range);
     }),
     el('li', null, swatch(`background:${SUPPRESSED_FILL}`),
-      t('fewer than {k} reports, hidden', { k: config.k })),
+      t('fewer than {k} reports, hidden', { k: legendK(features) })),
     el('li', null, swatch('', 'swatch--hatch'), t('No data')),
   );
   $('legend-estimate').hidden = !features.some((f) => f.properties.rate_is_estimate);
@@ -81,6 +92,7 @@ function renderLegend(classes, features) {
 export function addChoropleth(view) {
   const { map } = view;
   let classes = [];
+  let latest = null; // the newest request: an older answer (another filter or municipality) is dropped
 
   function classOf(value) {
     return classes.find((c) => value <= c.high) || classes.at(-1);
@@ -127,19 +139,21 @@ export function addChoropleth(view) {
   }
 
   async function load() {
+    const request = {};
+    latest = request;
     const params = periodParams();
     const group = $('filter-group').value;
     if (group) params.append('group', group);
-    const query = params.toString() ? `?${params}` : '';
     let collection;
     try {
-      const response = await fetch(`/api/v1/indicators${query}`, { headers: { Accept: 'application/geo+json' } });
+      const response = await fetch(scoped('/api/v1/indicators', params), { headers: { Accept: 'application/geo+json' } });
       if (!response.ok) throw new Error(String(response.status));
       collection = await response.json();
     } catch {
-      view.say(t('Could not load the mahalle indicators.'));
+      if (latest === request) view.say(t('Could not load the mahalle indicators.'));
       return;
     }
+    if (latest !== request) return;
     const features = collection.features || [];
     classes = quantileClasses(
       features.map((f) => f.properties.reports_per_1000_women).filter((v) => v !== null && v !== undefined),

@@ -3,6 +3,7 @@
 import { config } from '../lib/config.js';
 import { $, el } from '../lib/dom.js';
 import { t } from '../lib/i18n.js';
+import { scoped } from '../lib/municipality.js';
 import { GROUP_COLOURS, categories, categoryLabel, groupColour, groupLabel } from './categories.js';
 import { fmt, periodParams, popupRow, swatch } from './public-map.js';
 
@@ -107,7 +108,7 @@ export function addReportPoints(view) {
         collection = { features: [], numberMatched: 0 }; // a group that is never drawn as points
       } else {
         if (codes) params.set('category', codes);
-        const response = await fetch(`/api/v1/reports?${params}`, {
+        const response = await fetch(scoped('/api/v1/reports', params), {
           headers: { Accept: 'application/geo+json' },
         });
         if (!response.ok) throw new Error(String(response.status));

@@ -3,6 +3,7 @@ import { api } from '../lib/api.js';
 import { config } from '../lib/config.js';
 import { el } from '../lib/dom.js';
 import { localName, t } from '../lib/i18n.js';
+import { onMunicipalityChange, scoped } from '../lib/municipality.js';
 import { popupRow } from './public-map.js';
 
 const labels = config.labels || {};
@@ -30,7 +31,8 @@ function servicePopup(p) {
   );
 }
 
-/** The services layer on the public map `view`, shown while `checkbox` is ticked. */
+/** The services layer on the public map `view` (those of the chosen municipality), shown
+ * while `checkbox` is ticked. */
 export function addServicesToggle(view, checkbox) {
   const { map } = view;
   const services = L.layerGroup();
@@ -38,11 +40,14 @@ export function addServicesToggle(view, checkbox) {
 
   async function load() {
     if (loaded) return;
-    const result = await api('/api/v1/services').catch(() => ({ status: 0 }));
+    const path = scoped('/api/v1/services');
+    const result = await api(path).catch(() => ({ status: 0 }));
+    if (path !== scoped('/api/v1/services')) return; // another municipality was chosen meanwhile
     if (result.status !== 200 || !result.body) {
       view.say(t('Could not load the support services.'));
       return;
     }
+    services.clearLayers();
     (result.body.features || []).forEach((feature) => {
       const [lon, lat] = feature.geometry.coordinates;
       L.marker([lat, lon], {
@@ -55,6 +60,13 @@ export function addServicesToggle(view, checkbox) {
     loaded = true;
     view.count('services', services.getLayers().length);
   }
+
+  onMunicipalityChange(async () => {
+    loaded = false;
+    services.clearLayers();
+    view.count('services', 0);
+    if (checkbox.checked) await load();
+  });
 
   checkbox.addEventListener('change', async (event) => {
     if (event.target.checked) {

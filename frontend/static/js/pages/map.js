@@ -3,7 +3,9 @@
 // settings and interface strings from the #config block. Nothing about a report is written to
 // any storage on the device except the outbox of reports not yet sent (report-form/outbox.js).
 import { $ } from '../lib/dom.js';
+import { onMunicipalityChange } from '../lib/municipality.js';
 import { addChoropleth } from '../map/choropleth.js';
+import { addMunicipalityChoice } from '../map/municipality-choice.js';
 import { addReportPoints, renderPointLegend } from '../map/points.js';
 import { createPublicMap } from '../map/public-map.js';
 import { addServicesToggle } from '../map/services.js';
@@ -15,9 +17,16 @@ const { map } = view;
 // eslint-disable-next-line no-restricted-syntax -- the one global of our own, for the tests
 window.__mh = view.debug;
 
+// The municipality of the address (/?municipality=CODE), and the choice of another: kept in
+// the address only, passed to every public API call (lib/municipality.js).
+addMunicipalityChoice(view, $('municipality'));
 const areas = addChoropleth(view);
 const points = addReportPoints(view);
 addServicesToggle(view, $('show-services'));
+onMunicipalityChange(() => {
+  areas.load();
+  points.load();
+});
 
 // --- filters and legend --------------------------------------------------------------------------
 $('period').addEventListener('change', () => {

@@ -4,6 +4,7 @@
 import { api } from '../lib/api.js';
 import { $, el } from '../lib/dom.js';
 import { formatDate, formatNumber, t, tn } from '../lib/i18n.js';
+import { scoped } from '../lib/municipality.js';
 
 let lastQuery = '';
 let chosen = null; // the nearby report she chose to confirm instead of a new report
@@ -48,10 +49,10 @@ export async function checkMetoo(lat, lon, category, label) {
     return [];
   }
   const params = new URLSearchParams({ lat: lat.toFixed(6), lon: lon.toFixed(6), category, radius_m: '150' });
-  const query = params.toString();
+  const query = scoped('/api/v1/reports/nearby', params); // the chosen municipality's reports
   if (query === lastQuery) return null;
   lastQuery = query;
-  const result = await api(`/api/v1/reports/nearby?${query}`).catch(() => ({ status: 0 }));
+  const result = await api(query).catch(() => ({ status: 0 }));
   if (query !== lastQuery) return null; // a newer question was asked meanwhile
   const items = (result.status === 200 && result.body && result.body.items) || [];
   $('metoo-list').replaceChildren(...items.map((report) => item(report, label)));

@@ -5,16 +5,21 @@
 import { api } from '../lib/api.js';
 import { $, el } from '../lib/dom.js';
 import { t, tn } from '../lib/i18n.js';
+import { onMunicipalityChange, scoped } from '../lib/municipality.js';
 import { showErrors } from './errors.js';
 import { clearMetoo } from './metoo.js';
 
 // --- the area the map covers (GET /api/v1/area, a simplified outline) ----------------------------
-let area = null; // the deployment area's geometry (GeoJSON), when the API gave it
+let area = null; // the geometry (GeoJSON) of the chosen municipality or the deployment area
+let areaWanted = false;
 
-/** Fetch the outline once (without one, every place is accepted here). */
+/** Fetch the outline once per municipality (without one, every place is accepted here). */
 export async function loadArea() {
+  areaWanted = true;
   if (area) return;
-  const result = await api('/api/v1/area').catch(() => ({ status: 0 }));
+  const path = scoped('/api/v1/area');
+  const result = await api(path).catch(() => ({ status: 0 }));
+  if (path !== scoped('/api/v1/area')) return; // another municipality was chosen meanwhile
   if (result.status === 200 && result.body) area = result.body.geometry || result.body;
 }
 
@@ -52,10 +57,12 @@ function fold(text) {
     .replace(/[\u0300-\u036f]/g, '');
 }
 
-/** Fetch the list once and show it. */
+/** Fetch the list once per municipality and show it. */
 async function loadMahalle() {
   if (mahalleList) return;
-  const result = await api('/api/v1/mahalle').catch(() => ({ status: 0 }));
+  const path = scoped('/api/v1/mahalle');
+  const result = await api(path).catch(() => ({ status: 0 }));
+  if (path !== scoped('/api/v1/mahalle')) return; // another municipality was chosen meanwhile
   if (result.status !== 200 || !result.body) {
     showErrors([{ field: 'mahalle_code', message: t('Could not load the list of mahalle; check the connection and try again.') }]);
     return;
@@ -190,6 +197,13 @@ export function wireWhere(publicView, isPlaceStep, onChange) {
   $('use-location').addEventListener('click', useMyLocation);
   $('no-map-toggle').addEventListener('click', () => setNoMap(!noMap));
   $('mahalle-search').addEventListener('input', filterMahalle);
+  onMunicipalityChange(() => {
+    // Another municipality: its own outline and mahalle, fetched when they are needed.
+    area = null;
+    mahalleList = null;
+    if (areaWanted) loadArea();
+    if (noMap) loadMahalle();
+  });
 }
 
 /** The pin's place ({lat, lng}), or null without a pin or in the no-map mode. */
