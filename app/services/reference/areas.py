@@ -13,7 +13,7 @@ from app.config import Settings
 from app.errors import InvalidInput
 from app.geo.geojson import feature
 from app.models import Mahalle
-from app.services.reference.municipalities import area_for_code
+from app.services.reference.scopes import area_for_code
 
 # ~20 m at Turkey's latitudes: the page only needs to say "outside the area" roughly; the
 # server decides exactly on submission.

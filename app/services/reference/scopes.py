@@ -14,7 +14,8 @@ from app.models import (
     User,
 )
 from app.services import audit
-from app.services.reference.municipalities import MAX_DEPTH, municipality_by_code
+from app.services.reference.municipalities import municipality_by_code
+from app.services.reference.public_scope import strictest_k
 from app.services.visibility import covered_municipalities, staff_municipalities
 
 
@@ -95,21 +96,10 @@ def staff_area(session: Session, user: User, code: str | None) -> tuple[int, ...
 
 
 def municipality_k(session: Session, floor: int) -> dict[int, int]:
-    """The small-cell threshold in each municipality's area: the highest k on its chain of
-    parents, never below the deployment's `floor` (a parent's stricter k holds in its
-    districts, and a district's in itself)."""
-    rows = session.execute(
-        select(Municipality.id, Municipality.parent_id, Municipality.k_threshold)
-    ).all()
-    parents = {r.id: r.parent_id for r in rows}
-    own = {r.id: r.k_threshold or 0 for r in rows}
-    result: dict[int, int] = {}
-    for municipality_id in parents:
-        k, node, depth = floor, municipality_id, 0
-        while node is not None and depth <= MAX_DEPTH:
-            k, node, depth = max(k, own.get(node, 0)), parents.get(node), depth + 1
-        result[municipality_id] = k
-    return result
+    """The small-cell threshold in each municipality's area (`strictest_k`: the highest k on
+    its chain of parents, never below the deployment's `floor`), as a mapping by id."""
+    ks = strictest_k(floor)
+    return {int(m): int(k) for m, k in session.execute(select(ks.c.municipality_id, ks.c.k))}
 
 
 def area_k(session: Session, floor: int, area: tuple[int, ...] | None) -> int:

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from app.geo.geojson import feature, feature_collection, point
 from app.models import ServiceKind, ServicePoint
-from app.services.reference.municipalities import area_for_code
+from app.services.reference.scopes import area_for_code
 
 MAX_NEAREST = 10
 KIND_LABELS: dict[ServiceKind, dict[str, str]] = {
