@@ -10,9 +10,9 @@ import pytest
 from sqlalchemy import func, select, update
 
 from app.models import Mahalle, Municipality, Report, ReportStatus
+from tests.support.browser import phone_context
 from tests.support.citizen_browser_support import (
     centre_map,
-    phone_context,
     step_what,
     step_when,
     storage_left,
