@@ -244,7 +244,7 @@ def delete_municipality(session: Session, actor: User | None, m: Municipality) -
     """Delete a municipality that nothing depends on; refuse (Conflict), saying what, otherwise."""
     blocking = _still_held(session, m)
     if blocking:
-        listed = ", ".join(f"{n} {what}" for what, n in blocking.items())
+        listed = ", ".join(f"{what} ({n})" for what, n in blocking.items())
         raise Conflict(f"Municipality {m.code!r} cannot be deleted: it still has {listed}.")
     before = _snapshot(session, m)
     session.execute(delete(Responsibility).where(Responsibility.area_id == m.id))
