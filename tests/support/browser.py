@@ -162,3 +162,58 @@ def phone(chromium, server) -> Iterator[Phone]:
     with phone_page(chromium, server.url) as (page, traffic):
         yield Phone(page, traffic, server.url)
         assert traffic.errors == [], f"JavaScript errors: {traffic.errors}"
+
+
+AXE = ROOT / "frontend" / "node_modules" / "axe-core" / "axe.min.js"
+
+
+@dataclass
+class Laptop:
+    """A page on a laptop-sized screen (staff work at a desk), and what it requested."""
+
+    page: Page
+    traffic: Traffic
+
+    def axe(self) -> list[dict]:
+        """Serious and critical accessibility violations on the page (axe-core from npm)."""
+        self.page.add_script_tag(path=str(AXE))
+        violations = self.page.evaluate(
+            "() => axe.run(document, {resultTypes: ['violations']})"
+            ".then(r => r.violations.map(v => ({id: v.id, impact: v.impact, "
+            "n: v.nodes.length, targets: v.nodes.map(n => n.target.join(' '))})))"
+        )
+        return [v for v in violations if v["impact"] in ("serious", "critical")]
+
+    def log_in(self, path: str, email: str, password: str) -> None:
+        """Open a staff page, log in on the form it sends to, and come back to it."""
+        self.page.goto(path)
+        self.page.locator("#login-form").wait_for()
+        self.page.get_by_label("E-posta").fill(email)
+        self.page.get_by_label("Parola").fill(password)
+        self.page.get_by_role("button", name="Giriş yap").click()
+        self.page.wait_for_url(lambda url: urlsplit(url).path == path)
+
+
+@pytest.fixture
+def laptop(chromium, server) -> Iterator[Laptop]:
+    """A 1280×900 Turkish page on the live server; fails the test if any script threw."""
+    context = chromium.new_context(
+        viewport={"width": 1280, "height": 900},
+        locale="tr-TR",
+        timezone_id="Europe/Istanbul",
+        base_url=server.url,
+        service_workers="block",
+        bypass_csp=True,  # only so that axe-core can be injected
+    )
+    traffic = Traffic()
+    context.route("**/*", _keep_local(traffic))
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.on("request", lambda request: traffic.requests.append(request.url))
+    page.on("pageerror", lambda error: traffic.errors.append(str(error)))
+    try:
+        yield Laptop(page, traffic)
+        assert traffic.errors == [], f"JavaScript errors: {traffic.errors}"
+        assert traffic.blocked == [], f"Requests that left the machine: {traffic.blocked}"
+    finally:
+        context.close()

@@ -286,7 +286,8 @@ def _row(m: Municipality, codes: dict[int, str], mahalle: int) -> dict:
 
 
 def municipality_table(session: Session) -> list[dict]:
-    """Every municipality with its parent's code and its number of mahalle (for admins)."""
+    """Every municipality with its parent's code and its number of mahalle (for admins),
+    each after its parent."""
     counts = dict(
         session.execute(
             select(Mahalle.municipality_id, func.count()).group_by(Mahalle.municipality_id)
@@ -294,7 +295,18 @@ def municipality_table(session: Session) -> list[dict]:
     )
     items = all_municipalities(session)
     codes = {m.id: m.code for m in items}
-    return [_row(m, codes, counts.get(m.id, 0)) for m in items]
+    parents = {m.id: m.parent_id for m in items}
+
+    def path(m: Municipality) -> list[str]:  # its ancestors' codes, then its own
+        chain: list[str] = []
+        node: int | None = m.id
+        while node is not None and len(chain) <= MAX_DEPTH:
+            chain.append(codes[node])
+            node = parents.get(node)
+        return chain[::-1]
+
+    # Each municipality right after its parent, so the tree reads from the table.
+    return [_row(m, codes, counts.get(m.id, 0)) for m in sorted(items, key=path)]
 
 
 def municipality_row(session: Session, m: Municipality) -> dict:
