@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from app.models import Confirmation, Report, ReportStatus, Role
 from app.services.accounts import auth
-from tests.support.factories import KIZILAY, make_report
+from tests.support.factories import KIZILAY, make_report, make_user
 
 pytest_plugins = ("tests.support.browser",)
 pytestmark = pytest.mark.browser
@@ -82,7 +82,7 @@ def desk(chromium, server) -> Iterator[Desk]:
 
 @pytest.fixture
 def volunteer(db):
-    return auth.create_user(db, EMAIL, PASSWORD, Role.moderator)
+    return make_user(db, Role.moderator, email=EMAIL, password=PASSWORD)
 
 
 def statuses(server, db, *reports: Report) -> list[ReportStatus]:
@@ -96,7 +96,7 @@ def test_approve_by_keyboard_with_help_and_edit_lock(server, db, settings, desk,
     second, _ = make_report(db, settings, text="ikinci")
     # One test is one transaction, where now() does not move: set the times apart.
     first.created_at = second.created_at - timedelta(minutes=5)
-    other = auth.create_user(db, "diger@example.org", PASSWORD, Role.moderator)
+    other = make_user(db, Role.moderator, email="diger@example.org", password=PASSWORD)
     second.locked_by_id = other.id  # another volunteer is working on the second one
     second.locked_until = datetime.now(UTC) + timedelta(minutes=3)
     db.commit()
@@ -236,7 +236,7 @@ def test_move_a_point_by_clicking_the_map(server, db, settings, desk, volunteer)
 
 
 def test_planner_forwards_and_resolves_then_the_reporter_sees_it(server, db, settings, desk):
-    auth.create_user(db, "planlama@example.org", PASSWORD, Role.planner)
+    make_user(db, Role.planner, email="planlama@example.org", password=PASSWORD)
     report, code = make_report(
         db, settings, category="broken_sidewalk", status=ReportStatus.published
     )

@@ -7,7 +7,6 @@ from geoalchemy2.shape import to_shape
 from sqlalchemy import func, select
 
 from app.models import Mahalle, Report, ReportSource, ReportStatus, Role
-from app.services.accounts import auth
 from app.services.reference.areas import mahalle_at
 from tests.support.citizen_browser_support import (
     centre_map,
@@ -16,7 +15,7 @@ from tests.support.citizen_browser_support import (
     step_what,
     step_when,
 )
-from tests.support.factories import make_report
+from tests.support.factories import make_report, make_user
 
 pytest_plugins = ("tests.support.browser",)
 pytestmark = pytest.mark.browser
@@ -195,7 +194,7 @@ def test_report_without_consent_shows_the_error_and_sends_nothing(server, db, ph
 
 def test_moderator_logs_in_approves_and_rejects(server, db, settings, phone):
     page = phone.page
-    auth.create_user(db, "gonullu@example.org", PASSWORD, Role.moderator)
+    make_user(db, Role.moderator, email="gonullu@example.org", password=PASSWORD)
     to_approve = report_at(db, settings, PUBLISHED_AT, text="Köşedeki lamba kırık.")
     to_reject = report_at(db, settings, PENDING_AT, text="Telefonum 0532 000 00 00")
     db.commit()

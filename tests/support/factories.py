@@ -59,10 +59,18 @@ def make_report(
     return report, code
 
 
-def make_user(db: Session, role: Role, municipalities: Sequence[str] | None = None) -> User:
+def make_user(
+    db: Session,
+    role: Role,
+    municipalities: Sequence[str] | None = None,
+    *,
+    email: str | None = None,
+    password: str = PASSWORD,
+) -> User:
     """A staff account; moderators and planners hold their role in Ankara BB (so in both
     districts) unless `municipalities` says otherwise. Administrators see everything."""
-    user = auth.create_user(db, f"{role.value}{next(_counter)}@example.org", PASSWORD, role)
+    email = email or f"{role.value}{next(_counter)}@example.org"
+    user = auth.create_user(db, email, password, role)
     if role is not Role.admin:
         set_memberships(db, user, ("ankara",) if municipalities is None else municipalities)
     db.flush()
