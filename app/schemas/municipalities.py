@@ -34,7 +34,7 @@ class MunicipalitySettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     kind: MunicipalityKind | None = None
-    parent: Code | None = Field(
+    parent: Annotated[CleanStr, Field(max_length=64)] | None = Field(
         default=None, description='Code of the municipality it is part of; "" for none.'
     )
     contact_email: CleanStr | None = Field(default=None, max_length=254)
@@ -51,7 +51,6 @@ class MunicipalityCreate(MunicipalitySettings):
     code: Code = Field(description="A slug: lower-case letters, digits, hyphens (cankaya).")
     name: CleanStr = Field(min_length=1, max_length=200)
     kind: MunicipalityKind  # type: ignore[assignment]  # required here
-    parent: Code | None = Field(default=None, description="Code of its parent, if any.")
 
 
 class MunicipalityUpdate(MunicipalitySettings):

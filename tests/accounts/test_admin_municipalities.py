@@ -181,6 +181,21 @@ def test_municipalities_are_created_edited_and_deleted(client, db, admin):
     assert "'nowhere'" in _field_error(client.patch(url, json={"parent": "nowhere"}), "parent")
     assert "2" in _field_error(client.patch(url, json={"k_threshold": 1}), "k_threshold")
     assert client.patch(f"{MUNICIPALITIES}/nowhere", json={"name": "X"}).status_code == 404
+    # What the page sends for a top-level municipality left as it was: no change, no event.
+    as_it_was = {
+        "name": "Ankara Büyükşehir Belediyesi",
+        "kind": "metropolitan",
+        "parent": "",
+        "contact_email": "",
+        "contact_phone": "",
+        "website": "",
+        "k_threshold": None,
+        "languages": [],
+        "map_view": None,
+    }
+    unchanged = client.patch(f"{MUNICIPALITIES}/ankara", json=as_it_was)
+    assert unchanged.status_code == 200, unchanged.text
+    assert unchanged.json()["parent"] is None
 
     duplicate = client.post(
         MUNICIPALITIES, json={"code": "etimesgut", "name": "Again", "kind": "district"}

@@ -114,6 +114,23 @@ def test_admin_creates_a_moderator_in_yenimahalle_and_edits_a_responsibility(
             "responsibility.set",
         ]
 
+    # Yenimahalle protects small counts more: its own k.
+    page.locator('#municipalities tr[data-code="yenimahalle"]').get_by_role(
+        "button", name="Düzenle: Yenimahalle Belediyesi"
+    ).click()
+    assert page.evaluate("document.activeElement.id") == "municipality-form-title"
+    municipality = page.locator("#municipality-form")
+    assert municipality.get_by_label("Kod").is_disabled()
+    municipality.get_by_label("Küçük hücre eşiği k").fill("10")
+    municipality.get_by_role("button", name="Değişiklikleri kaydet").click()
+    status = page.locator("#municipality-status")
+    status.get_by_text("Kaydedildi: Yenimahalle Belediyesi").wait_for()
+    assert "eşik k = 10" in page.locator('#municipalities tr[data-code="yenimahalle"]').inner_text()
+    with server.lock:
+        db.expire_all()
+        yenimahalle = db.scalar(select(Municipality).where(Municipality.code == "yenimahalle"))
+        assert (yenimahalle.k_threshold, yenimahalle.parent_id) == (10, cankaya.parent_id)
+
     # Deleting Çankaya is refused, saying what it still has.
     page.once("dialog", lambda dialog: dialog.accept())
     page.locator('#municipalities tr[data-code="cankaya"]').get_by_role(
