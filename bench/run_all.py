@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from app import localdb
 from app.config import Settings
 from app.db import make_engine, unit_of_work
-from app.demo.reports import load_demo
+from app.demo.load import load_demo
 from app.migrate import upgrade
 from app.schemas.reporting import ReportCreate
 from app.services.planning import public_indicators

@@ -46,7 +46,7 @@ def seed_categories() -> None:
 @app.command()
 def demo() -> None:
     """Load the Ankara demo: boundaries, population, categories, sample services, reports."""
-    from app.demo.reports import load_demo
+    from app.demo.load import load_demo
     from app.errors import NotPermitted
 
     with console_errors(), settings_and_engine() as (settings, engine):

@@ -8,27 +8,22 @@ import typer
 
 from app.cli.common import console_errors, settings_and_engine
 from app.db import make_session_factory, unit_of_work
-from app.errors import InvalidInput
 from app.models import Role
 from app.services import accounts, reference
 
 app = typer.Typer(help="Staff accounts (moderators, planners, administrators).")
 
 
+# How to name municipalities on this command line (the rule is accounts.check_scope's).
+CLI_HINTS = (
+    "give --municipality CODE (repeat for several; `morharita municipality list` shows the codes)",
+    "give no --municipality",
+)
+
+
 def check_scope(role: Role, municipalities: list[str]) -> None:
     """Moderators and planners hold their role in municipalities; administrators in none."""
-    if role is Role.admin and municipalities:
-        raise InvalidInput(
-            "Administrators are platform administrators and see every municipality: give no "
-            "--municipality.",
-            field="municipality",
-        )
-    if role is not Role.admin and not municipalities:
-        raise InvalidInput(
-            f"A {role.value} holds the role in a municipality: give --municipality CODE "
-            "(repeat for several; `morharita municipality list` shows the codes).",
-            field="municipality",
-        )
+    accounts.check_scope(role, municipalities, field="municipality", hints=CLI_HINTS)
 
 
 @app.command()
@@ -55,8 +50,9 @@ def create(
         settings_and_engine() as (settings, engine),
         unit_of_work(make_session_factory(engine)) as session,
     ):
-        user = accounts.create_user(session, settings, email, password, role)
-        codes = reference.set_memberships(session, user, municipality)
+        user, codes = accounts.create_account(
+            session, settings, None, email, password, role, municipality
+        )
         where = (
             f" in {', '.join(codes)}" if codes else " (platform administrator: every municipality)"
         )

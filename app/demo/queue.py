@@ -1,4 +1,4 @@
-"""The demo's moderation queue and its demo-only staff accounts."""
+"""The demo's moderation queue and the municipal answers to its published reports."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.config import Settings
+from app.demo.staff import DEPARTMENTS
 from app.geo.displacement import offset
 from app.models import (
     Category,
@@ -18,20 +19,9 @@ from app.models import (
     Report,
     ReportSource,
     ReportStatus,
-    Role,
-    User,
 )
-from app.services.accounts import create_user
 from app.services.moderation import MUNICIPAL_GROUPS
 from app.services.reporting import place_report
-
-DEPARTMENTS = {
-    CategoryGroup.lighting: "Fen İşleri Dairesi - Aydınlatma",
-    CategoryGroup.transport: "EGO Genel Müdürlüğü",
-    CategoryGroup.infrastructure: "Fen İşleri Dairesi",
-    CategoryGroup.environment: "Park ve Bahçeler Dairesi",
-}
-
 
 MUNICIPAL_NOTES = {
     MunicipalStatus.forwarded: "Bildiriminiz {department} birimine iletildi.",
@@ -54,14 +44,6 @@ PII_TEXTS = (
 
 
 DUPLICATE_TEXT = "Alt geçidin lambaları kırık, gece geçmek çok korkutucu."
-
-
-# Demo-only staff accounts (printed by `morharita demo`; never use them in production).
-DEMO_ACCOUNTS = (
-    ("gonullu@demo.morharita.example", Role.moderator, "mor-kelebek-demo-1"),
-    ("planlama@demo.morharita.example", Role.planner, "mor-pusula-demo-2"),
-    ("yonetici@demo.morharita.example", Role.admin, "mor-anahtar-demo-3"),
-)
 
 
 def _municipal_response(
@@ -147,13 +129,3 @@ def prepare_demo_queue(session: Session, settings: Settings) -> dict[str, str]:
     duplicate.municipality_id = placement.municipality_id
     session.flush()
     return {"duplicate": duplicate.public_id, "original": original.public_id}
-
-
-def ensure_demo_accounts(session: Session, settings: Settings) -> list[str]:
-    """The demo-only staff accounts (created once; existing accounts are left alone)."""
-    lines = []
-    for email, role, password in DEMO_ACCOUNTS:
-        if session.scalar(select(User.id).where(User.email == email)) is None:
-            create_user(session, settings, email, password, role)
-        lines.append(f"  {role.value:<9} {email}  password: {password}")
-    return lines

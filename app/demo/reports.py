@@ -1,8 +1,10 @@
 """The Ankara demo: real boundaries and population, sample services, generated reports.
 
 Reports are generated, never real (none are openly available), and carry source "demo".
-Every random choice comes from one fixed seed, so a rerun produces the same reports (only
-their dates follow today's date) and inserts nothing twice: rows are keyed on code/public_id.
+Every random choice about a report comes from one fixed seed, so a rerun produces the same
+reports (only their dates follow today's date) and inserts nothing twice: rows are keyed on
+their public id. Tracking codes are the exception: the seed is public, so they come from the
+system's CSPRNG (`secrets`), and are shown once, when their report is first inserted.
 """
 
 from __future__ import annotations
@@ -12,16 +14,15 @@ import uuid
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
-from pathlib import Path
 from statistics import median
 from typing import TypeVar, cast
 
-from sqlalchemy import Table, func, select, text
+from sqlalchemy import CursorResult, Table, func, select, text
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
 from app.config import Settings
-from app.demo.queue import _municipal_response, ensure_demo_accounts, prepare_demo_queue
+from app.demo.queue import _municipal_response, prepare_demo_queue
 from app.errors import OutsideDeploymentArea
 from app.geo.displacement import offset
 from app.models import (
@@ -31,25 +32,15 @@ from app.models import (
     Confirmation,
     Gender,
     Mahalle,
-    MunicipalityKind,
     MunicipalStatus,
     Report,
     ReportNote,
     ReportSource,
     ReportStatus,
-    ServicePoint,
 )
 from app.schemas.reporting import CONSENT_VERSION
 from app.services.clock import LOCAL_TZ, time_band_at
-from app.services.imports import (
-    BoundaryFields,
-    MunicipalityChoice,
-    PopulationColumns,
-    import_boundaries,
-    import_population,
-    import_service_points,
-)
-from app.services.reference import ensure_municipality, indexes_inside_mahalle, seed_categories
+from app.services.reference import indexes_inside_mahalle
 from app.services.reporting import (
     hash_tracking_code,
     new_public_id,
@@ -57,11 +48,6 @@ from app.services.reporting import (
     place_report,
 )
 
-DEMO_DIR = Path(__file__).resolve().parents[2] / "data" / "demo" / "ankara"
-BOUNDARIES = DEMO_DIR / "mahalle_cankaya_yenimahalle.geojson"
-POPULATION = DEMO_DIR / "population_cankaya_mahalle_2025.csv"
-DISTRICT_SHARES = DEMO_DIR / "population_ilce_by_sex_2021.csv"
-SERVICE_SAMPLE = DEMO_DIR / "service_points_sample.geojson"
 DEMO_SEED = 2025
 DEMO_REPORTS = 600
 PUBLISHED_SHARE = 0.75
@@ -229,15 +215,17 @@ def _report_row(
 
 @dataclass(frozen=True)
 class DemoReports:
-    """Demo reports in the database after a load, and one tracking code to try."""
+    """Demo reports in the database after a load, and one tracking code to try (only when
+    this load inserted reports: codes are never stored, so never shown twice)."""
 
     total: int
     published: int
     pending: int
     inserted: int
     confirmations: int
-    tracking_code: str
+    tracking_code: str | None
     queue: dict[str, str]
+    rekeyed: int = 0
 
 
 def load_demo_reports(
@@ -253,7 +241,7 @@ def load_demo_reports(
     clusters = _cluster_spots(session, rng)
     spots = clusters + _background_spots(session, rng, DEMO_REPORTS - len(clusters))
 
-    rows, codes, public_ids = [], [], set()
+    rows, codes, public_ids, seeded = [], [], set(), []
     for spot in spots:
         row = _report_row(rng, spot, categories, now)
         try:
@@ -266,8 +254,12 @@ def load_demo_reports(
         while public_id in public_ids:
             public_id = new_public_id(id_rng, prefix="demo")
         public_ids.add(public_id)
-        code = new_tracking_code(id_rng)
-        codes.append((code, row["status"]))
+        # Still drawn from the seeded stream, so public ids stay those of earlier loads; a
+        # report of such a load that still holds this derivable code gets a fresh one below.
+        seeded_hash = hash_tracking_code(new_tracking_code(id_rng))
+        code = new_tracking_code()  # the CSPRNG: nothing public gives it away
+        codes.append((public_id, code, row["status"]))
+        seeded.append((uuid.uuid5(_ID_NAMESPACE, public_id), seeded_hash))
         rows.append(
             {
                 **row,
@@ -289,6 +281,7 @@ def load_demo_reports(
         insert(table).on_conflict_do_nothing().returning(table.c.id), rows
     ).scalars()
     new_ids = set(inserted)
+    inserted_ids = {r["public_id"] for r in rows if r["id"] in new_ids}
     confirmations = _confirmations(rng, [r for r in rows if r["id"] in new_ids], now)
     if confirmations:
         session.execute(insert(cast(Table, Confirmation.__table__)), confirmations)
@@ -296,6 +289,7 @@ def load_demo_reports(
     if notes:
         session.execute(insert(cast(Table, ReportNote.__table__)), notes)
     session.flush()
+    rekeyed = _replace_seeded_codes(session, [s for s in seeded if s[0] not in new_ids])
     queue = prepare_demo_queue(session, settings)
 
     counts = dict(
@@ -310,8 +304,10 @@ def load_demo_reports(
         .join(Report, Report.id == Confirmation.report_id)
         .where(Report.source == ReportSource.demo)
     )
-    published_codes = [c for c, status in codes if status == ReportStatus.published]
-    example = (published_codes or [c for c, _ in codes] or [""])[0]
+    # Only a report inserted now has a code anyone knows (only hashes are stored).
+    fresh = [(code, status) for public_id, code, status in codes if public_id in inserted_ids]
+    published_codes = [c for c, status in fresh if status == ReportStatus.published]
+    example = next(iter(published_codes or [c for c, _ in fresh]), None)
     return DemoReports(
         total=sum(counts.values()),
         published=counts.get(ReportStatus.published, 0),
@@ -320,7 +316,29 @@ def load_demo_reports(
         confirmations=confirmed or 0,
         tracking_code=example,
         queue=queue,
+        rekeyed=rekeyed,
     )
+
+
+def _replace_seeded_codes(session: Session, seeded: list[tuple[uuid.UUID, str]]) -> int:
+    """Give a fresh code to every demo report still holding the one the public seed gave it
+    (loaded by an earlier version); the number of reports changed."""
+    if not seeded:
+        return 0
+    result = session.execute(
+        text(
+            "UPDATE report AS r SET tracking_code_hash = s.fresh"
+            " FROM unnest(CAST(:ids AS uuid[]), CAST(:old AS text[]), CAST(:fresh AS text[]))"
+            "      AS s(id, old, fresh)"
+            " WHERE r.id = s.id AND r.tracking_code_hash = s.old AND r.source = 'demo'"
+        ),
+        {
+            "ids": [report_id for report_id, _ in seeded],
+            "old": [old for _, old in seeded],
+            "fresh": [hash_tracking_code(new_tracking_code()) for _ in seeded],
+        },
+    )
+    return cast(CursorResult, result).rowcount
 
 
 def _confirmations(rng: random.Random, rows: list[dict], now: datetime) -> list[dict]:
@@ -342,60 +360,3 @@ def _confirmations(rng: random.Random, rows: list[dict], now: datetime) -> list[
                 }
             )
     return result
-
-
-def load_demo(session: Session, settings: Settings) -> list[str]:
-    """Load the whole Ankara demo; return summary lines for the terminal."""
-    ensure_municipality(
-        session, "ankara", "Ankara Büyükşehir Belediyesi", MunicipalityKind.metropolitan
-    )
-    boundaries = import_boundaries(
-        session,
-        BOUNDARIES,
-        fields=BoundaryFields(code="osm_id", name="name", district="ilce", province="il"),
-        municipality=MunicipalityChoice(field="ilce", create=True, parent="ankara"),
-    )
-    population = import_population(
-        session,
-        POPULATION,
-        columns=PopulationColumns(
-            name="mahalle_name", district="ilce", province="il", total="pop_total", year="year"
-        ),
-        district_shares=DISTRICT_SHARES,
-    )
-    category_count = seed_categories(session)
-    services = import_service_points(
-        session, settings, SERVICE_SAMPLE, sample=True, source="demo sample"
-    )
-    reports = load_demo_reports(session, settings)
-    queue = reports.queue
-    accounts = ensure_demo_accounts(session, settings)
-    samples = session.scalar(select(func.count(ServicePoint.id)).where(ServicePoint.is_sample))
-    districts = ", ".join(f"{d} {n}" for d, n in sorted(boundaries.by_district.items()))
-    code = reports.tracking_code
-    lines = [
-        f"Mahalle: {boundaries.total} ({districts}), © OpenStreetMap contributors (ODbL).",
-        f"Population: {population.with_total} mahalle with TÜİK 2025 totals; women residents "
-        f"estimated from the district female share for {population.women_estimated} "
-        "(flagged as estimates). Kaynak: TÜİK.",
-        f"Categories: {category_count}.",
-        f"Service points: {samples} SAMPLE points (invented, not real services).",
-        f"Demo reports: {reports.total} ({reports.published} published, {reports.pending} "
-        f"pending; {reports.inserted} new this run), {reports.confirmations} 'me too' "
-        "confirmations. All generated, source 'demo'.",
-        f"Try a demo tracking code: {code}  (on the /track page)",
-        "Demo staff accounts (DEMO ONLY: anyone who reads this can log in; never use them "
-        "with real data). Log in at /login:",
-        *accounts,
-    ]
-    if queue:
-        lines.append(
-            f"Demo queue: pending texts with personal data to redact; report "
-            f"{queue['duplicate']} duplicates {queue['original']} (merge it)."
-        )
-    warnings = boundaries.warnings + population.warnings + population.mahalle_without_row
-    warnings += population.unmatched_rows + services.warnings
-    return lines + [f"warning: {w}" for w in warnings]
-
-
-# --- the moderation and municipal side of the demo ---------------------------------------

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -30,10 +30,14 @@ class PasswordChange(BaseModel):
     new_password: CleanStr = Field(min_length=1, max_length=1024)
 
 
+# Codes of municipalities (GET /api/v1/admin/municipalities) a staff role is held in.
+MunicipalityCodes = Annotated[
+    list[Annotated[CleanStr, Field(max_length=64)]], Field(max_length=100)
+]
+
+
 class UserAdmin(BaseModel):
     """A staff account as administrators see it (never the password hash)."""
-
-    model_config = ConfigDict(from_attributes=True)
 
     id: int
     email: str
@@ -41,6 +45,10 @@ class UserAdmin(BaseModel):
     active: bool
     created_at: datetime
     last_login_at: datetime | None
+    municipalities: list[str] = Field(
+        description="Codes of the municipalities the role is held in (it covers the ones "
+        "inside them); empty for a platform administrator, who sees every municipality."
+    )
 
 
 class UserCreate(BaseModel):
@@ -49,6 +57,10 @@ class UserCreate(BaseModel):
     email: CleanStr = Field(min_length=3, max_length=254)
     role: Role
     password: CleanStr = Field(min_length=1, max_length=1024)
+    municipalities: MunicipalityCodes = Field(
+        default_factory=list,
+        description="Required (at least one) for moderators and planners; empty for admins.",
+    )
 
 
 class UserUpdate(BaseModel):
@@ -56,6 +68,11 @@ class UserUpdate(BaseModel):
 
     role: Role | None = None
     active: bool | None = None
+    municipalities: MunicipalityCodes | None = Field(
+        default=None,
+        description="Replaces the municipalities; left as they are when omitted (becoming an "
+        "admin drops them).",
+    )
 
 
 class AuditEvent(BaseModel):

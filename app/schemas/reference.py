@@ -32,9 +32,13 @@ class NearestServices(BaseModel):
 
 
 class MapView(BaseModel):
-    lat: float
-    lon: float
-    zoom: int | None
+    """A municipality's own initial map view (shown publicly, set by administrators)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    lat: float = Field(ge=-90, le=90, description="Latitude of the centre, EPSG:4326 degrees.")
+    lon: float = Field(ge=-180, le=180, description="Longitude of the centre, EPSG:4326.")
+    zoom: int | None = Field(default=None, ge=1, le=19)
 
 
 class MunicipalityContact(BaseModel):

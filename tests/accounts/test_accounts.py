@@ -185,7 +185,12 @@ def test_admin_creates_changes_role_deactivates_and_reactivates(client, db, serv
     login(client, admin)
     created = client.post(
         "/api/v1/admin/users",
-        json={"email": "Gonullu@Example.org", "role": "moderator", "password": "mor gece yuruyusu"},
+        json={
+            "email": "Gonullu@Example.org",
+            "role": "moderator",
+            "password": "mor gece yuruyusu",
+            "municipalities": ["cankaya"],
+        },
     )
     assert created.status_code == 201, created.text
     body = created.json()
@@ -194,12 +199,22 @@ def test_admin_creates_changes_role_deactivates_and_reactivates(client, db, serv
     user_id = body["id"]
     weak = client.post(
         "/api/v1/admin/users",
-        json={"email": "x@example.org", "role": "planner", "password": "123456789"},
+        json={
+            "email": "x@example.org",
+            "role": "planner",
+            "password": "123456789",
+            "municipalities": ["ankara"],
+        },
     )
     assert weak.status_code == 422
     duplicate = client.post(
         "/api/v1/admin/users",
-        json={"email": "gonullu@example.org", "role": "planner", "password": "another long phrase"},
+        json={
+            "email": "gonullu@example.org",
+            "role": "planner",
+            "password": "another long phrase",
+            "municipalities": ["ankara"],
+        },
     )
     assert duplicate.status_code == 409
 
@@ -229,7 +244,13 @@ def test_admin_creates_changes_role_deactivates_and_reactivates(client, db, serv
             .order_by(ModerationEvent.id)
         )
     )
-    assert actions == ["user.create", "user.role", "user.deactivate", "user.reactivate"]
+    assert actions == [
+        "user.create",
+        "user.municipalities",
+        "user.role",
+        "user.deactivate",
+        "user.reactivate",
+    ]
     assert client.patch("/api/v1/admin/users/999999", json={"active": False}).status_code == 404
 
 

@@ -77,6 +77,7 @@ CALLS = [
             "email": "new-planner@example.org",
             "role": "planner",
             "password": "mor harita yeni kullanici",
+            "municipalities": ["ankara"],
         },
         ADMINS,
         201,

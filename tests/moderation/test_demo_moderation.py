@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
-from app.demo.queue import DEMO_ACCOUNTS
-from app.demo.reports import load_demo
+from app.demo.load import load_demo
+from app.demo.staff import DEMO_ACCOUNTS
 from app.models import (
     MunicipalStatus,
     NoteAuthor,
@@ -68,11 +68,11 @@ def test_demo_queue_accounts_and_municipal_answers(db, settings, client):
     )
     assert notes >= sum(len(by_status[s]) for s in by_status if s is not MunicipalStatus.none)
 
-    for email, role, password in DEMO_ACCOUNTS:
-        assert db.scalar(select(User.role).where(User.email == email)) is role
-        assert any(email in line and password in line for line in lines)
+    for demo in DEMO_ACCOUNTS:
+        assert db.scalar(select(User.role).where(User.email == demo.email)) is demo.role
+        assert any(demo.email in line and demo.password in line for line in lines)
     db.commit()
-    email, _, password = DEMO_ACCOUNTS[0]
+    email, password = DEMO_ACCOUNTS[0].email, DEMO_ACCOUNTS[0].password
     assert (
         client.post("/api/v1/auth/login", json={"email": email, "password": password}).status_code
         == 200

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from app.models import Confirmation, Report, ReportStatus, Role
 from tests.support.browser import SCREENSHOTS, Traffic, axe_serious, browser_page
-from tests.support.factories import KIZILAY, make_report, make_staff
+from tests.support.factories import KIZILAY, make_report, make_user
 
 pytest_plugins = ("tests.support.browser",)
 pytestmark = pytest.mark.browser
@@ -61,7 +61,7 @@ def desk(chromium, server) -> Iterator[Desk]:
 
 @pytest.fixture
 def volunteer(db, settings):
-    return make_staff(db, settings, EMAIL, Role.moderator, password=PASSWORD)
+    return make_user(db, settings, Role.moderator, email=EMAIL, password=PASSWORD)
 
 
 def statuses(server, db, *reports: Report) -> list[ReportStatus]:
@@ -75,7 +75,7 @@ def test_approve_by_keyboard_with_help_and_edit_lock(server, db, settings, desk,
     second, _ = make_report(db, settings, text="ikinci")
     # One test is one transaction, where now() does not move: set the times apart.
     first.created_at = second.created_at - timedelta(minutes=5)
-    other = make_staff(db, settings, "diger@example.org", Role.moderator, password=PASSWORD)
+    other = make_user(db, settings, Role.moderator, email="diger@example.org", password=PASSWORD)
     second.locked_by_id = other.id  # another volunteer is working on the second one
     second.locked_until = datetime.now(UTC) + timedelta(minutes=3)
     db.commit()
@@ -215,7 +215,7 @@ def test_move_a_point_by_clicking_the_map(server, db, settings, desk, volunteer)
 
 
 def test_planner_forwards_and_resolves_then_the_reporter_sees_it(server, db, settings, desk):
-    make_staff(db, settings, "planlama@example.org", Role.planner, password=PASSWORD)
+    make_user(db, settings, Role.planner, email="planlama@example.org", password=PASSWORD)
     report, code = make_report(
         db, settings, category="broken_sidewalk", status=ReportStatus.published
     )
@@ -252,7 +252,7 @@ def test_planner_forwards_and_resolves_then_the_reporter_sees_it(server, db, set
 
 
 def test_staff_pages_have_no_serious_accessibility_violations(server, db, settings, desk):
-    make_staff(db, settings, EMAIL, Role.admin, password=PASSWORD)
+    make_user(db, settings, Role.admin, email=EMAIL, password=PASSWORD)
     make_report(db, settings, status=ReportStatus.published, category="broken_sidewalk")
     db.commit()
     page = desk.page

@@ -16,7 +16,7 @@ from tests.support.citizen_browser_support import (
     step_when,
     wait_for_map,
 )
-from tests.support.factories import make_report, make_staff
+from tests.support.factories import make_report, make_user
 
 pytest_plugins = ("tests.support.browser",)
 pytestmark = pytest.mark.browser
@@ -178,7 +178,7 @@ def test_report_without_consent_shows_the_error_and_sends_nothing(server, db, ph
 
 def test_moderator_logs_in_approves_and_rejects(server, db, settings, phone):
     page = phone.page
-    make_staff(db, settings, "gonullu@example.org", Role.moderator, password=PASSWORD)
+    make_user(db, settings, Role.moderator, email="gonullu@example.org", password=PASSWORD)
     to_approve = report_at(db, settings, PUBLISHED_AT, text="Köşedeki lamba kırık.")
     to_reject = report_at(db, settings, PENDING_AT, text="Telefonum 0532 000 00 00")
     db.commit()

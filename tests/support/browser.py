@@ -207,3 +207,40 @@ def axe_serious(page: Page, name: str) -> list[dict]:
     out.mkdir(parents=True, exist_ok=True)
     (out / f"{name}.json").write_text(json.dumps(result, indent=2, ensure_ascii=False))
     return [v for v in result if v["impact"] in ("serious", "critical")]
+
+
+@dataclass
+class Laptop:
+    """A page on a laptop-sized screen (staff work at a desk), and what it requested."""
+
+    page: Page
+    traffic: Traffic
+
+    def axe(self, name: str = "laptop") -> list[dict]:
+        """Serious and critical accessibility violations on the page as it is now."""
+        return axe_serious(self.page, name)
+
+    def log_in(self, path: str, email: str, password: str) -> None:
+        """Open a staff page, log in on the form it sends to, and come back to it."""
+        self.page.goto(path)
+        self.page.locator("#login-form").wait_for()
+        self.page.get_by_label("E-posta").fill(email)
+        self.page.get_by_label("Parola").fill(password)
+        self.page.get_by_role("button", name="Giriş yap").click()
+        self.page.wait_for_url(lambda url: urlsplit(url).path == path)
+
+
+@pytest.fixture
+def laptop(chromium, server) -> Iterator[Laptop]:
+    """A 1280×900 Turkish page on the live server; fails the test if any script threw or a
+    request left the machine."""
+    options = {
+        "viewport": {"width": 1280, "height": 900},
+        "locale": "tr-TR",
+        "timezone_id": "Europe/Istanbul",
+        "service_workers": "block",
+    }
+    with browser_page(chromium, server.url, **options) as (_, page, traffic):
+        yield Laptop(page, traffic)
+        assert traffic.errors == [], f"JavaScript errors: {traffic.errors}"
+        assert traffic.blocked == [], f"Requests that left the machine: {traffic.blocked}"

@@ -60,30 +60,20 @@ def make_report(
 
 
 def make_user(
-    db: Session, settings: Settings, role: Role, municipalities: Sequence[str] | None = None
+    db: Session,
+    settings: Settings,
+    role: Role,
+    municipalities: Sequence[str] | None = None,
+    *,
+    email: str | None = None,
+    password: str = PASSWORD,
 ) -> User:
     """A staff account; moderators and planners hold their role in Ankara BB (so in both
     districts) unless `municipalities` says otherwise. Administrators see everything."""
-    email = f"{role.value}{next(_counter)}@example.org"
-    user = auth.create_user(db, settings, email, PASSWORD, role)
-    if role is not Role.admin:
-        set_memberships(db, user, ("ankara",) if municipalities is None else municipalities)
-    db.flush()
-    return user
-
-
-def make_staff(
-    db: Session,
-    settings: Settings,
-    email: str,
-    role: Role,
-    municipalities: Sequence[str] = ("ankara",),
-    password: str = PASSWORD,
-) -> User:
-    """A staff account with a chosen e-mail (moderators and planners in Ankara BB by default)."""
+    email = email or f"{role.value}{next(_counter)}@example.org"
     user = auth.create_user(db, settings, email, password, role)
     if role is not Role.admin:
-        set_memberships(db, user, municipalities)
+        set_memberships(db, user, ("ankara",) if municipalities is None else municipalities)
     db.flush()
     return user
 

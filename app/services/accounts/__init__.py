@@ -8,9 +8,17 @@ from app.services.accounts.throttle import key as throttle_key
 from app.services.accounts.throttle import record as throttle_record
 from app.services.accounts.throttle import retry_after as throttle_retry_after
 from app.services.accounts.tokens import user_for_api_token
-from app.services.accounts.users import list_users, update_user, user_by_email
+from app.services.accounts.users import (
+    check_scope,
+    create_account,
+    list_users,
+    update_user,
+    user_by_email,
+)
 
 __all__ = [
+    "check_scope",
+    "create_account",
     "create_user",
     "csrf_token_matches",
     "list_users",

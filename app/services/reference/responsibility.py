@@ -3,6 +3,9 @@
 A report in municipality D of group G is the duty of the row for (D, G), else of the row for
 D's parent, and so on up the tree; with no row at all, of D itself. The municipal response
 loop and the moderators' "forward" step route by it.
+
+Changes are audited as platform-wide events (`responsibility.set` / `.remove`) naming the
+area and the responsible municipality by code, like the `municipality.*` events.
 """
 
 from __future__ import annotations
@@ -15,7 +18,11 @@ from sqlalchemy.orm import Session, aliased
 from app.errors import InvalidInput, NotFound
 from app.models import CategoryGroup, Municipality, Responsibility, User
 from app.services import audit
-from app.services.reference.municipalities import MAX_DEPTH, municipality_by_code
+from app.services.reference.municipalities import (
+    MAX_DEPTH,
+    municipality_by_code,
+    municipality_code,
+)
 
 
 @dataclass(frozen=True)
@@ -67,6 +74,17 @@ def responsible_for(session: Session, municipality_id: int, group: CategoryGroup
     return Duty(own.id, own.code, own.name)
 
 
+def _row(row: Responsibility, area_code: str, body_code: str, body_name: str) -> dict:
+    return {
+        "area": area_code,
+        "category_group": row.category_group,
+        "responsible": body_code,
+        "responsible_name": body_name,
+        "department": row.department,
+        "contact_email": row.contact_email,
+    }
+
+
 def responsibility_list(session: Session, area_ids: tuple[int, ...] | None = None) -> list[dict]:
     """The table, optionally for some areas: area, group, who, department, contact."""
     area = aliased(Municipality)
@@ -79,17 +97,16 @@ def responsibility_list(session: Session, area_ids: tuple[int, ...] | None = Non
     )
     if area_ids is not None:
         stmt = stmt.where(Responsibility.area_id.in_(area_ids))
-    return [
-        {
-            "area": area_code,
-            "category_group": row.category_group,
-            "responsible": body_code,
-            "responsible_name": body_name,
-            "department": row.department,
-            "contact_email": row.contact_email,
-        }
-        for row, area_code, body_code, body_name in session.execute(stmt)
-    ]
+    return [_row(*found) for found in session.execute(stmt)]
+
+
+def responsibility_table(session: Session, area_code: str | None = None) -> list[dict]:
+    """The rows of one area (by code; unknown: 422 on `area`), or of every area."""
+    if area_code is None:
+        return responsibility_list(session)
+    return responsibility_list(
+        session, (municipality_by_code(session, area_code, field="area").id,)
+    )
 
 
 def set_responsibility(
@@ -120,29 +137,22 @@ def set_responsibility(
         row = Responsibility(area_id=area.id, category_group=group, responsible_id=body.id)
         session.add(row)
     else:
-        before = {"responsible_id": row.responsible_id, "department": row.department}
+        before = _snapshot(session, area.code, row)
     row.responsible_id = body.id
     row.department = (department or "").strip() or None
     row.contact_email = (contact_email or "").strip() or None
     session.flush()
-    audit.record(
-        session,
-        "responsibility.set",
-        actor=actor,
-        municipality_id=area.id,
-        before=before,
-        after={
-            "area": area.code,
-            "category_group": group.value,
-            "responsible": body.code,
-            "department": row.department,
-        },
-    )
+    after = _snapshot(session, area.code, row)
+    if after != before:
+        audit.record(session, "responsibility.set", actor=actor, before=before, after=after)
+    return _row(row, area.code, body.code, body.name)
+
+
+def _snapshot(session: Session, area_code: str, row: Responsibility) -> dict:
     return {
-        "area": area.code,
-        "category_group": group,
-        "responsible": body.code,
-        "responsible_name": body.name,
+        "area": area_code,
+        "category_group": row.category_group.value,
+        "responsible": municipality_code(session, row.responsible_id),
         "department": row.department,
         "contact_email": row.contact_email,
     }
@@ -161,11 +171,7 @@ def remove_responsibility(
     if row is None:
         raise NotFound(f"No responsibility is set for {group.value} in {area.code!r}.")
     audit.record(
-        session,
-        "responsibility.remove",
-        actor=actor,
-        municipality_id=area.id,
-        before={"category_group": group.value, "responsible_id": row.responsible_id},
+        session, "responsibility.remove", actor=actor, before=_snapshot(session, area.code, row)
     )
     session.delete(row)
     session.flush()

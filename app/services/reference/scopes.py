@@ -53,6 +53,19 @@ def memberships(session: Session, user_id: int) -> list[str]:
     )
 
 
+def memberships_by_user(session: Session) -> dict[int, list[str]]:
+    """{user id: the codes of the municipalities its role is held in}, in one query."""
+    rows = session.execute(
+        select(StaffMembership.user_id, Municipality.code)
+        .join(Municipality, Municipality.id == StaffMembership.municipality_id)
+        .order_by(StaffMembership.user_id, Municipality.code)
+    )
+    found: dict[int, list[str]] = {}
+    for user_id, code in rows:
+        found.setdefault(user_id, []).append(code)
+    return found
+
+
 def set_memberships(
     session: Session, user: User, codes: Iterable[str], actor: User | None = None
 ) -> list[str]:
