@@ -338,7 +338,9 @@ def _admin_routes(app) -> list[tuple[str, str]]:
 
 
 @pytest.mark.parametrize("role", [Role.moderator, Role.planner])
-def test_every_admin_route_refuses_staff_who_are_not_administrators(server, client, db, settings, role):
+def test_every_admin_route_refuses_staff_who_are_not_administrators(
+    server, client, db, settings, role
+):
     routes = _admin_routes(server.app)
     assert {
         ("POST", MUNICIPALITIES),

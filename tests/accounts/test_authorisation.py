@@ -10,6 +10,7 @@ import pytest
 
 from app.models import ReportStatus, Role
 from tests.support.factories import KIZILAY, PASSWORD, login, make_report, make_user
+from tests.support.routes import app_routes
 
 M, P, A = Role.moderator, Role.planner, Role.admin
 ROLES = [None, M, P, A]
@@ -193,25 +194,8 @@ PUBLIC = {
 }
 
 
-def _routes(app) -> list[tuple[str, str]]:
-    found = []
-    for route in app.routes:
-        contexts = (
-            list(route.effective_route_contexts())
-            if hasattr(route, "effective_route_contexts")
-            else [route]
-        )
-        for ctx in contexts:
-            path = getattr(ctx, "path", None)
-            methods = getattr(ctx, "methods", None)
-            if path is None or methods is None:  # mounts (static files)
-                continue
-            found.extend((m, path) for m in methods if m != "HEAD")
-    return sorted(set(found))
-
-
 def test_every_route_outside_the_public_api_refuses_anonymous_users(server, client):
-    routes = _routes(server.app)
+    routes = app_routes(server.app)
     assert ("POST", "/api/v1/moderation/reports/{public_id}/approve") in routes
     protected = [r for r in routes if r not in PUBLIC]
     assert len(protected) >= len(CALLS)

@@ -11,9 +11,10 @@ import pytest
 from sqlalchemy import select
 
 from app.models import Mahalle, Municipality, MunicipalStatus, ReportStatus, Role
-from tests.accounts.test_authorisation import CALLS, PUBLIC, _routes, _send
+from tests.accounts.test_authorisation import CALLS, PUBLIC, _send
 from tests.support.citizen_support import jpeg_with_metadata
 from tests.support.factories import KIZILAY, login, make_report, make_user
+from tests.support.routes import app_routes
 
 YENIMAHALLE = (32.7, 39.97)  # inside a Yenimahalle mahalle of the base data
 SECRET = "Yenimahalle-only-marker"  # text no Çankaya viewer may ever read
@@ -100,7 +101,7 @@ def test_every_staff_get_route_shows_nothing_of_another_municipality(server, cli
     seen: list[str] = []
     for role in (Role.moderator, Role.planner):
         login(client, make_user(db, settings, role, ["cankaya"]))
-        for method, path in _routes(server.app):
+        for method, path in app_routes(server.app):
             if method != "GET" or (method, path) in PUBLIC:  # the public sees published ones
                 continue
             url = path.replace("{code:path}", yenimahalle_mahalle).replace("{code}", "x")
