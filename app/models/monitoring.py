@@ -271,9 +271,7 @@ class PlanIndicator(Timestamps, Base):
     definition: Mapped[str | None] = mapped_column(sa.Text)
     unit: Mapped[str] = mapped_column(sa.String(64))
     level: Mapped[IndicatorLevel] = mapped_column(str_enum(IndicatorLevel, "indicator_level"))
-    source: Mapped[IndicatorSource] = mapped_column(
-        str_enum(IndicatorSource, "indicator_source")
-    )
+    source: Mapped[IndicatorSource] = mapped_column(str_enum(IndicatorSource, "indicator_source"))
     computed_code: Mapped[str | None] = mapped_column(sa.String(64))
     computed_filters: Mapped[dict[str, Any]] = mapped_column(
         JSONB, default=dict, server_default="{}"
@@ -330,9 +328,7 @@ class IndicatorObservation(Timestamps, Base):
     """A realised value (gerçekleşen) of an indicator in a period."""
 
     __tablename__ = "indicator_observation"
-    __table_args__ = (
-        sa.UniqueConstraint("indicator_id", "reporting_period_id", "disaggregation"),
-    )
+    __table_args__ = (sa.UniqueConstraint("indicator_id", "reporting_period_id", "disaggregation"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     municipality_id: Mapped[int] = _municipality_key()
@@ -390,9 +386,7 @@ class ProgressUpdate(Timestamps, Base):
     beneficiaries_women: Mapped[int] = mapped_column(default=0, server_default="0")
     beneficiaries_men: Mapped[int] = mapped_column(default=0, server_default="0")
     beneficiaries_other: Mapped[int] = mapped_column(default=0, server_default="0")
-    author_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("app_user.id", ondelete="SET NULL")
-    )
+    author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("app_user.id", ondelete="SET NULL"))
     submitted_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     review_state: Mapped[ReviewState] = mapped_column(
         str_enum(ReviewState, "review_state"), default=ReviewState.draft
@@ -409,9 +403,7 @@ class Evidence(Timestamps, Base):
     """Evidence (kanıt) for a progress update: a file (photos re-encoded) or a link."""
 
     __tablename__ = "evidence"
-    __table_args__ = (
-        sa.CheckConstraint("(content IS NULL) <> (url IS NULL)", name="file_or_url"),
-    )
+    __table_args__ = (sa.CheckConstraint("(content IS NULL) <> (url IS NULL)", name="file_or_url"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     municipality_id: Mapped[int] = _municipality_key()
@@ -486,9 +478,7 @@ class BoardAssessment(Timestamps, Base):
     recommendation: Mapped[str | None] = mapped_column(sa.Text)
     response_due: Mapped[date | None]
     dissent: Mapped[str | None] = mapped_column(sa.Text)
-    author_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("app_user.id", ondelete="SET NULL")
-    )
+    author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("app_user.id", ondelete="SET NULL"))
     published_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     municipal_response: Mapped[str | None] = mapped_column(sa.Text)
     response_by: Mapped[int | None] = mapped_column(
