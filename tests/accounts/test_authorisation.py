@@ -171,6 +171,12 @@ PUBLIC = {
     ("POST", "/api/v1/reports/{public_id}/confirmations"),
     ("GET", "/api/v1/photos/{photo_id}"),  # published, non-sensitive only (else 404)
     ("GET", "/api/v1/mahalle"),
+    ("GET", "/api/v1/plans"),  # equality plans past their draft
+    ("GET", "/api/v1/plans/{code}"),
+    ("GET", "/api/v1/plans/{code}/data.csv"),
+    ("GET", "/api/v1/plans/{code}/data.json"),
+    ("GET", "/api/v1/assessments/{assessment_id}"),  # published ones only (else 404)
+    ("GET", "/api/v1/evidence/{evidence_id}"),  # of public updates, not private (else 404)
     ("GET", "/api/v1/area"),
     ("GET", "/api/v1/services"),
     ("GET", "/api/v1/services/nearest"),

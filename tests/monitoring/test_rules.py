@@ -144,7 +144,7 @@ def test_zero_baseline_uses_linear_growth():
 
 
 def test_lifecycle_tables_written_out():
-    assert PLAN_TRANSITIONS == {
+    expected_plan = {
         PlanState.draft: {PlanState.consultation, PlanState.approved},
         PlanState.consultation: {PlanState.draft, PlanState.approved},
         PlanState.approved: {PlanState.in_force},
@@ -152,11 +152,13 @@ def test_lifecycle_tables_written_out():
         PlanState.closed: {PlanState.superseded},
         PlanState.superseded: set(),
     }
-    assert PERIOD_TRANSITIONS == {
+    assert expected_plan == PLAN_TRANSITIONS
+    expected_period = {
         PeriodState.open: {PeriodState.collecting},
         PeriodState.collecting: {PeriodState.under_review},
         PeriodState.under_review: {PeriodState.published},
         PeriodState.published: set(),
     }
+    assert expected_period == PERIOD_TRANSITIONS
     with pytest.raises(InvalidTransition, match="allowed: in_force"):
         check_transition(PLAN_TRANSITIONS, PlanState.approved, PlanState.closed, "plan")
