@@ -239,9 +239,7 @@ def plan_detail(
     )
     mahalle_ids = {m for i in shown for m in i.mahalle_ids or []}
     mahalle = dict(
-        session.execute(
-            select(Mahalle.id, Mahalle.code).where(Mahalle.id.in_(mahalle_ids))
-        ).all()
+        session.execute(select(Mahalle.id, Mahalle.code).where(Mahalle.id.in_(mahalle_ids))).all()
     )
     nodes = {i.id: _item_view(i, progress.get(i.id), units, mahalle) for i in shown}
     codes = {i.id: i.code for i in items}
