@@ -3,4 +3,6 @@
 What other domains may use is exported here; the modules inside are this domain's own.
 """
 
-__all__: list[str] = []
+from app.services.monitoring.spreadsheet import PlanHeader, import_plan_file
+
+__all__ = ["PlanHeader", "import_plan_file"]
