@@ -184,6 +184,8 @@ PUBLIC = {
     ("POST", "/api/v1/track/comments"),
     ("POST", "/api/v1/track/delete"),
     ("GET", "/track"),
+    ("GET", "/plans"),
+    ("GET", "/plans/{code}"),
     ("GET", "/sw.js"),
     ("POST", "/api/v1/auth/login"),
     ("POST", "/api/v1/auth/logout"),

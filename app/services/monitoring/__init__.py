@@ -4,5 +4,6 @@ What other domains may use is exported here; the modules inside are this domain'
 """
 
 from app.services.monitoring.spreadsheet import PlanHeader, import_plan_file
+from app.services.monitoring.views import plan_index, plan_page
 
-__all__ = ["PlanHeader", "import_plan_file"]
+__all__ = ["PlanHeader", "import_plan_file", "plan_index", "plan_page"]

@@ -31,7 +31,7 @@ from app.models import (
 )
 from app.services.monitoring import access, board, updates
 from app.services.monitoring.periods import observations_of, periods_of
-from app.services.monitoring.plans import indicators_of, items_of, plain
+from app.services.monitoring.plans import indicators_of, items_of, plain, plans_of
 from app.services.monitoring.rules import Node, decimal_year, progress_status, roll_up
 from app.services.reference import municipality_k
 from app.services.suppression import small
@@ -399,3 +399,13 @@ def long_csv(rows: list[dict[str, Any]]) -> str:
         cells["Suppressed"] = "true" if row["Suppressed"] else "false"
         writer.writerow(cells)
     return out.getvalue()
+
+
+def plan_page(session: Session, settings: Settings, code: str, viewer: User | None) -> dict:
+    """The public plan page's data (the same as `GET /api/v1/plans/{code}`)."""
+    return plan_detail(session, settings, access.plan_or_404(session, code, viewer), viewer)
+
+
+def plan_index(session: Session, viewer: User | None) -> dict:
+    """Every plan the viewer may see, for the plans page."""
+    return plan_list(session, plans_of(session, viewer, None))
