@@ -48,6 +48,7 @@ def seed_categories() -> None:
 @app.command()
 def demo() -> None:
     """Load the Ankara demo: boundaries, population, categories, sample services, reports."""
+    from app.demo.plan import load_demo_plan
     from app.demo.reports import load_demo
     from app.errors import NotPermitted
 
@@ -60,6 +61,7 @@ def demo() -> None:
             )
         with unit_of_work(make_session_factory(engine)) as session:
             summary = load_demo(session, settings)
+            summary += load_demo_plan(session, settings)
         for line in summary:
             typer.echo(line)
 
