@@ -25,7 +25,15 @@ from app.schemas.monitoring import (
     UpdateCreate,
 )
 from app.services.accounts import create_user
-from app.services.monitoring import PlanHeader, board, import_plan_file, periods, plans, updates
+from app.services.monitoring import (
+    PlanHeader,
+    board,
+    import_plan_file,
+    periods,
+    plans,
+    reports,
+    updates,
+)
 from app.services.monitoring.spreadsheet import OPERATOR
 from app.services.reference import set_memberships
 
@@ -117,7 +125,7 @@ def load_demo_plan(session: Session, settings: Settings) -> list[str]:
     updates.submit_update(session, reporter, later)
     h1 = periods.period_by_label(session, plan, first)
     for move in (PeriodState.collecting, PeriodState.under_review, PeriodState.published):
-        periods.change_period_state(session, settings, OPERATOR, plan, h1, move)
+        reports.move_period(session, settings, OPERATOR, plan, h1, move)
     periods.change_period_state(
         session,
         settings,
@@ -149,7 +157,8 @@ def load_demo_plan(session: Session, settings: Settings) -> list[str]:
     )
     return [
         f"Example equality plan (an EXAMPLE, not Çankaya's real plan): {CODE} with {items} "
-        f"items and {indicators} indicators, period {first} published, at /plans/{CODE}",
+        f"items and {indicators} indicators, period {first} published with its report, at "
+        f"/plans/{CODE}",
         "Demo monitoring accounts (DEMO ONLY):",
         f"  {Role.monitor.value:<13} {DEMO_MONITOR[0]}  password: {DEMO_MONITOR[1]}",
         f"  {Role.unit_reporter.value:<13} {DEMO_REPORTER[0]}  password: {DEMO_REPORTER[1]}",

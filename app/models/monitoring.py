@@ -485,3 +485,31 @@ class BoardAssessment(Timestamps, Base):
         sa.ForeignKey("app_user.id", ondelete="SET NULL")
     )
     responded_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+
+
+class ReportKind(enum.StrEnum):
+    progress = "progress"
+    final = "final"
+
+
+class MonitoringReport(Timestamps, Base):
+    """A published monitoring report (ilerleme / final raporu): a frozen snapshot of the plan
+    as the public saw it when its period was published, rendered once as HTML and PDF."""
+
+    __tablename__ = "monitoring_report"
+    __table_args__ = (sa.UniqueConstraint("reporting_period_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    municipality_id: Mapped[int] = _municipality_key()
+    plan_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("equality_plan.id", ondelete="RESTRICT"), index=True
+    )
+    reporting_period_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("reporting_period.id", ondelete="RESTRICT")
+    )
+    kind: Mapped[ReportKind] = mapped_column(str_enum(ReportKind, "monitoring_report_kind"))
+    title: Mapped[str] = mapped_column(sa.String(500))
+    snapshot: Mapped[dict[str, Any]] = mapped_column(JSONB)
+    html: Mapped[str] = mapped_column(sa.Text, deferred=True)
+    pdf: Mapped[bytes] = mapped_column(sa.LargeBinary, deferred=True)
+    published_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))

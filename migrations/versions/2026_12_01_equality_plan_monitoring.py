@@ -1,5 +1,6 @@
 """Equality-plan (YEEP) monitoring (DESIGN.md §9): plans, item tree, indicators, observations,
-reporting periods, progress updates, evidence, the Monitoring Board and its assessments.
+reporting periods, progress updates, evidence, the Monitoring Board and its assessments,
+published monitoring reports.
 
 Adds the roles `monitor` (an NGO member of a Monitoring Board) and `unit_reporter` (a
 municipal unit's reporter) to the role CHECK constraint, and a trigger that keeps a published
@@ -1012,12 +1013,82 @@ def upgrade() -> None:
         unique=False,
     )
 
+    op.create_table(
+        "monitoring_report",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("municipality_id", sa.Integer(), nullable=False),
+        sa.Column("plan_id", sa.Integer(), nullable=False),
+        sa.Column("reporting_period_id", sa.Integer(), nullable=False),
+        sa.Column(
+            "kind",
+            sa.Enum(
+                "progress",
+                "final",
+                name="monitoring_report_kind",
+                native_enum=False,
+                create_constraint=True,
+                length=32,
+            ),
+            nullable=False,
+        ),
+        sa.Column("title", sa.String(length=500), nullable=False),
+        sa.Column("snapshot", postgresql.JSONB(astext_type=sa.Text()), nullable=False),
+        sa.Column("html", sa.Text(), nullable=False),
+        sa.Column("pdf", sa.LargeBinary(), nullable=False),
+        sa.Column("published_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column(
+            "created_at",
+            sa.DateTime(timezone=True),
+            server_default=sa.text("now()"),
+            nullable=False,
+        ),
+        sa.Column(
+            "updated_at",
+            sa.DateTime(timezone=True),
+            server_default=sa.text("now()"),
+            nullable=False,
+        ),
+        sa.ForeignKeyConstraint(
+            ["municipality_id"],
+            ["municipality.id"],
+            name=op.f("fk_monitoring_report_municipality_id_municipality"),
+            ondelete="RESTRICT",
+        ),
+        sa.ForeignKeyConstraint(
+            ["plan_id"],
+            ["equality_plan.id"],
+            name=op.f("fk_monitoring_report_plan_id_equality_plan"),
+            ondelete="RESTRICT",
+        ),
+        sa.ForeignKeyConstraint(
+            ["reporting_period_id"],
+            ["reporting_period.id"],
+            name=op.f("fk_monitoring_report_reporting_period_id_reporting_period"),
+            ondelete="RESTRICT",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_monitoring_report")),
+        sa.UniqueConstraint(
+            "reporting_period_id", name=op.f("uq_monitoring_report_reporting_period_id")
+        ),
+    )
+    op.create_index(
+        op.f("ix_monitoring_report_municipality_id"),
+        "monitoring_report",
+        ["municipality_id"],
+        unique=False,
+    )
+    op.create_index(
+        op.f("ix_monitoring_report_plan_id"), "monitoring_report", ["plan_id"], unique=False
+    )
     op.execute(ASSESSMENT_GUARD)
 
 
 def downgrade() -> None:
     op.execute("DROP TRIGGER board_assessment_published_guard ON board_assessment")
     op.execute("DROP FUNCTION board_assessment_published_guard()")
+    op.drop_index(op.f("ix_monitoring_report_plan_id"), table_name="monitoring_report")
+    op.drop_index(op.f("ix_monitoring_report_municipality_id"), table_name="monitoring_report")
+    op.drop_table("monitoring_report")
     op.drop_index(
         op.f("ix_indicator_observation_reporting_period_id"), table_name="indicator_observation"
     )

@@ -176,7 +176,13 @@ PUBLIC = {
     ("GET", "/api/v1/plans/{code}/data.csv"),
     ("GET", "/api/v1/plans/{code}/data.json"),
     ("GET", "/api/v1/assessments/{assessment_id}"),  # published ones only (else 404)
-    ("GET", "/api/v1/evidence/{evidence_id}"),  # of public updates, not private (else 404)
+    ("GET", "/api/v1/evidence/{evidence_id}"),
+    ("GET", "/api/v1/plans/{code}/reports"),
+    ("GET", "/api/v1/monitoring-reports/{report_id}.html"),
+    (
+        "GET",
+        "/api/v1/monitoring-reports/{report_id}.pdf",
+    ),  # of public updates, not private (else 404)
     ("GET", "/api/v1/area"),
     ("GET", "/api/v1/services"),
     ("GET", "/api/v1/services/nearest"),

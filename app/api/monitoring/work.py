@@ -25,7 +25,7 @@ from app.schemas.monitoring import (
     ReviewDecision,
     UpdateCreate,
 )
-from app.services.monitoring import access, board, periods, plans, updates
+from app.services.monitoring import access, board, periods, plans, reports, updates
 
 router = APIRouter(prefix="/api/v1", tags=["monitoring"])
 Code = Annotated[str, Path(max_length=64)]
@@ -64,10 +64,11 @@ def change_period_state(
     settings: SettingsDep,
     user: CurrentUser,
 ) -> dict:
-    """Move a period on; to `under_review` freezes its computed observations."""
+    """Move a period on; to `under_review` freezes its computed observations; publishing it
+    publishes its report (HTML and PDF)."""
     plan = access.plan_or_404(db, code, user)
     period = periods.period_by_label(db, plan, label)
-    periods.change_period_state(db, settings, user, plan, period, body.state)
+    reports.move_period(db, settings, user, plan, period, body.state)
     return _period(period)
 
 
@@ -217,3 +218,27 @@ def respond(assessment_id: Id, body: ResponseWrite, db: SessionDep, user: Curren
     assessment = board.assessment_or_404(db, assessment_id, user)
     board.respond(db, user, assessment, body.municipal_response)
     return _assessment(assessment)
+
+
+@router.get("/plans/{code}/reports", responses=PUBLIC_ERRORS)
+def list_reports(code: Code, db: SessionDep, viewer: OptionalUser) -> dict:
+    """The plan's published monitoring reports, with `html_url` and `pdf_url`."""
+    return {"reports": reports.reports_of(db, access.plan_or_404(db, code, viewer))}
+
+
+@router.get("/monitoring-reports/{report_id}.html", responses=PUBLIC_ERRORS)
+def report_html(report_id: Id, db: SessionDep, viewer: OptionalUser) -> Response:
+    """A published report as an accessible HTML page (frozen when its period was published)."""
+    report = reports.report_or_404(db, report_id, viewer)
+    return Response(report.html, media_type="text/html; charset=utf-8")
+
+
+@router.get("/monitoring-reports/{report_id}.pdf", responses=PUBLIC_ERRORS)
+def report_pdf(report_id: Id, db: SessionDep, viewer: OptionalUser) -> Response:
+    """The same report as PDF."""
+    report = reports.report_or_404(db, report_id, viewer)
+    return Response(
+        report.pdf,
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="report-{report.id}.pdf"'},
+    )
