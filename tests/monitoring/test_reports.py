@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+
 from app.models import ReportStatus
 from app.schemas.monitoring import AssessmentCreate, ItemFields, ObservationCreate
 from app.services.monitoring import board, periods, plans
@@ -11,7 +13,15 @@ from tests.support.factories import login, make_report
 PLAN = "/api/v1/plans/YEEP-TEST"
 
 
-def test_publishing_a_period_publishes_a_frozen_report(client, db, settings):
+def _pdf_text(content: bytes, tmp_path) -> str:
+    """The PDF's text, read back with pdftotext (poppler-utils)."""
+    path = tmp_path / "report.pdf"
+    path.write_bytes(content)
+    done = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, check=True)
+    return done.stdout.decode("utf-8")
+
+
+def test_publishing_a_period_publishes_a_frozen_report(client, db, settings, tmp_path):
     world = build_plan(db, settings)
     for _ in range(6):
         make_report(db, settings, status=ReportStatus.published)
@@ -39,6 +49,9 @@ def test_publishing_a_period_publishes_a_frozen_report(client, db, settings):
     assert "236" in html.text and "compliant" in html.text
     pdf = client.get(report["pdf_url"])
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF-")
+    text = _pdf_text(pdf.content, tmp_path)
+    for expected in ("İzleme raporu", "Test Yerel Eşitlik Eylem Planı", "Lamba yenileme", "236"):
+        assert expected in html.text and expected in text, expected
     # Later edits do not change the published report.
     item = plans.item_by_code(db, world.plan, "1.1")
     plans.update_item(db, world.planner, world.plan, item, ItemFields(title_tr="Yeni başlık"))
