@@ -29,9 +29,11 @@ from app.services.monitoring import (
     PlanHeader,
     board,
     import_plan_file,
+    indicators,
     periods,
     plans,
     reports,
+    units,
     updates,
 )
 from app.services.monitoring.spreadsheet import OPERATOR
@@ -64,12 +66,12 @@ def load_demo_plan(session: Session, settings: Settings) -> list[str]:
         title_en="EXAMPLE: Çankaya Local Equality Action Plan (not the real plan)",
         is_example=True,
     )
-    plan, items, indicators = import_plan_file(session, TEMPLATE, "cankaya", header)
+    plan, item_count, indicator_count = import_plan_file(session, TEMPLATE, "cankaya", header)
     for state in (PlanState.consultation, PlanState.approved, PlanState.in_force):
         plans.change_plan_state(session, OPERATOR, plan, state)
     monitor = _account(session, settings, *DEMO_MONITOR, Role.monitor)
     reporter = _account(session, settings, *DEMO_REPORTER, Role.unit_reporter)
-    plans.attach_unit_reporter(session, OPERATOR, "cankaya", "fen-isleri", reporter.email)
+    units.attach_unit_reporter(session, OPERATOR, "cankaya", "fen-isleri", reporter.email)
     board.add_board_member(
         session,
         OPERATOR,
@@ -95,7 +97,7 @@ def load_demo_plan(session: Session, settings: Settings) -> list[str]:
             plan,
             PeriodCreate(label=label, kind="semiannual", starts_on=start, ends_on=end),
         )
-    lamps = plans.indicator_by_code(session, plan, "6.1.1.1.G1")
+    lamps = indicators.indicator_by_code(session, plan, "6.1.1.1.G1")
     periods.enter_observation(
         session, reporter, plan, lamps, ObservationCreate(period=first, value=120, state="final")
     )
@@ -156,8 +158,8 @@ def load_demo_plan(session: Session, settings: Settings) -> list[str]:
         "Gece durakları için Ulaşım Dairesi ile çalışma başlatıldı. (Örnek yanıt.)",
     )
     return [
-        f"Example equality plan (an EXAMPLE, not Çankaya's real plan): {CODE} with {items} "
-        f"items and {indicators} indicators, period {first} published with its report, at "
+        f"Example equality plan (an EXAMPLE, not Çankaya's real plan): {CODE} with {item_count} "
+        f"items and {indicator_count} indicators, period {first} published with its report, at "
         f"/plans/{CODE}",
         "Demo monitoring accounts (DEMO ONLY):",
         f"  {Role.monitor.value:<13} {DEMO_MONITOR[0]}  password: {DEMO_MONITOR[1]}",

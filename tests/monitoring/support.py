@@ -17,7 +17,7 @@ from app.schemas.monitoring import (
     PlanCreate,
     UnitCreate,
 )
-from app.services.monitoring import board, periods, plans
+from app.services.monitoring import board, indicators, periods, plans, units
 from app.services.reference import mahalle_at
 from tests.support.factories import KIZILAY, make_user
 
@@ -46,7 +46,7 @@ def build_plan(db: Session, settings: Settings, state: str = "in_force") -> Plan
     admin = make_user(db, settings, Role.admin)
     planner = make_user(db, settings, Role.planner, ["cankaya"])
     for code, name in (("fen-isleri", "Fen İşleri Müdürlüğü"), ("kadin", "Kadın Md.")):
-        plans.create_unit(db, planner, UnitCreate(municipality="cankaya", code=code, name=name))
+        units.create_unit(db, planner, UnitCreate(municipality="cankaya", code=code, name=name))
     plan = plans.create_plan(
         db,
         planner,
@@ -92,7 +92,7 @@ def build_plan(db: Session, settings: Settings, state: str = "in_force") -> Plan
         ),
     ):
         plans.create_item(db, planner, plan, body)
-    plans.create_indicator(
+    indicators.create_indicator(
         db,
         planner,
         plan,
@@ -112,7 +112,7 @@ def build_plan(db: Session, settings: Settings, state: str = "in_force") -> Plan
             direction="decrease",
         ),
     )
-    plans.create_indicator(
+    indicators.create_indicator(
         db,
         planner,
         plan,
@@ -134,8 +134,8 @@ def build_plan(db: Session, settings: Settings, state: str = "in_force") -> Plan
     periods.create_period(db, planner, plan, this_year_period())
     reporter = make_user(db, settings, Role.unit_reporter, ["cankaya"])
     other_reporter = make_user(db, settings, Role.unit_reporter, ["cankaya"])
-    plans.attach_unit_reporter(db, planner, "cankaya", "fen-isleri", reporter.email)
-    plans.attach_unit_reporter(db, planner, "cankaya", "kadin", other_reporter.email)
+    units.attach_unit_reporter(db, planner, "cankaya", "fen-isleri", reporter.email)
+    units.attach_unit_reporter(db, planner, "cankaya", "kadin", other_reporter.email)
     monitor = make_user(db, settings, Role.monitor, ["cankaya"])
     board.add_board_member(
         db,

@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from app.models import CategoryGroup, PeriodState, ReportStatus
-from app.services.monitoring import periods, plans, views
+from app.services.monitoring import indicators, periods, views
 from app.services.planning import planner_indicators
 from app.services.reference import covered_ids, municipality_by_code
 from app.services.scope import PlannerFilters
@@ -40,7 +40,7 @@ def _freeze(db, settings, world):
 
 
 def _g1(db, world):
-    g1 = plans.indicator_by_code(db, world.plan, "G1")
+    g1 = indicators.indicator_by_code(db, world.plan, "G1")
     return {
         tuple(sorted(o.disaggregation.items())): o
         for o, _ in periods.observations_of(db, world.plan.id)

@@ -6,7 +6,7 @@ import subprocess
 
 from app.models import ReportStatus
 from app.schemas.monitoring import AssessmentCreate, ItemFields, ObservationCreate
-from app.services.monitoring import board, periods, plans
+from app.services.monitoring import board, indicators, periods, plans
 from tests.monitoring.support import YEAR, build_plan
 from tests.support.factories import login, make_report
 
@@ -25,7 +25,7 @@ def test_publishing_a_period_publishes_a_frozen_report(client, db, settings, tmp
     world = build_plan(db, settings)
     for _ in range(6):
         make_report(db, settings, status=ReportStatus.published)
-    g2 = plans.indicator_by_code(db, world.plan, "G2")
+    g2 = indicators.indicator_by_code(db, world.plan, "G2")
     periods.enter_observation(
         db, world.reporter, world.plan, g2, ObservationCreate(period=str(YEAR), value=236)
     )

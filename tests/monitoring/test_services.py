@@ -27,7 +27,7 @@ from app.schemas.monitoring import (
     ObservationCreate,
     UpdateCreate,
 )
-from app.services.monitoring import periods, plans, updates, views
+from app.services.monitoring import indicators, periods, plans, updates, views
 from tests.monitoring.support import YEAR, build_plan
 
 
@@ -98,7 +98,7 @@ def test_cycle_in_the_tree_is_refused(db, world):
 def test_target_without_baseline_period_is_refused(db, world):
     before = _count(db, PlanIndicator)
     with pytest.raises(InvalidInput) as exc:
-        plans.create_indicator(
+        indicators.create_indicator(
             db,
             world.planner,
             world.plan,
@@ -116,14 +116,14 @@ def test_target_without_baseline_period_is_refused(db, world):
         )
     assert exc.value.field == "baseline_period"
     assert _count(db, PlanIndicator) == before
-    g2 = plans.indicator_by_code(db, world.plan, "G2")
+    g2 = indicators.indicator_by_code(db, world.plan, "G2")
     with pytest.raises(InvalidInput) as exc:
-        plans.update_indicator(
+        indicators.update_indicator(
             db, world.planner, world.plan, g2, IndicatorFields(baseline_period=None)
         )
     assert exc.value.field == "baseline_period"
     with pytest.raises(InvalidInput) as exc:
-        plans.create_indicator(
+        indicators.create_indicator(
             db,
             world.planner,
             world.plan,
@@ -189,7 +189,7 @@ def test_update_progress_outside_range_is_refused(db, world):
 
 
 def test_observation_for_a_closed_period_is_refused(db, settings, world):
-    g2 = plans.indicator_by_code(db, world.plan, "G2")
+    g2 = indicators.indicator_by_code(db, world.plan, "G2")
     body = ObservationCreate(period=str(YEAR), value=180)
     periods.enter_observation(db, world.reporter, world.plan, g2, body)
     period = periods.period_by_label(db, world.plan, str(YEAR))

@@ -25,7 +25,7 @@ from app.schemas.monitoring import (
     UnitCreate,
     UnitReporterAttach,
 )
-from app.services.monitoring import access, plans, views
+from app.services.monitoring import access, indicators, plans, units, views
 from app.services.reference import area_for_code
 
 router = APIRouter(prefix="/api/v1", tags=["monitoring"])
@@ -116,7 +116,7 @@ def create_indicator(
     code: PlanCode, body: IndicatorCreate, db: SessionDep, user: CurrentUser
 ) -> dict:
     plan = access.plan_or_404(db, code, user)
-    indicator = plans.create_indicator(db, user, plan, body)
+    indicator = indicators.create_indicator(db, user, plan, body)
     return {"plan": plan.code, "code": indicator.code}
 
 
@@ -125,20 +125,20 @@ def update_indicator(
     code: PlanCode, indicator: ItemCode, body: IndicatorFields, db: SessionDep, user: CurrentUser
 ) -> dict:
     plan = access.plan_or_404(db, code, user)
-    found = plans.indicator_by_code(db, plan, indicator)
-    plans.update_indicator(db, user, plan, found, body)
+    found = indicators.indicator_by_code(db, plan, indicator)
+    indicators.update_indicator(db, user, plan, found, body)
     return {"plan": plan.code, "code": found.code}
 
 
 @router.get("/monitoring/units", responses=STAFF_ERRORS)
 def list_units(db: SessionDep, user: CurrentUser, municipality: MunicipalityCode) -> dict:
     """A municipality's units (müdürlükler), for its monitoring staff."""
-    return {"units": plans.unit_list(db, user, municipality)}
+    return {"units": units.unit_list(db, user, municipality)}
 
 
 @router.post("/monitoring/units", status_code=status.HTTP_201_CREATED, responses=STAFF_ERRORS)
 def create_unit(body: UnitCreate, db: SessionDep, user: CurrentUser) -> dict:
-    unit = plans.create_unit(db, user, body)
+    unit = units.create_unit(db, user, body)
     return {"code": unit.code, "name": unit.name}
 
 
@@ -147,5 +147,5 @@ def create_unit(body: UnitCreate, db: SessionDep, user: CurrentUser) -> dict:
 )
 def attach_unit_reporter(body: UnitReporterAttach, db: SessionDep, user: CurrentUser) -> dict:
     """Attach a unit reporter's account to a unit (the equality unit)."""
-    plans.attach_unit_reporter(db, user, body.municipality, body.unit, body.email)
+    units.attach_unit_reporter(db, user, body.municipality, body.unit, body.email)
     return {"email": body.email, "unit": body.unit}

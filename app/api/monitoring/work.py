@@ -25,7 +25,7 @@ from app.schemas.monitoring import (
     ReviewDecision,
     UpdateCreate,
 )
-from app.services.monitoring import access, board, periods, plans, reports, updates
+from app.services.monitoring import access, board, indicators, periods, plans, reports, updates
 
 router = APIRouter(prefix="/api/v1", tags=["monitoring"])
 Code = Annotated[str, Path(max_length=64)]
@@ -81,7 +81,7 @@ def enter_observation(
     code: Code, indicator: Code, body: ObservationCreate, db: SessionDep, user: CurrentUser
 ) -> dict:
     plan = access.plan_or_404(db, code, user)
-    found = plans.indicator_by_code(db, plan, indicator)
+    found = indicators.indicator_by_code(db, plan, indicator)
     obs = periods.enter_observation(db, user, plan, found, body)
     return {"indicator": found.code, "period": body.period, "value": obs.value}
 

@@ -29,8 +29,10 @@ from app.schemas.monitoring import (
 )
 from app.services import audit
 from app.services.monitoring import access
+from app.services.monitoring.changes import plain
+from app.services.monitoring.indicators import indicator_by_code
 from app.services.monitoring.periods import period_by_label
-from app.services.monitoring.plans import indicator_by_code, item_by_code, plain
+from app.services.monitoring.plans import item_by_code
 from app.services.reference import municipality_by_code
 
 ASSESSMENT_FIELDS = ("rating", "rights_based_note", "recommendation", "response_due", "dissent")

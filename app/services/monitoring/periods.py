@@ -36,7 +36,8 @@ from app.models import (
 from app.schemas.monitoring import ObservationCreate, PeriodCreate
 from app.services import audit
 from app.services.monitoring import access
-from app.services.monitoring.plans import indicators_of, plain
+from app.services.monitoring.changes import plain
+from app.services.monitoring.indicators import indicators_of
 from app.services.monitoring.rules import PERIOD_OPEN_FOR_DATA, PERIOD_TRANSITIONS, check_transition
 from app.services.planning import BY_CODE, planner_indicators
 from app.services.reference import covered_ids

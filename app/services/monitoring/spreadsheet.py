@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from app.errors import DomainError, ImportFailed, InvalidInput
 from app.models import EqualityPlan, MunicipalUnit, Role, User
 from app.schemas.monitoring import IndicatorCreate, ItemCreate, PlanCreate, UnitCreate
-from app.services.monitoring import plans
+from app.services.monitoring import indicators, plans, units
 from app.services.monitoring.rules import KIND_RANK, check_progress
 from app.services.reference import municipality_by_code
 
@@ -304,7 +304,7 @@ def _import(
     user: User,
 ) -> tuple[EqualityPlan, int, int]:
     municipality = municipality_by_code(session, municipality_code, field="municipality")
-    units = {
+    unit_codes = {
         code
         for row in rows
         for code in (
@@ -319,8 +319,8 @@ def _import(
             select(MunicipalUnit.code).where(MunicipalUnit.municipality_id == municipality.id)
         )
     )
-    for code in sorted(units - existing):
-        plans.create_unit(
+    for code in sorted(unit_codes - existing):
+        units.create_unit(
             session, user, UnitCreate(municipality=municipality.code, code=code, name=code)
         )
     plan = plans.create_plan(
@@ -341,7 +341,7 @@ def _import(
         try:
             plans.create_item(session, user, plan, row.item)
             if row.indicator is not None:
-                plans.create_indicator(session, user, plan, row.indicator)
+                indicators.create_indicator(session, user, plan, row.indicator)
                 count += 1
         except DomainError as exc:
             where = exc.field or "row"

@@ -31,8 +31,8 @@ from app.models import (
 from app.schemas.monitoring import EvidenceLink, UpdateCreate
 from app.services import audit
 from app.services.monitoring import access
+from app.services.monitoring.changes import plain
 from app.services.monitoring.periods import period_by_label
-from app.services.monitoring.plans import plain
 from app.services.monitoring.rules import DEFAULT_PROGRESS, PERIOD_OPEN_FOR_DATA, check_progress
 from app.services.reporting import clean_photo
 

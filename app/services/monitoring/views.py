@@ -30,8 +30,10 @@ from app.models import (
     User,
 )
 from app.services.monitoring import access, board, updates
+from app.services.monitoring.changes import plain
+from app.services.monitoring.indicators import indicators_of
 from app.services.monitoring.periods import observations_of, periods_of
-from app.services.monitoring.plans import indicators_of, items_of, plain, plans_of
+from app.services.monitoring.plans import items_of, plans_of
 from app.services.monitoring.rules import Node, decimal_year, progress_status, roll_up
 from app.services.reference import municipality_k
 from app.services.suppression import small
