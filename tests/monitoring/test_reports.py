@@ -57,3 +57,13 @@ def test_publishing_a_period_publishes_a_frozen_report(client, db, settings, tmp
     plans.update_item(db, world.planner, world.plan, item, ItemFields(title_tr="Yeni başlık"))
     assert "Yeni başlık" not in client.get(report["html_url"]).text
     assert "Yeni başlık" in client.get(PLAN).text
+
+
+def test_rendering_a_pdf_leaves_photo_checks_strict():
+    """WeasyPrint switches Pillow to accept truncated images when imported; not for us."""
+    from PIL import ImageFile
+
+    from app.services.monitoring.reports import render_pdf
+
+    assert render_pdf("<p>Çankaya</p>").startswith(b"%PDF-")
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is False

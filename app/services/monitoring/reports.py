@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from PIL import ImageFile
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -79,8 +80,12 @@ def render_html(snapshot: dict, period_label: str) -> str:
 
 def render_pdf(html: str) -> bytes:
     # Imported here: WeasyPrint (and its Pango bindings) load only when a report is made.
+    strict = ImageFile.LOAD_TRUNCATED_IMAGES
     from weasyprint import HTML
 
+    # WeasyPrint turns Pillow's LOAD_TRUNCATED_IMAGES on for the whole process when imported;
+    # report photos must keep refusing truncated files (app.services.reporting.photos).
+    ImageFile.LOAD_TRUNCATED_IMAGES = strict
     return HTML(string=html).write_pdf()
 
 
