@@ -9,6 +9,11 @@ case "${1:-base}" in
   base)
     python3 -c 'import ensurepip, venv' 2>/dev/null || need+=(python3-venv)
     command -v npm >/dev/null 2>&1 || need+=(nodejs npm)
+    # Monitoring reports: WeasyPrint needs Pango and a font with the Turkish letters; the
+    # tests read the PDF back with pdftotext.
+    ldconfig -p 2>/dev/null | grep -q libpangoft2-1.0 || need+=(libpango-1.0-0 libpangoft2-1.0-0)
+    fc-list 2>/dev/null | grep -qi dejavu || need+=(fonts-dejavu-core)
+    command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
     ;;
   browser)
     [ -x /usr/bin/chromium ] || need+=(chromium)

@@ -2,7 +2,7 @@
 
 from fastapi import APIRouter
 
-from app.api import accounts, health, moderation, planning, reference, reporting
+from app.api import accounts, health, moderation, monitoring, planning, reference, reporting
 
 router = APIRouter()
 router.include_router(health.router)
@@ -11,3 +11,4 @@ router.include_router(reporting.router)
 router.include_router(planning.router)
 router.include_router(accounts.router)
 router.include_router(moderation.router)
+router.include_router(monitoring.router)

@@ -7,6 +7,7 @@ import typer
 from app.cli import db as db_cli
 from app.cli import imports as import_cli
 from app.cli import municipalities as municipality_cli
+from app.cli import plans as plan_cli
 from app.cli import users as user_cli
 from app.cli.common import console_errors, resolved_settings, settings_and_engine
 from app.db import make_session_factory, unit_of_work
@@ -20,6 +21,7 @@ app.add_typer(import_cli.app, name="import")
 app.add_typer(user_cli.app, name="user")
 app.add_typer(municipality_cli.app, name="municipality")
 app.add_typer(municipality_cli.duties, name="responsibility")
+app.add_typer(plan_cli.app, name="plan")
 
 
 @app.command()
@@ -47,6 +49,7 @@ def seed_categories() -> None:
 def demo() -> None:
     """Load the Ankara demo: boundaries, population, categories, sample services, reports."""
     from app.demo.load import load_demo
+    from app.demo.plan import load_demo_plan
     from app.errors import NotPermitted
 
     with console_errors(), settings_and_engine() as (settings, engine):
@@ -58,6 +61,7 @@ def demo() -> None:
             )
         with unit_of_work(make_session_factory(engine)) as session:
             summary = load_demo(session, settings)
+            summary += load_demo_plan(session, settings)
         for line in summary:
             typer.echo(line)
 

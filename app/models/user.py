@@ -1,4 +1,4 @@
-"""Staff accounts (moderators, planners, administrators) and their login sessions."""
+"""Staff accounts (moderators, planners, administrators, monitors, unit reporters) and their login sessions."""
 
 from __future__ import annotations
 
@@ -15,6 +15,8 @@ class Role(enum.StrEnum):
     moderator = "moderator"
     planner = "planner"
     admin = "admin"
+    monitor = "monitor"  # an NGO member of a Monitoring Board (İzleme Heyeti)
+    unit_reporter = "unit_reporter"  # reports progress for a municipal unit's plan items
 
 
 class User(Timestamps, Base):

@@ -174,6 +174,18 @@ PUBLIC = {
     ("POST", "/api/v1/reports/{public_id}/confirmations"),
     ("GET", "/api/v1/photos/{photo_id}"),  # published, non-sensitive only (else 404)
     ("GET", "/api/v1/mahalle"),
+    ("GET", "/api/v1/plans"),  # equality plans past their draft
+    ("GET", "/api/v1/plans/{code}"),
+    ("GET", "/api/v1/plans/{code}/data.csv"),
+    ("GET", "/api/v1/plans/{code}/data.json"),
+    ("GET", "/api/v1/assessments/{assessment_id}"),  # published ones only (else 404)
+    ("GET", "/api/v1/evidence/{evidence_id}"),
+    ("GET", "/api/v1/plans/{code}/reports"),
+    ("GET", "/api/v1/monitoring-reports/{report_id}.html"),
+    (
+        "GET",
+        "/api/v1/monitoring-reports/{report_id}.pdf",
+    ),  # of public updates, not private (else 404)
     ("GET", "/api/v1/area"),
     ("GET", "/api/v1/services"),
     ("GET", "/api/v1/services/nearest"),
@@ -181,6 +193,8 @@ PUBLIC = {
     ("POST", "/api/v1/track/comments"),
     ("POST", "/api/v1/track/delete"),
     ("GET", "/track"),
+    ("GET", "/plans"),
+    ("GET", "/plans/{code}"),
     ("GET", "/sw.js"),
     ("POST", "/api/v1/auth/login"),
     ("POST", "/api/v1/auth/logout"),

@@ -2,11 +2,12 @@
 
 from fastapi import APIRouter, FastAPI
 
-from app.api.pages import citizen, planner, staff
+from app.api.pages import citizen, planner, plans, staff
 
 router = APIRouter(include_in_schema=False)
 router.include_router(citizen.router)
 router.include_router(planner.router)
+router.include_router(plans.router)
 router.include_router(staff.router)
 
 

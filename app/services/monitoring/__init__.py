@@ -1,1 +1,9 @@
-"""Equality-plan (YEEP) monitoring (DESIGN.md §9): plans, targets, indicators, reports."""
+"""Equality-plan (YEEP) monitoring (DESIGN.md §9): plans, targets, indicators, reports.
+
+What other domains may use is exported here; the modules inside are this domain's own.
+"""
+
+from app.services.monitoring.spreadsheet import PlanHeader, import_plan_file
+from app.services.monitoring.views import plan_index, plan_page
+
+__all__ = ["PlanHeader", "import_plan_file", "plan_index", "plan_page"]

@@ -3,6 +3,7 @@
 What other domains may use is exported here; the modules inside are this domain's own.
 """
 
-from app.services.planning.definitions import INDICATORS, UNIT_TR
+from app.services.planning.definitions import BY_CODE, INDICATORS, UNIT_TR
+from app.services.planning.indicators import planner_indicators
 
-__all__ = ["INDICATORS", "UNIT_TR"]
+__all__ = ["BY_CODE", "INDICATORS", "UNIT_TR", "planner_indicators"]

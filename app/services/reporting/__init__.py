@@ -4,14 +4,16 @@ What other domains may use is exported here; the modules inside are this domain'
 """
 
 from app.services.reporting.codes import hash_tracking_code, new_public_id, new_tracking_code
-from app.services.reporting.photos import MAX_PHOTOS, MAX_SIDE_PX
+from app.services.reporting.photos import MAX_PHOTOS, MAX_SIDE_PX, CleanPhoto, clean_photo
 from app.services.reporting.placement import Placement, move_children, place_report
 from app.services.reporting.retention import purge_expired
 
 __all__ = [
     "MAX_PHOTOS",
     "MAX_SIDE_PX",
+    "CleanPhoto",
     "Placement",
+    "clean_photo",
     "hash_tracking_code",
     "move_children",
     "new_public_id",

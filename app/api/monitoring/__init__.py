@@ -1,0 +1,9 @@
+"""Monitoring routes: equality plans, their work (periods, updates, observations), the board."""
+
+from fastapi import APIRouter
+
+from app.api.monitoring import plans, work
+
+router = APIRouter()
+router.include_router(plans.router)
+router.include_router(work.router)
