@@ -42,7 +42,16 @@ def database_url(tmp_path_factory) -> str:
         server = localdb.up(Settings(_env_file=None, data_dir=ROOT / ".data")).url()
     assert server is not None
     name = make_url(server).database
-    return localdb.recreate_database(server, f"{name}_test" if name != TEST_DB else name)
+    url = localdb.recreate_database(server, f"{name}_test" if name != TEST_DB else name)
+    # The suite's own throwaway database trades durability for speed, explicitly and only
+    # here: the local cluster itself keeps synchronous_commit on (app/localdb.py).
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.exec_driver_sql(
+            f'ALTER DATABASE "{make_url(url).database}" SET synchronous_commit = off'
+        )
+    admin.dispose()
+    return url
 
 
 @pytest.fixture(scope="session")

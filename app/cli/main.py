@@ -66,22 +66,32 @@ def demo() -> None:
 def serve(
     host: str = typer.Option("127.0.0.1", help="Interface to listen on."),
     port: int = typer.Option(8000, help="TCP port."),
+    workers: int = typer.Option(
+        1, min=1, max=64, help="Worker processes (each with its own database pool)."
+    ),
 ) -> None:
-    """Serve the web application with uvicorn."""
-    import uvicorn
+    """Serve the web application with uvicorn (several worker processes with --workers)."""
+    import os
 
-    from app.main import create_app
+    import uvicorn
 
     with console_errors():
         settings = resolved_settings()
-    typer.echo(f"Mor Harita on http://{host}:{port}/")
+    # Each worker builds its app from the environment (app.main:app_from_env), so the URL
+    # resolved here (the local cluster's, when DATABASE_URL is unset) is handed down that way.
+    assert settings.database_url is not None
+    os.environ["DATABASE_URL"] = settings.database_url
+    typer.echo(f"Mor Harita on http://{host}:{port}/ ({workers} worker(s))")
     uvicorn.run(
-        create_app(settings),
+        "app.main:app_from_env",
+        factory=True,
+        workers=workers,
         host=host,
         port=port,
         proxy_headers=True,
         # Only these proxies may say who the client is (X-Forwarded-For): the throttles of
-        # logins and tracking codes key on the client, so a forged header must not count.
+        # logins, tracking codes and intake key on the client, so a forged header must not
+        # count.
         forwarded_allow_ips=settings.forwarded_allow_ips,
         # The access log would write client IP addresses next to request paths, tracking
         # codes included, tying reporters to their reports (against DESIGN.md §2.5).
