@@ -365,11 +365,16 @@ def down(settings: Settings) -> bool:
     c = cluster(settings, bindir)
     if not is_running(c):
         return False
+    stop(c)
+    return True
+
+
+def stop(c: Cluster, mode: str = "fast") -> None:
+    """Stop the cluster's server: `fast` (clean), or `immediate` (as a crash would)."""
     _run(
-        [str(c.bindir / "pg_ctl"), "-D", str(c.datadir), "-m", "fast", "-w", "stop"],
+        [str(c.bindir / "pg_ctl"), "-D", str(c.datadir), "-m", mode, "-w", "stop"],
         as_postgres=True,
     )
-    return True
 
 
 def database_url(settings: Settings, *, start: bool = True) -> str:

@@ -9,7 +9,7 @@ import { showErrors } from './errors.js';
 import { metooChoice } from './metoo.js';
 import { keepOffline } from './offline.js';
 import { showResult } from './panel.js';
-import { send, serverProblems } from './send.js';
+import { isTemporary, send, serverProblems } from './send.js';
 import { finishForm, problems, showStep, stepOfField } from './steps.js';
 import { photoBlobs, whatFields } from './what.js';
 import { whenFields } from './when.js';
@@ -70,6 +70,8 @@ async function sendReport() {
   if (result.status === 201 && result.body) {
     finishForm();
     showResult('sent', result.body);
+  } else if (isTemporary(result)) {
+    await keepOffline(body, blobs); // the server cannot store it now (503): keep it, send later
   } else {
     const list = serverProblems(result);
     const first = list.find((p) => p.field && stepOfField(p.field) >= 0);
