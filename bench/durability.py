@@ -183,9 +183,7 @@ def _client(base: str, run: str, numbers: range, outcome: Outcome) -> None:
                 code = (response.json().get("error", {}) if response is not None else {}).get(
                     "code"
                 )
-                (outcome.told_unknown if code == "outcome_unknown" else outcome.refused).add(
-                    marker
-                )
+                (outcome.told_unknown if code == "outcome_unknown" else outcome.refused).add(marker)
             if status != 201:
                 time.sleep(0.05)  # a real sender waits (Retry-After); this one only briefly
 
