@@ -4,7 +4,7 @@ data. Tracking by code is in `tracking`.
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response, status
 
@@ -23,7 +23,7 @@ from app.services.reporting import confirmations, intake, photos, public_layer, 
 
 router = APIRouter(prefix="/api/v1", tags=["public"])
 ERRORS = PUBLIC_ERRORS
-LIMITED = {
+LIMITED: dict[int | str, dict[str, Any]] = {
     429: {"model": ErrorResponse, "description": "An intake ceiling is reached (Retry-After)."},
     503: {"model": ErrorResponse, "description": "The database is unavailable (Retry-After)."},
 }

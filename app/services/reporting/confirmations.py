@@ -96,7 +96,9 @@ def confirm_report(
             "it is of a kind that is shown only as counts."
         )
     if settings is not None and client is not None:
-        intake.count(session, settings, intake.confirmation_ceilings(settings, client, report.id))
+        intake.count(
+            session, settings, intake.confirmation_ceilings(settings, client, report.public_id)
+        )
     session.add(
         Confirmation(
             report_id=report.id,

@@ -85,10 +85,10 @@ def report_ceilings(settings: Settings, client: str, mahalle_id: int | None, pho
     return ceilings
 
 
-def confirmation_ceilings(settings: Settings, client: str, report_id: int):
+def confirmation_ceilings(settings: Settings, client: str, public_id: str):
     """The ceilings one "me too" counts against: one per report from a device, and more."""
     return [
-        (Ceiling(f"c:1:{report_id}:{client[:32]}", 1, False,
+        (Ceiling(f"c:1:{public_id}:{client}", 1, False,
                  "This device has already said \"me too\" for this report."), 1),
         (Ceiling(f"c:c:{client}", settings.intake_confirmations_per_client, False,
                  _message('"me too" confirmations', "from this device")), 1),

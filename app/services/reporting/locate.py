@@ -21,7 +21,12 @@ from sqlalchemy.orm import Session
 from app.config import Settings
 from app.errors import InvalidInput
 from app.geo.displacement import offset
-from app.services.reference import municipality_code
+from app.services.reference import (
+    NEAREST_SERVICES_JSON,
+    municipality_code,
+    nearest_services,
+    services_from_json,
+)
 from app.services.reporting.placement import place_report
 
 CANDIDATES = 16
@@ -30,6 +35,9 @@ _SCALE = 1.0 / (1 << 53)
 _LOCATE = text(
     """
     SELECT c.id AS category_id, m.id AS mahalle_id, m.name, m.municipality_id, mu.code,
+           """
+    + NEAREST_SERVICES_JSON
+    + """ AS services,
            (SELECT p.i FROM unnest(CAST(:xs AS float8[]), CAST(:ys AS float8[]))
                 WITH ORDINALITY AS p(x, y, i)
             WHERE ST_Contains(m.geom, ST_SetSRID(ST_MakePoint(p.x, p.y), 4326))
@@ -58,6 +66,7 @@ class Located:
     public_point: Point
     mahalle_name: str | None
     municipality_code: str | None
+    nearest_services: list[dict]  # the 3 nearest support services, as nearest_services gives
 
 
 def ring_candidates(
@@ -101,10 +110,24 @@ def locate_report(
         placement = place_report(session, settings, lon, lat)
         code = municipality_code(session, placement.municipality_id)
         return Located(
-            row.category_id, None, placement.municipality_id, placement.public_point, None, code
+            row.category_id,
+            None,
+            placement.municipality_id,
+            placement.public_point,
+            None,
+            code,
+            nearest_services(session, lon, lat),
         )
     if row.chosen is not None:
         public = Point(candidates[row.chosen - 1])
     else:  # a sliver of a mahalle: its point-on-surface reveals nothing finer than it
         public = Point(session.execute(_SURFACE, {"id": row.mahalle_id}).one())
-    return Located(row.category_id, row.mahalle_id, row.municipality_id, public, row.name, row.code)
+    return Located(
+        row.category_id,
+        row.mahalle_id,
+        row.municipality_id,
+        public,
+        row.name,
+        row.code,
+        services_from_json(row.services),
+    )

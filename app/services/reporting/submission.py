@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 
-from geoalchemy2.shape import from_shape, to_shape
+from geoalchemy2.shape import from_shape
 from shapely import Point
 from sqlalchemy.orm import Session
 
@@ -99,6 +99,7 @@ def _store_report(
             placement.public_point,
             mahalle_name(session, mahalle_id),
             municipality_code(session, placement.municipality_id),
+            nearest_services(session, exact.x, exact.y),
         )
         precision = LocationPrecision.mahalle
     if client is not None:
@@ -153,7 +154,6 @@ def submit_report(
     # Should the commit's outcome be unknown (the connection lost), the sender still learns
     # how to check: the 503 carries this receipt (app.db.unit_of_work).
     session.info[RECEIPT] = {"public_id": report.public_id, "tracking_code": code}
-    exact = to_shape(report.location)
     return ReportCreated(
         public_id=report.public_id,
         tracking_code=code,
@@ -162,5 +162,5 @@ def submit_report(
         municipality=located.municipality_code or "",
         location_precision=report.location_precision,
         photos=len(cleaned),
-        nearest_services=[NearbyService(**s) for s in nearest_services(session, exact.x, exact.y)],
+        nearest_services=[NearbyService(**s) for s in located.nearest_services],
     )
