@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import typer
 
 from app.cli import db as db_cli
@@ -98,6 +100,38 @@ def serve(
         access_log=False,
         server_header=False,
     )
+
+
+@app.command()
+def backup(file: Path = typer.Argument(..., help="Where to write the backup.")) -> None:
+    """Back up the whole database, photos included (pg_dump custom format)."""
+    from app.backup import backup as dump
+
+    with console_errors():
+        settings = resolved_settings()
+        assert settings.database_url is not None
+        size = dump(settings.database_url, file)
+    typer.echo(f"Backup written to {file} ({size:,} bytes).")
+
+
+@app.command()
+def restore(
+    file: Path = typer.Argument(..., help="A backup made by `morharita backup`."),
+    yes: bool = typer.Option(False, "--yes", help="Do not ask before replacing the data."),
+) -> None:
+    """Restore a backup into the database, replacing its contents (one transaction)."""
+    from app.backup import restore as load
+
+    with console_errors():
+        settings = resolved_settings()
+        assert settings.database_url is not None
+        if not yes:
+            typer.confirm(
+                "This replaces every table of the database with the backup's. Continue?",
+                abort=True,
+            )
+        load(settings.database_url, file)
+    typer.echo(f"Restored {file}.")
 
 
 @app.command("purge-expired")
