@@ -19,6 +19,7 @@ from starlette.middleware.gzip import GZipMiddleware
 from app import i18n, localdb
 from app.api import pages
 from app.api import router as api_router
+from app.api.openapi import install_openapi
 from app.config import Settings, get_settings
 from app.db import engine_for, make_session_factory
 from app.errors import DatabaseUnavailable, DomainError, error_body, status_for
@@ -172,6 +173,7 @@ def create_app(settings: Settings) -> FastAPI:
         return response
 
     app.include_router(api_router)
+    install_openapi(app)
     pages.install(app)
     # Scripts and styles are sent compressed (a slow phone connection: bench/page_weight.py);
     # only static files, so no response that holds a secret is ever compressed (BREACH).

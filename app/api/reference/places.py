@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query, Response
 
 from app.api.deps import SessionDep, SettingsDep
 from app.schemas.common import ErrorResponse
-from app.schemas.reference import MahalleList, NearestServices
+from app.schemas.reference import AreaFeature, MahalleList, NearestServices, ServiceCollection
 from app.schemas.reporting import NearbyService
 from app.services.reference import areas, service_points
 
@@ -18,7 +18,7 @@ ERRORS: dict[int | str, dict] = {422: {"model": ErrorResponse}}
 CACHE_AN_HOUR = "public, max-age=3600"
 
 
-@router.get("/services", responses=ERRORS)
+@router.get("/services", response_model=ServiceCollection, responses=ERRORS)
 def list_services(db: SessionDep, response: Response) -> dict:
     """Support services (counselling, ŞÖNİM, police, health) as GeoJSON, at their real places.
 
@@ -47,7 +47,7 @@ def list_mahalle(db: SessionDep, response: Response) -> MahalleList:
     return MahalleList(items=areas.mahalle_list(db))
 
 
-@router.get("/area")
+@router.get("/area", response_model=AreaFeature)
 def deployment_area(db: SessionDep, settings: SettingsDep, response: Response) -> dict:
     """The area this map covers, as a GeoJSON Feature simplified to about 20 m.
 
