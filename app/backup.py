@@ -7,6 +7,7 @@ by DATABASE_URL.
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -21,13 +22,24 @@ def _libpq_url(url: str) -> str:
 
 
 def _binary(name: str) -> Path:
-    bindir = localdb.find_bindir()
-    if bindir is None or not (bindir / name).exists():
+    """The newest `name` among Debian's PostgreSQL versions, else the one on PATH."""
+    versions = sorted(
+        (
+            p
+            for p in Path("/usr/lib/postgresql").glob(f"*/bin/{name}")
+            if p.parent.parent.name.isdigit()
+        ),
+        key=lambda p: int(p.parent.parent.name),
+    )
+    if versions:
+        return versions[-1]
+    found = shutil.which(name)
+    if found is None:
         raise localdb.LocalDbError(
             f"{name} was not found: install the PostgreSQL client (e.g. apt install "
             "postgresql-client) of the server's major version or newer"
         )
-    return bindir / name
+    return Path(found)
 
 
 def _run(command: list[str]) -> None:

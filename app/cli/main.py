@@ -69,7 +69,11 @@ def serve(
     host: str = typer.Option("127.0.0.1", help="Interface to listen on."),
     port: int = typer.Option(8000, help="TCP port."),
     workers: int = typer.Option(
-        1, min=1, max=64, help="Worker processes (each with its own database pool)."
+        1,
+        min=1,
+        max=64,
+        envvar="MORHARITA_WORKERS",
+        help="Worker processes (each with its own database pool of MORHARITA_DB_POOL_SIZE).",
     ),
 ) -> None:
     """Serve the web application with uvicorn (several worker processes with --workers)."""
