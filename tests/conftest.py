@@ -66,6 +66,11 @@ def settings(database_url) -> Settings:
         argon2_time_cost=1,
         argon2_memory_cost_kib=8,
         argon2_parallelism=1,
+        # Every test posts from 127.0.0.1; the intake ceilings have their own tests, with
+        # their own small limits (tests/reporting/test_intake_limits.py).
+        intake_reports_per_client=100_000,
+        intake_photos_per_client=100_000,
+        intake_confirmations_per_client=100_000,
     )
 
 

@@ -26,8 +26,11 @@ YENIMAHALLE = (32.7, 39.97)
 
 
 @pytest.fixture
-def limited(settings, session_factory) -> Iterator[httpx.Client]:
-    """A server with small ceilings, bound to this test's transaction."""
+def limited(settings, session_factory, db) -> Iterator[httpx.Client]:
+    """A server with small ceilings, bound to this test's transaction, counters at zero
+    (other tests that commit, end to end, may have counted in this window)."""
+    db.execute(text("DELETE FROM intake_count"))
+    db.flush()
     small = settings.model_copy(
         update={
             "intake_reports_per_client": 5,
