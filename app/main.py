@@ -84,7 +84,11 @@ def install_error_handlers(app: FastAPI) -> None:
             "few seconds."
         )
         return JSONResponse(
-            error_body(unavailable.code, unavailable.message),
+            error_body(
+                unavailable.code,
+                unavailable.message,
+                details={"retry_after": unavailable.retry_after_s},
+            ),
             status_code=503,
             headers=unavailable.headers,
         )

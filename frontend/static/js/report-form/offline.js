@@ -23,8 +23,9 @@ function asKept(body) {
   return { ...body, happening_now: false, occurred_on: isoDate(now), time_band: timeBandAt(now) };
 }
 
-/** Keep the report on this phone until it can be sent, and say so. */
-export async function keepOffline(body, blobs) {
+/** Keep the report on this phone until it can be sent, and say so; with `retryAfter`
+ * (seconds, the server's answer to wait), try again then, else when the connection returns. */
+export async function keepOffline(body, blobs, retryAfter) {
   try {
     await addToOutbox({ report: JSON.stringify(asKept(body)), photos: blobs });
   } catch {
@@ -33,7 +34,7 @@ export async function keepOffline(body, blobs) {
   }
   finishForm();
   showResult('queued');
-  if (navigator.onLine !== false) retryLater(15); // online but the server could not take it
+  if (retryAfter) retryLater(retryAfter); // online, but the server could not take it yet
 }
 
 let flushing = false;
