@@ -21,8 +21,8 @@ from schemathesis.specs.openapi.checks import status_code_conformance
 from app.models import Role
 from tests.support.factories import PASSWORD, make_staff
 
-MAX_EXAMPLES = 5
-MAX_SECONDS = 75.0  # for all operations and roles together
+MAX_EXAMPLES = 3
+MAX_SECONDS = 60.0  # for all operations and roles together
 _started: list[float] = []
 
 
