@@ -93,6 +93,27 @@ class Settings(BaseSettings):
         "anyone (only when nothing but the proxy can reach the app).",
     )
 
+    # The database pool of each worker process (several workers: `morharita serve --workers`),
+    # and how long a request waits for PostgreSQL before it is answered 503.
+    db_pool_size: int = Field(default=5, ge=1, le=100)
+    db_max_overflow: int = Field(default=5, ge=0, le=100)
+    db_connect_timeout_s: int = Field(default=2, ge=1, le=60)
+    db_pool_timeout_s: float = Field(default=2.0, gt=0, le=60)
+    db_statement_timeout_ms: int = Field(default=30_000, ge=100)
+    db_lock_timeout_ms: int = Field(default=2_000, ge=10)
+
+    # Intake ceilings (anonymous reports, photos and "me too"): per client (a salted hash of
+    # its address that changes every day; no address is stored), per mahalle and in total,
+    # each counted over intake_window_s. Beyond a ceiling: 429 with Retry-After.
+    intake_window_s: int = Field(default=3600, ge=10)
+    intake_reports_per_client: int = Field(default=20, ge=1)
+    intake_reports_per_mahalle: int = Field(default=600, ge=1)
+    intake_reports_total: int = Field(default=20_000, ge=1)
+    intake_photos_per_client: int = Field(default=30, ge=1)
+    intake_photos_total: int = Field(default=20_000, ge=1)
+    intake_confirmations_per_client: int = Field(default=30, ge=1)
+    intake_confirmations_total: int = Field(default=20_000, ge=1)
+
     session_max_age_s: int = Field(default=8 * 3600, ge=60)
     # Password hashing (argon2id); the defaults are RFC 9106's low-memory profile. Hashes made
     # with other parameters are upgraded at the next log-in.

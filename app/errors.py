@@ -81,6 +81,12 @@ class TooManyAttempts(DomainError):
         self.headers = {"Retry-After": str(retry_after_s)}
 
 
+class IntakeLimited(TooManyAttempts):
+    """A ceiling on anonymous intake (reports, photos, "me too") is reached; 429."""
+
+    code = "intake_limit"
+
+
 class ImportFailed(DomainError):
     """A data file cannot be imported; nothing from it was written."""
 
@@ -89,6 +95,27 @@ class ImportFailed(DomainError):
 
 class ServiceUnavailable(DomainError):
     code = "service_unavailable"
+
+
+class DatabaseUnavailable(ServiceUnavailable):
+    """PostgreSQL cannot be reached in time; 503 with Retry-After (nothing was stored)."""
+
+    code = "database_unavailable"
+    retry_after_s = 10
+
+    def __init__(self, message: str, *, details: Any = None) -> None:
+        super().__init__(message, details=details)
+        self.headers = {"Retry-After": str(self.retry_after_s)}
+
+
+class OutcomeUnknown(DatabaseUnavailable):
+    """The connection was lost while committing: what was sent may or may not be stored.
+
+    The answer carries what the request would have been answered (e.g. the report's public
+    id and tracking code), so the sender can check before sending it again.
+    """
+
+    code = "outcome_unknown"
 
 
 # The one mapping from domain errors to HTTP status codes (most specific class wins).

@@ -255,16 +255,28 @@ def _init(c: Cluster) -> None:
 
 
 def cluster_settings(port: int) -> str:
-    """The lines appended to a new cluster's postgresql.conf: TCP on 127.0.0.1 only."""
+    """The lines appended to a new cluster's postgresql.conf: TCP on 127.0.0.1 only.
+
+    PostgreSQL's durability is kept (synchronous_commit stays on): a report answered 201 is
+    on disk. Only the test suite trades that away, for its own database (tests/conftest.py).
+    """
     return (
-        "\n# Mor Harita local cluster (development only)\n"
+        "\n# Mor Harita local cluster\n"
         "listen_addresses = '127.0.0.1'\n"
         f"port = {port}\n"
         "# No Unix socket: its path under a deep project directory can pass 107 bytes.\n"
         "unix_socket_directories = ''\n"
-        "synchronous_commit = off\n"
-        "max_connections = 50\n"
+        "max_connections = 100\n"
     )
+
+
+def _restore_durability(c: Cluster) -> None:
+    """Drop `synchronous_commit = off` that earlier versions wrote into a cluster's config."""
+    conf = c.datadir / "postgresql.conf"
+    lines = conf.read_text().splitlines(keepends=True)
+    kept = [line for line in lines if line.strip() != "synchronous_commit = off"]
+    if kept != lines:
+        conf.write_text("".join(kept))
 
 
 def is_running(c: Cluster) -> bool:
@@ -317,6 +329,7 @@ def up(settings: Settings) -> Cluster:
         print(f"Creating a PostgreSQL cluster in {c.datadir} ...", flush=True)
         _init(c)
     if not is_running(c):
+        _restore_durability(c)
         if not _port_free(c.port):
             raise LocalDbError(
                 f"port {c.port} is taken by another server; stop it, or delete "
@@ -352,11 +365,16 @@ def down(settings: Settings) -> bool:
     c = cluster(settings, bindir)
     if not is_running(c):
         return False
+    stop(c)
+    return True
+
+
+def stop(c: Cluster, mode: str = "fast") -> None:
+    """Stop the cluster's server: `fast` (clean), or `immediate` (as a crash would)."""
     _run(
-        [str(c.bindir / "pg_ctl"), "-D", str(c.datadir), "-m", "fast", "-w", "stop"],
+        [str(c.bindir / "pg_ctl"), "-D", str(c.datadir), "-m", mode, "-w", "stop"],
         as_postgres=True,
     )
-    return True
 
 
 def database_url(settings: Settings, *, start: bool = True) -> str:

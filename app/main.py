@@ -11,16 +11,18 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
-from sqlalchemy.exc import DataError
+from sqlalchemy.exc import DataError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.gzip import GZipMiddleware
 
-from app import i18n
+from app import i18n, localdb
 from app.api import pages
 from app.api import router as api_router
-from app.config import Settings
-from app.db import make_engine, make_session_factory
-from app.errors import DomainError, error_body, status_for
+from app.api.openapi import install_openapi
+from app.config import Settings, get_settings
+from app.db import engine_for, make_session_factory
+from app.errors import DatabaseUnavailable, DomainError, error_body, status_for
 
 log = logging.getLogger("app")
 FRONTEND = Path(__file__).resolve().parent.parent / "frontend"
@@ -74,6 +76,26 @@ def install_error_handlers(app: FastAPI) -> None:
         )
         return JSONResponse(error_body("invalid_input", message, fields=[]), status_code=422)
 
+    async def database_unavailable(request: Request, exc: Exception) -> JSONResponse:
+        # PostgreSQL is down, restarting or saturated: nothing was stored; try again soon.
+        log.warning("database unavailable: %s", type(exc).__name__)
+        unavailable = DatabaseUnavailable(
+            "The service is briefly unavailable and nothing was saved. Please try again in a "
+            "few seconds."
+        )
+        return JSONResponse(
+            error_body(
+                unavailable.code,
+                unavailable.message,
+                details={"retry_after": unavailable.retry_after_s},
+            ),
+            status_code=503,
+            headers=unavailable.headers,
+        )
+
+    for cls in (OperationalError, InterfaceError, PoolTimeout):
+        app.add_exception_handler(cls, database_unavailable)
+
     @app.exception_handler(Exception)
     async def unexpected_error(request: Request, exc: Exception) -> JSONResponse:
         # The route template, not the path: a path can hold a tracking code (DESIGN.md §2.5).
@@ -105,7 +127,7 @@ def create_app(settings: Settings) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        engine = make_engine(database_url)
+        engine = engine_for(settings)
         app.state.engine = engine
         app.state.session_factory = make_session_factory(engine)
         try:
@@ -155,6 +177,7 @@ def create_app(settings: Settings) -> FastAPI:
         return response
 
     app.include_router(api_router)
+    install_openapi(app)
     pages.install(app)
     # Scripts and styles are sent compressed (a slow phone connection: bench/page_weight.py);
     # only static files, so no response that holds a secret is ever compressed (BREACH).
@@ -164,3 +187,15 @@ def create_app(settings: Settings) -> FastAPI:
         if path.exists():  # `npm ci` in frontend/ puts them there (the Makefile does it)
             app.mount(f"/vendor/{name}", _gzipped(path), name=f"vendor-{name}")
     return app
+
+
+def app_from_env() -> FastAPI:
+    """The app with settings read from the environment: `uvicorn --factory app.main:app_from_env`.
+
+    Each worker process calls it, so each builds its own settings and (in the lifespan) its
+    own pool. With DATABASE_URL unset the local cluster must already be running
+    (`morharita db up`); it is not started from a worker.
+    """
+    settings = get_settings()
+    url = localdb.database_url(settings, start=False)
+    return create_app(settings.model_copy(update={"database_url": url}))

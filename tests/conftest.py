@@ -42,7 +42,16 @@ def database_url(tmp_path_factory) -> str:
         server = localdb.up(Settings(_env_file=None, data_dir=ROOT / ".data")).url()
     assert server is not None
     name = make_url(server).database
-    return localdb.recreate_database(server, f"{name}_test" if name != TEST_DB else name)
+    url = localdb.recreate_database(server, f"{name}_test" if name != TEST_DB else name)
+    # The suite's own throwaway database trades durability for speed, explicitly and only
+    # here: the local cluster itself keeps synchronous_commit on (app/localdb.py).
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.exec_driver_sql(
+            f'ALTER DATABASE "{make_url(url).database}" SET synchronous_commit = off'
+        )
+    admin.dispose()
+    return url
 
 
 @pytest.fixture(scope="session")
@@ -57,6 +66,11 @@ def settings(database_url) -> Settings:
         argon2_time_cost=1,
         argon2_memory_cost_kib=8,
         argon2_parallelism=1,
+        # Every test posts from 127.0.0.1; the intake ceilings have their own tests, with
+        # their own small limits (tests/reporting/test_intake_limits.py).
+        intake_reports_per_client=100_000,
+        intake_photos_per_client=100_000,
+        intake_confirmations_per_client=100_000,
     )
 
 

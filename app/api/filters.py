@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import calendar
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Annotated
 
 from fastapi import Depends, Query
@@ -37,9 +38,24 @@ class Period:
     until: date | None
 
 
+# Dates a filter may name. Far wider than any report (they reach back two years), and narrow
+# enough that a period, the period before it and the day after it are all valid dates
+# (Python's dates end at 9999-12-31 and begin at 0001-01-01).
+FIRST_DATE = date(1900, 1, 1)
+LAST_DATE = date(2199, 12, 31)
+# Queue ages in hours: up to a hundred years (a larger timedelta cannot be built).
+MAX_AGE_HOURS = 100 * 366 * 24
+
+
+def bounded_date(value: date | None, field: str) -> date | None:
+    """`value`, or a clear 422 when it lies outside FIRST_DATE..LAST_DATE."""
+    if value is not None and not FIRST_DATE <= value <= LAST_DATE:
+        raise InvalidInput(f"'{field}' must lie between {FIRST_DATE} and {LAST_DATE}.", field=field)
+    return value
+
+
 def _month_end(day: date) -> date:
-    following = date(day.year + day.month // 12, day.month % 12 + 1, 1)
-    return following - timedelta(days=1)
+    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
 
 
 def public_period_query(
@@ -51,6 +67,8 @@ def public_period_query(
     ] = None,
 ) -> Period:
     """A period of whole months: public figures never resolve a report to its day."""
+    bounded_date(since, "since")
+    bounded_date(until, "until")
     if since and since.day != 1:
         raise InvalidInput(
             f"'since' must be the first day of a month (e.g. {since.replace(day=1)}): public "

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import typer
 
 from app.cli import db as db_cli
@@ -70,28 +72,74 @@ def demo() -> None:
 def serve(
     host: str = typer.Option("127.0.0.1", help="Interface to listen on."),
     port: int = typer.Option(8000, help="TCP port."),
+    workers: int = typer.Option(
+        1,
+        min=1,
+        max=64,
+        envvar="MORHARITA_WORKERS",
+        help="Worker processes (each with its own database pool of MORHARITA_DB_POOL_SIZE).",
+    ),
 ) -> None:
-    """Serve the web application with uvicorn."""
-    import uvicorn
+    """Serve the web application with uvicorn (several worker processes with --workers)."""
+    import os
 
-    from app.main import create_app
+    import uvicorn
 
     with console_errors():
         settings = resolved_settings()
-    typer.echo(f"Mor Harita on http://{host}:{port}/")
+    # Each worker builds its app from the environment (app.main:app_from_env), so the URL
+    # resolved here (the local cluster's, when DATABASE_URL is unset) is handed down that way.
+    assert settings.database_url is not None
+    os.environ["DATABASE_URL"] = settings.database_url
+    typer.echo(f"Mor Harita on http://{host}:{port}/ ({workers} worker(s))")
     uvicorn.run(
-        create_app(settings),
+        "app.main:app_from_env",
+        factory=True,
+        workers=workers,
         host=host,
         port=port,
         proxy_headers=True,
         # Only these proxies may say who the client is (X-Forwarded-For): the throttles of
-        # logins and tracking codes key on the client, so a forged header must not count.
+        # logins, tracking codes and intake key on the client, so a forged header must not
+        # count.
         forwarded_allow_ips=settings.forwarded_allow_ips,
         # The access log would write client IP addresses next to request paths, tracking
         # codes included, tying reporters to their reports (against DESIGN.md §2.5).
         access_log=False,
         server_header=False,
     )
+
+
+@app.command()
+def backup(file: Path = typer.Argument(..., help="Where to write the backup.")) -> None:
+    """Back up the whole database, photos included (pg_dump custom format)."""
+    from app.backup import backup as dump
+
+    with console_errors():
+        settings = resolved_settings()
+        assert settings.database_url is not None
+        size = dump(settings.database_url, file)
+    typer.echo(f"Backup written to {file} ({size:,} bytes).")
+
+
+@app.command()
+def restore(
+    file: Path = typer.Argument(..., help="A backup made by `morharita backup`."),
+    yes: bool = typer.Option(False, "--yes", help="Do not ask before replacing the data."),
+) -> None:
+    """Restore a backup into the database, replacing its contents (one transaction)."""
+    from app.backup import restore as load
+
+    with console_errors():
+        settings = resolved_settings()
+        assert settings.database_url is not None
+        if not yes:
+            typer.confirm(
+                "This replaces every table of the database with the backup's. Continue?",
+                abort=True,
+            )
+        load(settings.database_url, file)
+    typer.echo(f"Restored {file}.")
 
 
 @app.command("purge-expired")

@@ -2,6 +2,7 @@
 
 from app.models.base import Base
 from app.models.category import Category, CategoryGroup
+from app.models.intake import IntakeCount
 from app.models.mahalle import Mahalle
 from app.models.moderation import ModerationEvent, RejectReason
 from app.models.monitoring import (
@@ -71,6 +72,7 @@ __all__ = [
     "IndicatorLevel",
     "IndicatorObservation",
     "IndicatorSource",
+    "IntakeCount",
     "ItemKind",
     "ItemStatus",
     "LocationPrecision",

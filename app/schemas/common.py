@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, Field
 
@@ -42,6 +42,14 @@ class ErrorResponse(BaseModel):
     error: ErrorDetail
 
 
+class HealthStatus(BaseModel):
+    """GET /health: 200 when the database and PostGIS answer, else 503."""
+
+    status: Literal["ok", "unavailable"]
+    database: bool
+    postgis: str | None = Field(description="PostGIS library version, or null.")
+
+
 # The error answers of the public routers (OpenAPI): invalid input, not found.
 PUBLIC_ERRORS: dict[int | str, dict] = {code: {"model": ErrorResponse} for code in (404, 422)}
 
@@ -50,3 +58,8 @@ PUBLIC_ERRORS: dict[int | str, dict] = {code: {"model": ErrorResponse} for code 
 STAFF_ERRORS: dict[int | str, dict] = {
     code: {"model": ErrorResponse} for code in (401, 403, 404, 409, 422)
 }
+
+
+def errors(*codes: int) -> dict[int | str, dict]:
+    """OpenAPI `responses` for these error status codes, all answered as ErrorResponse."""
+    return {code: {"model": ErrorResponse} for code in codes}

@@ -55,6 +55,12 @@ class ReportCreate(BaseModel):
     reporter_gender: Gender | None = None
     reporter_age_band: AgeBand | None = None
     consent: bool = Field(description="Explicit consent to store this report (KVKK).")
+    website: str = Field(
+        default="",
+        max_length=200,
+        description="Leave empty. A trap for scripts that fill every field: a report with a "
+        "value here is refused (422) and nothing is stored.",
+    )
 
     @field_validator("text")
     @classmethod

@@ -5,12 +5,14 @@ from __future__ import annotations
 import math
 import warnings
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-from esda.getisord import G_Local
-from libpysal.weights import W
 
 from app.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from libpysal.weights import W
 
 
 def empirical_bayes(observed: np.ndarray, population: np.ndarray) -> np.ndarray:
@@ -70,6 +72,10 @@ def classify(z: float, p: float) -> str:
 
 def weights_from_neighbours(neighbours: dict[int, list[int]], order: list[int]) -> W:
     """Binary libpysal weights in the given order (islands allowed)."""
+    # libpysal and esda pull in scipy, pandas and more (~100 MB per worker, 2-3 s): only the
+    # hotspot paths need them, so an idle web worker does not load them.
+    from libpysal.weights import W
+
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # libpysal warns about islands; they are handled
         return W({i: neighbours.get(i, []) for i in order}, id_order=order, silence_warnings=True)
@@ -77,6 +83,8 @@ def weights_from_neighbours(neighbours: dict[int, list[int]], order: list[int]) 
 
 def gi_star(values: list[float] | np.ndarray, w: W) -> list[GiResult]:
     """Gi* per unit, in the order of `w.id_order`."""
+    from esda.getisord import G_Local  # see weights_from_neighbours
+
     y = np.asarray(values, dtype=float)
     if len(y) < 3 or y.sum() <= 0 or np.allclose(y, y[0]):
         return [NOT_SIGNIFICANT] * len(y)

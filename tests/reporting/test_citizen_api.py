@@ -304,10 +304,11 @@ def test_confirming_a_published_report(client, db, settings):
     first = client.post(url, json={**body, "reporter_age_band": "18_24"})
     assert first.status_code == 201, first.text
     assert first.json() == {"public_id": report.public_id, "confirmations": 1}
-    assert (
-        client.post(url, json={"consent": True, "consent_version": "v"}).json()["confirmations"]
-        == 2
-    )
+    other_device = {"X-Forwarded-For": "203.0.113.7"}
+    second = client.post(url, json={"consent": True, "consent_version": "v"}, headers=other_device)
+    assert second.json()["confirmations"] == 2
+    # The same device again: one "me too" per report from a device (tests/reporting/test_intake_limits.py)
+    assert client.post(url, json=body).status_code == 429
     stored = db.scalars(select(Confirmation).where(Confirmation.report_id == report.id)).all()
     assert sorted(str(c.reporter_age_band) for c in stored) == ["18_24", "None"]
     listed = client.get("/api/v1/reports").json()["features"][0]["properties"]

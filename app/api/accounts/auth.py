@@ -8,12 +8,13 @@ from fastapi.responses import JSONResponse
 from app.api.deps import CSRF_COOKIE, SESSION_COOKIE, CurrentUser, SessionDep, SettingsDep
 from app.errors import NotAuthenticated, error_body
 from app.schemas.accounts import LoginRequest, PasswordChange, UserPublic
+from app.schemas.common import errors
 from app.services.accounts import auth
 
 router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
 
 
-@router.post("/login", response_model=UserPublic)
+@router.post("/login", response_model=UserPublic, responses=errors(401, 422, 429))
 def login(body: LoginRequest, request: Request, db: SessionDep, settings: SettingsDep):
     """Log in; sets an HttpOnly, SameSite=Lax session cookie (Secure over HTTPS).
 
@@ -60,13 +61,13 @@ def logout(request: Request, db: SessionDep) -> Response:
     return response
 
 
-@router.get("/me", response_model=UserPublic)
+@router.get("/me", response_model=UserPublic, responses=errors(401))
 def me(user: CurrentUser):
     """Who is logged in."""
     return user
 
 
-@router.post("/password", status_code=204)
+@router.post("/password", status_code=204, responses=errors(401, 403, 422, 429))
 def change_password(
     body: PasswordChange,
     request: Request,

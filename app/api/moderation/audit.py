@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 
 from app.api.deps import SessionDep, require_role
-from app.api.filters import PageDep
+from app.api.filters import PageDep, bounded_date
 from app.models import Role
 from app.schemas.accounts import AuditPage
 from app.schemas.common import STAFF_ERRORS
@@ -32,6 +32,7 @@ def audit_filters(
     until: Annotated[date | None, Query(description="Last day, inclusive")] = None,
     report: Annotated[str | None, Query(max_length=16, description="Report public id")] = None,
 ) -> audit.AuditFilters:
+    since, until = bounded_date(since, "since"), bounded_date(until, "until")
     return audit.AuditFilters(actor or None, action or None, since, until, report or None)
 
 

@@ -11,7 +11,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Response
 
 from app.api.deps import Moderator, SessionDep, SettingsDep, require_role
-from app.api.filters import MunicipalityCode, PageDep
+from app.api.filters import MAX_AGE_HOURS, MunicipalityCode, PageDep
 from app.models import ReportStatus, Role
 from app.schemas.common import STAFF_ERRORS
 from app.schemas.moderation import (
@@ -52,8 +52,8 @@ def queue(
     newest_first: bool = False,
     category: Annotated[str | None, Query(max_length=64)] = None,
     mahalle_id: int | None = None,
-    min_age_hours: Annotated[float | None, Query(ge=0)] = None,
-    max_age_hours: Annotated[float | None, Query(ge=0)] = None,
+    min_age_hours: Annotated[float | None, Query(ge=0, le=MAX_AGE_HOURS)] = None,
+    max_age_hours: Annotated[float | None, Query(ge=0, le=MAX_AGE_HOURS)] = None,
     municipality: MunicipalityCode = None,
 ):
     """Reports in a status (pending by default, oldest first) in the viewer's municipalities

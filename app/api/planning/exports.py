@@ -14,7 +14,23 @@ from app.services.planning import exports
 router = APIRouter(prefix="/api/v1/planner/exports", tags=["planner"])
 
 
-@router.get("/{layer}", responses=ERRORS)
+@router.get(
+    "/{layer}",
+    response_class=Response,
+    responses={
+        **ERRORS,
+        200: {
+            "description": "The layer as a file (format=geojson, csv, gpkg or shp).",
+            "content": {
+                "application/geo+json": {"schema": {"type": "string"}},
+                "application/zip": {"schema": {"type": "string", "format": "binary"}},
+                "application/geopackage+sqlite3": {
+                    "schema": {"type": "string", "format": "binary"}
+                },
+            },
+        },
+    },
+)
 def export_layer(
     layer: Annotated[Literal["indicators", "hotspots", "reports", "sensitive"], Path()],
     user: PlannerApi,

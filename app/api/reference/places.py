@@ -13,7 +13,7 @@ from fastapi import APIRouter, Query, Response
 from app.api.deps import SessionDep, SettingsDep
 from app.api.filters import MunicipalityCode
 from app.schemas.common import ErrorResponse
-from app.schemas.reference import MahalleList, NearestServices
+from app.schemas.reference import AreaFeature, MahalleList, NearestServices, ServiceCollection
 from app.schemas.reporting import NearbyService
 from app.services.reference import areas, service_points
 
@@ -23,7 +23,7 @@ ERRORS: dict[int | str, dict] = {422: {"model": ErrorResponse}}
 CACHE_AN_HOUR = "public, max-age=3600"
 
 
-@router.get("/services", responses=ERRORS)
+@router.get("/services", response_model=ServiceCollection, responses=ERRORS)
 def list_services(db: SessionDep, response: Response, municipality: MunicipalityCode) -> dict:
     """Support services (counselling, ŞÖNİM, police, health) as GeoJSON, at their real places.
 
@@ -56,7 +56,7 @@ def list_mahalle(db: SessionDep, response: Response, municipality: MunicipalityC
     return MahalleList(items=items)
 
 
-@router.get("/area", responses=ERRORS)
+@router.get("/area", response_model=AreaFeature, responses=ERRORS)
 def deployment_area(
     db: SessionDep, settings: SettingsDep, response: Response, municipality: MunicipalityCode
 ) -> dict:

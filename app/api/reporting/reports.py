@@ -4,9 +4,9 @@ data. Tracking by code is in `tracking`.
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Query, Response, status
+from fastapi import APIRouter, Depends, Path, Query, Request, Response, status
 
 from app.api.deps import OptionalUser, SessionDep, SettingsDep
 from app.api.filters import BBoxDep, CategoriesDep, MunicipalityCode, PageDep, PublicPeriodDep
@@ -19,30 +19,44 @@ from app.schemas.reporting import (
     NearbyReports,
     ReportCreated,
 )
-from app.services.reporting import confirmations, photos, public_layer, submission
+from app.services.reporting import confirmations, intake, photos, public_layer, submission
 
 router = APIRouter(prefix="/api/v1", tags=["public"])
 ERRORS = PUBLIC_ERRORS
+LIMITED: dict[int | str, dict[str, Any]] = {
+    429: {"model": ErrorResponse, "description": "An intake ceiling is reached (Retry-After)."},
+    503: {"model": ErrorResponse, "description": "The database is unavailable (Retry-After)."},
+}
+
+
+def intake_client(request: Request, settings: SettingsDep) -> str:
+    """The sender as a salted hash of its address that changes daily (never the address)."""
+    host = request.client.host if request.client else "unknown"
+    return intake.client_hash(settings, host)
+
+
+IntakeClient = Annotated[str, Depends(intake_client)]
 
 
 @router.post(
     "/reports",
     status_code=status.HTTP_201_CREATED,
     response_model=ReportCreated,
-    responses={**ERRORS, 413: {"model": ErrorResponse}},
+    responses={**ERRORS, **LIMITED, 413: {"model": ErrorResponse}},
     openapi_extra=SUBMISSION_BODY,
 )
 def create_report(
     sent: Annotated[Submission, Depends(report_submission)],
     db: SessionDep,
     settings: SettingsDep,
+    client: IntakeClient,
 ) -> ReportCreated:
     """Submit a report (JSON, or multipart with 0-3 photos). Private until a volunteer approves.
 
     The tracking code in the response is shown only once: only its hash is stored. Report and
     photos are stored together or not at all.
     """
-    return submission.submit_report(db, settings, sent.data, sent.photos)
+    return submission.submit_report(db, settings, sent.data, sent.photos, client)
 
 
 @router.get("/reports/nearby", response_model=NearbyReports, responses=ERRORS)
@@ -72,15 +86,19 @@ def nearby_reports(
     "/reports/{public_id}/confirmations",
     status_code=status.HTTP_201_CREATED,
     response_model=ConfirmationCreated,
-    responses=ERRORS,
+    responses={**ERRORS, **LIMITED},
 )
 def confirm_report(
     public_id: Annotated[str, Path(min_length=1, max_length=16)],
     body: ConfirmationCreate,
     db: SessionDep,
+    settings: SettingsDep,
+    client: IntakeClient,
 ) -> dict:
-    """Add a "me too" to a published, non-sensitive report instead of filing a duplicate."""
-    return confirmations.confirm_report(db, public_id, body)
+    """Add a "me too" to a published, non-sensitive report instead of filing a duplicate.
+
+    One "me too" per report from a device in each intake window; ceilings as for reports."""
+    return confirmations.confirm_report(db, public_id, body, settings=settings, client=client)
 
 
 @router.get(

@@ -21,11 +21,8 @@ import tempfile
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import geopandas as gpd
-import pandas as pd
-import pyogrio
-from shapely.geometry import shape
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -36,6 +33,10 @@ from app.services.reference import area_k
 from app.services.scope import PlannerFilters, filtered_reports
 from app.services.suppression import protect_partition
 from app.services.visibility import may_be_public_point
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+    import pandas as pd
 
 FORMATS = {
     "geojson": ("application/geo+json", "geojson"),
@@ -170,6 +171,11 @@ def sensitive_aggregates(session: Session, filters: PlannerFilters, k: int) -> d
 
 def _frame(collection: dict) -> gpd.GeoDataFrame:
     """The features as a GeoDataFrame with nullable column types (counts stay integers)."""
+    # geopandas, pandas and GDAL (~80 MB per worker) load only when a file is exported.
+    import geopandas as gpd
+    import pandas as pd
+    from shapely.geometry import shape
+
     records = [f["properties"] for f in collection["features"]]
     geometries = [shape(f["geometry"]) if f["geometry"] else None for f in collection["features"]]
     names = list(dict.fromkeys(key for record in records for key in record))
@@ -189,6 +195,8 @@ def _frame(collection: dict) -> gpd.GeoDataFrame:
 
 
 def _definitions_frame() -> pd.DataFrame:
+    import pandas as pd  # see _frame
+
     rows = []
     for item in definitions.definitions():
         rows.append(
@@ -259,6 +267,9 @@ def export_layer(
     if fmt == "geojson":
         body = json.dumps(collection, ensure_ascii=False).encode()
         return ExportFile(body, media_type, f"{stem}.{extension}")
+    import pandas as pd  # see _frame
+    import pyogrio
+
     frame = _frame(collection)
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)

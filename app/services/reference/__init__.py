@@ -53,12 +53,15 @@ from app.services.reference.scopes import (
     staff_scope,
 )
 from app.services.reference.service_points import (
+    NEAREST_SERVICES_JSON,
     nearest_services,
     rekey_service_points,
     round_distance_m,
+    services_from_json,
 )
 
 __all__ = [
+    "NEAREST_SERVICES_JSON",
     "Duty",
     "MunicipalityFields",
     "MunicipalityNotFound",
@@ -98,6 +101,7 @@ __all__ = [
     "responsible_for",
     "round_distance_m",
     "seed_categories",
+    "services_from_json",
     "set_memberships",
     "set_responsibility",
     "staff_area",

@@ -14,10 +14,12 @@ from geoalchemy2 import Geography
 from sqlalchemy import cast, func, select
 from sqlalchemy.orm import Session
 
+from app.config import Settings
 from app.errors import ReportNotFound
 from app.models import Category, Confirmation, Report
 from app.schemas.reporting import ConfirmationCreate
 from app.services.reference import active_category_by_code, area_for_code, round_distance_m
+from app.services.reporting import intake
 from app.services.reporting.public_layer import confirmation_count
 from app.services.visibility import public_point_reports, public_text_expr
 
@@ -81,13 +83,28 @@ def nearby_reports(
     return {"items": items, "sensitive": False}
 
 
-def confirm_report(session: Session, public_id: str, data: ConfirmationCreate) -> dict:
-    """Add a "me too" to a published, non-sensitive report placed on the map (else not found)."""
+def confirm_report(
+    session: Session,
+    public_id: str,
+    data: ConfirmationCreate,
+    *,
+    settings: Settings | None = None,
+    client: str | None = None,
+) -> dict:
+    """Add a "me too" to a published, non-sensitive report placed on the map (else not found).
+
+    With `settings` and `client` (a salted hash), the intake ceilings are counted: one "me
+    too" per report from a client in a window, and the per-client and total ceilings.
+    """
     report = session.scalar(public_point_reports().where(Report.public_id == public_id))
     if report is None:
         raise ReportNotFound(
             "No published report with this id can be confirmed. It may have been removed, or "
             "it is of a kind that is shown only as counts."
+        )
+    if settings is not None and client is not None:
+        intake.count(
+            session, settings, intake.confirmation_ceilings(settings, client, report.public_id)
         )
     session.add(
         Confirmation(

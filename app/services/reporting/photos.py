@@ -13,8 +13,8 @@ import uuid
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from PIL import Image, ImageOps, UnidentifiedImageError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -22,6 +22,9 @@ from app.config import Settings
 from app.errors import InvalidInput, NotFound, PayloadTooLarge
 from app.models import Category, Report, ReportPhoto, User
 from app.services.visibility import sees_photo, visible_reports
+
+if TYPE_CHECKING:
+    from PIL import Image
 
 MAX_PHOTOS = 3
 ACCEPTED_FORMATS = frozenset({"JPEG", "PNG", "WEBP"})
@@ -64,6 +67,9 @@ def check_size(index: int, size: int, settings: Settings) -> None:
 
 def clean_photo(index: int, data: bytes, settings: Settings) -> CleanPhoto:
     """Decode one uploaded photo and re-encode it as a metadata-free JPEG (or InvalidInput)."""
+    # Pillow (~15 MB per worker) loads with the first photo, not in every idle worker.
+    from PIL import Image, ImageOps, UnidentifiedImageError
+
     check_size(index, len(data), settings)
     try:
         with warnings.catch_warnings():
@@ -106,6 +112,8 @@ def clean_photo(index: int, data: bytes, settings: Settings) -> CleanPhoto:
 
 def _flatten(image: Image.Image) -> Image.Image:
     """RGB pixels; transparency is laid on white (a JPEG has no alpha)."""
+    from PIL import Image  # see clean_photo
+
     if image.mode in ("RGBA", "LA") or (image.mode == "P" and "transparency" in image.info):
         rgba = image.convert("RGBA")
         background = Image.new("RGB", rgba.size, (255, 255, 255))

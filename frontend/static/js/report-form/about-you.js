@@ -15,5 +15,7 @@ export function aboutYouFields() {
     reporter_gender: $('reporter-gender').value || null,
     reporter_age_band: $('reporter-age-band').value || null,
     consent: $('consent').checked,
+    // The honeypot: hidden from people and screen readers; scripts that fill it are refused.
+    website: $('website') ? $('website').value : '',
   };
 }

@@ -5,7 +5,7 @@ import { isoDate, t } from '../lib/i18n.js';
 import { showErrors } from './errors.js';
 import { addToOutbox, outboxEntries, refreshOutboxStatus, removeFromOutbox } from './outbox.js';
 import { isWriting, showResult } from './panel.js';
-import { send, serverProblems } from './send.js';
+import { retryDelay, send, serverProblems } from './send.js';
 import { finishForm } from './steps.js';
 
 /** Day 06–18, evening 18–22, night 22–06 (local time), as the server reckons "now". */
@@ -23,8 +23,9 @@ function asKept(body) {
   return { ...body, happening_now: false, occurred_on: isoDate(now), time_band: timeBandAt(now) };
 }
 
-/** Keep the report on this phone until it can be sent, and say so. */
-export async function keepOffline(body, blobs) {
+/** Keep the report on this phone until it can be sent, and say so; with `retryAfter`
+ * (seconds, the server's answer to wait), try again then, else when the connection returns. */
+export async function keepOffline(body, blobs, retryAfter) {
   try {
     await addToOutbox({ report: JSON.stringify(asKept(body)), photos: blobs });
   } catch {
@@ -33,9 +34,19 @@ export async function keepOffline(body, blobs) {
   }
   finishForm();
   showResult('queued');
+  if (retryAfter) retryLater(retryAfter); // online, but the server could not take it yet
 }
 
 let flushing = false;
+let retryTimer = null;
+
+function retryLater(seconds) {
+  if (retryTimer) return;
+  retryTimer = setTimeout(() => {
+    retryTimer = null;
+    flushOutbox();
+  }, seconds * 1000);
+}
 
 /** Send the reports kept on this phone, one by one, while the connection holds. */
 export async function flushOutbox() {
@@ -48,7 +59,8 @@ export async function flushOutbox() {
       try {
         result = await send(JSON.parse(entry.report), entry.photos);
       } catch {
-        break; // still no connection: try again when it returns
+        retryLater(30); // still no connection: try again when it returns, or in a while
+        break;
       }
       if (result.status === 201 && result.body) {
         await removeFromOutbox(entry.id);
@@ -67,7 +79,8 @@ export async function flushOutbox() {
         $('queue-status').hidden = false;
         $('queue-status').textContent = t('A report kept on this phone was not accepted: {reason}', { reason: first.message });
       } else {
-        break; // the server is busy or failing: try again later
+        retryLater(retryDelay(result)); // the server is busy or failing (429, 503): later
+        break;
       }
     }
   } finally {

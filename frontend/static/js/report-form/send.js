@@ -12,7 +12,22 @@ const REFUSALS = {
   payload_too_large: () => t('The photos are too large; please choose smaller ones.'),
   length_required: () => t('The report could not be sent; please try again.'),
   too_many_attempts: () => t('Too many attempts; please wait a few minutes and try again.'),
+  intake_limit: () => t('Too many reports are being sent right now. Please wait a little and try again; nothing was stored.'),
+  database_unavailable: () => t('The service is briefly unavailable. The report is kept on this phone and will be sent later.'),
+  outcome_unknown: () => t('The connection was lost while saving. The report is kept on this phone and will be sent later.'),
 };
+
+/** Answers that mean "not now": keep the report on the phone and send it later. */
+export function isTemporary(result) {
+  return result.status === 0 || result.status === 502 || result.status === 503 || result.status === 504;
+}
+
+/** Seconds to wait before sending again, as the server asked (details.retry_after), else 30. */
+export function retryDelay(result) {
+  const error = (result.body && result.body.error) || {};
+  const asked = error.details && Number(error.details.retry_after);
+  return asked > 0 ? Math.min(asked, 3600) : 30;
+}
 
 /** POST the report: JSON, or multipart (field `report` + files `photos`) with photos. */
 export function send(body, blobs) {

@@ -9,7 +9,7 @@ import { showErrors } from './errors.js';
 import { metooChoice } from './metoo.js';
 import { keepOffline } from './offline.js';
 import { showResult } from './panel.js';
-import { send, serverProblems } from './send.js';
+import { isTemporary, retryDelay, send, serverProblems } from './send.js';
 import { finishForm, problems, showStep, stepOfField } from './steps.js';
 import { photoBlobs, whatFields } from './what.js';
 import { whenFields } from './when.js';
@@ -64,12 +64,15 @@ async function sendReport() {
   try {
     result = await send(body, blobs);
   } catch {
-    await keepOffline(body, blobs); // the network failed: keep it and send it later
+    await keepOffline(body, blobs, 30); // the network failed: keep it and send it later
     return;
   }
   if (result.status === 201 && result.body) {
     finishForm();
     showResult('sent', result.body);
+  } else if (isTemporary(result)) {
+    // The server cannot store it now (503): keep it, send it when the server says to.
+    await keepOffline(body, blobs, retryDelay(result));
   } else {
     const list = serverProblems(result);
     const first = list.find((p) => p.field && stepOfField(p.field) >= 0);

@@ -1,0 +1,128 @@
+"""Property-based tests of the whole API from its OpenAPI document (schemathesis), over real
+HTTP, as the public and as each staff role: no server error, and no status code the
+document does not declare.
+
+Bounded so it fits `make test`: a few examples per operation and role, no shrinking, and a
+time budget (MAX_SECONDS) after which the remaining operations are skipped, not failed.
+"""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+import requests
+import schemathesis
+from hypothesis import HealthCheck, Phase, given
+from hypothesis import settings as hypothesis_settings
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import status_code_conformance
+
+from app.models import Role
+from tests.support.factories import PASSWORD, make_staff
+
+MAX_EXAMPLES = 3
+MAX_SECONDS = 60.0  # for all operations and roles together
+_started: list[float] = []
+
+
+@pytest.fixture(scope="session")
+def api_schema(live_server):
+    return schemathesis.openapi.from_dict(live_server.app.openapi())
+
+
+def _logged_in(role: Role, server, db, settings) -> requests.Session:
+    """A requests session logged in as `role` (cookie, and the CSRF header)."""
+    http = requests.Session()
+    user = make_staff(db, settings, f"{role.value}-st@example.org", role)
+    answer = http.post(
+        f"{server.url}/api/v1/auth/login", json={"email": user.email, "password": PASSWORD}
+    )
+    assert answer.status_code == 200, answer.text
+    http.headers["X-CSRF-Token"] = http.cookies["mh_csrf"]
+    return http
+
+
+@pytest.fixture
+def moderator_http(server, db, settings) -> requests.Session:
+    return _logged_in(Role.moderator, server, db, settings)
+
+
+@pytest.fixture
+def planner_http(server, db, settings) -> requests.Session:
+    return _logged_in(Role.planner, server, db, settings)
+
+
+@pytest.fixture
+def admin_http(server, db, settings) -> requests.Session:
+    return _logged_in(Role.admin, server, db, settings)
+
+
+def _run_all(api_schema, http: requests.Session, base_url: str) -> None:
+    """Every operation, a few generated cases each; every failure is listed at the end."""
+    failures: list[str] = []
+    calls: list[int] = []
+    for result in api_schema.get_all_operations():
+        operation = result.ok()
+        if time.monotonic() - _started_at() > MAX_SECONDS:
+            break  # the budget is spent: the remaining operations wait for the next run
+        if operation.path in ("/api/v1/auth/logout", "/api/v1/auth/password"):
+            session = requests.Session()  # would end the session the other cases use
+        else:
+            session = http
+
+        @BOUNDED
+        @given(case=operation.as_strategy())
+        def check(case) -> None:
+            # Called right below, within this iteration: the loop variable is the current one.
+            response = case.call(base_url=base_url, session=session, timeout=30)  # noqa: B023
+            calls.append(response.status_code)
+            case.validate_response(response, checks=[not_a_server_error, status_code_conformance])
+
+        try:
+            check()
+        except (Exception, BaseExceptionGroup) as exc:  # collect; report all at once
+            failures.append(f"{operation.method.upper()} {operation.path}: {_summary(exc)}")
+    assert not failures, "\n\n".join(failures)
+    assert len(calls) >= 48, calls  # every operation was called (unless the budget ran out)
+    statuses = sorted(set(calls))
+    print(f"{len(calls)} calls, statuses {statuses}")
+
+
+def _summary(exc: BaseException) -> str:
+    text = str(exc)
+    for sub in getattr(exc, "exceptions", ()):
+        text += "\n" + str(sub)
+    return text[:1500]
+
+
+def _started_at() -> float:
+    if not _started:
+        _started.append(time.monotonic())
+    return _started[0]
+
+
+BOUNDED = hypothesis_settings(
+    max_examples=MAX_EXAMPLES,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    phases=[Phase.explicit, Phase.generate],
+    suppress_health_check=list(HealthCheck),
+)
+
+
+def test_api_as_the_public(api_schema, server):
+    _run_all(api_schema, requests.Session(), server.url)
+
+
+def test_api_as_a_moderator(api_schema, server, moderator_http):
+    _run_all(api_schema, moderator_http, server.url)
+
+
+def test_api_as_a_planner(api_schema, server, planner_http):
+    _run_all(api_schema, planner_http, server.url)
+
+
+def test_api_as_an_administrator(api_schema, server, admin_http):
+    _run_all(api_schema, admin_http, server.url)
