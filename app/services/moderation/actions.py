@@ -18,7 +18,13 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from app.config import Settings
-from app.errors import Conflict, InvalidInput, InvalidTransition, ReportNotFound
+from app.errors import (
+    Conflict,
+    InvalidInput,
+    InvalidTransition,
+    ReportNotFound,
+    UnresolvedPersonalData,
+)
 from app.models import (
     Category,
     Confirmation,
@@ -31,9 +37,10 @@ from app.models import (
     User,
 )
 from app.services import audit
+from app.services.moderation.pii import hint_kinds
 from app.services.reference import active_category_by_code
 from app.services.reporting import move_children, place_report
-from app.services.visibility import visible_reports
+from app.services.visibility import public_text, visible_reports
 
 S = ReportStatus
 EDITABLE = frozenset({S.pending, S.published, S.hidden})
@@ -139,10 +146,41 @@ def _act(
     )
 
 
-def approve(session: Session, actor: User, public_id: str) -> Report:
-    """Publish a pending (or hidden) report."""
+def approve(
+    session: Session, actor: User, public_id: str, override_pii: str | None = None
+) -> Report:
+    """Publish a pending (or hidden) report.
+
+    Refused while the public text has personal-data hints, unless the moderator overrides
+    with a reason; the override is audited with the hint kinds, never the data itself.
+    """
     report = report_by_public_id(session, actor, public_id)
-    _act(session, actor, report, "approve")
+    _check_transition(report, "approve")
+    holder = _lock_holder(session, report, actor)
+    if holder is not None:
+        raise _lock_conflict(holder, report)
+    kinds = hint_kinds(public_text(report) or "")
+    reason = (override_pii or "").strip()
+    if override_pii is not None and not reason:
+        raise InvalidInput("Write why the text may be published as it is.", field="override_pii")
+    if kinds and not reason:
+        raise UnresolvedPersonalData(
+            f"The text the public would read may contain personal data ({', '.join(kinds)}). "
+            "Redact it, or publish it anyway with a reason.",
+            details={"hint_kinds": kinds},
+        )
+    if kinds:
+        _act(
+            session,
+            actor,
+            report,
+            "approve",
+            reason="personal_data_override",
+            note=reason,
+            after={"personal_data_override": {"hint_kinds": kinds}},
+        )
+    else:
+        _act(session, actor, report, "approve")
     return report
 
 
@@ -364,6 +402,8 @@ class BulkOutcome:
     ok: bool
     status: ReportStatus | None
     message: str | None
+    code: str | None = None  # the refusal's error code (personal_data_hints: skipped)
+    hint_kinds: tuple[str, ...] = ()
 
 
 def bulk(
@@ -374,7 +414,11 @@ def bulk(
     reason: RejectReason | None,
     note: str | None,
 ) -> list[BulkOutcome]:
-    """Approve or reject a selection; each report succeeds or fails on its own (savepoints)."""
+    """Approve or reject a selection; each report succeeds or fails on its own (savepoints).
+
+    Approval skips the reports whose public text has personal-data hints (listed as failed
+    with code `personal_data_hints`).
+    """
     if action == "reject" and reason is None:
         raise InvalidInput("Choose a reason to reject the selection.", field="reason")
     outcomes = []
@@ -387,6 +431,10 @@ def bulk(
                     assert reason is not None
                     report = reject(session, actor, public_id, reason, note)
             outcomes.append(BulkOutcome(public_id, True, report.status, None))
+        except UnresolvedPersonalData as exc:
+            # Skipped, never overridden in bulk: each flagged text needs its own decision.
+            kinds = tuple(exc.details["hint_kinds"])
+            outcomes.append(BulkOutcome(public_id, False, None, exc.message, exc.code, kinds))
         except (InvalidTransition, Conflict, ReportNotFound, InvalidInput) as exc:
-            outcomes.append(BulkOutcome(public_id, False, None, exc.message))
+            outcomes.append(BulkOutcome(public_id, False, None, exc.message, exc.code))
     return outcomes
