@@ -28,6 +28,7 @@ from app.errors import (
 from app.models import (
     Category,
     Confirmation,
+    LocationPrecision,
     NoteAuthor,
     RejectReason,
     Report,
@@ -39,7 +40,7 @@ from app.models import (
 from app.services import audit
 from app.services.moderation.pii import hint_kinds
 from app.services.reference import active_category_by_code
-from app.services.reporting import move_children, place_report
+from app.services.reporting import move_children, move_placement
 from app.services.visibility import public_text, visible_reports
 
 S = ReportStatus
@@ -250,7 +251,8 @@ def change_category(session: Session, actor: User, public_id: str, code: str) ->
 def correct_location(
     session: Session, settings: Settings, actor: User, public_id: str, lon: float, lat: float
 ) -> Report:
-    """Move a report's point a short distance; its mahalle and public point are recomputed."""
+    """Move a report's point a short distance; its mahalle follows, and its public point moves
+    by the same offset (never a second independent draw: see `move_placement`)."""
     report = report_by_public_id(session, actor, public_id)
     _check_transition(report, "correct_location")
     new_point = func.ST_SetSRID(func.ST_MakePoint(lon, lat), 4326)
@@ -266,7 +268,9 @@ def correct_location(
             f"most {limit:.0f} m. Reject it and ask for a new report if it is farther.",
             field="location",
         )
-    placement = place_report(session, settings, lon, lat)  # inside the area, or 422
+    # Inside the area, or 422. A report placed by its mahalle has no offset to keep.
+    keep = report.location_precision is LocationPrecision.point
+    placement = move_placement(session, settings, report, lon, lat, keep_offset=keep)
     old_mahalle = report.mahalle_id
     _act(
         session,
