@@ -115,21 +115,19 @@ def mahalle_detail(session: Session, code: str, filters: PlannerFilters, k: int)
         filters.municipalities is not None and mahalle.municipality_id not in filters.municipalities
     ):
         raise NotFound(f"No mahalle with code {code!r}.")
-    k = municipality_k(session, k).get(mahalle.municipality_id, k)
-    scoped = PlannerFilters(
-        filters.since,
-        filters.until,
-        filters.groups,
-        filters.time_bands,
-        (mahalle.district,),
-        filters.municipalities,
-        filters.municipality,
-    )
+    # The layer's own scope and k: this mahalle's Gi* class is the one the map shows (Gi*
+    # depends on every neighbour in the layer, so a narrower scope would give another class).
     feature = next(
-        f
-        for f in planner_indicators(session, scoped, k, with_geometry=False)
-        if f["properties"]["code"] == code
+        (
+            f
+            for f in planner_indicators(session, filters, k, with_geometry=False)
+            if f["properties"]["code"] == code
+        ),
+        None,
     )
+    if feature is None:
+        raise NotFound(f"The mahalle {code!r} is outside the chosen districts.")
+    k = municipality_k(session, k).get(mahalle.municipality_id, k)
     base = filtered_reports(filters, filters.since, filters.until).where(
         Report.mahalle_id == mahalle.id
     )
