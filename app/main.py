@@ -25,7 +25,12 @@ from app.errors import DomainError, error_body, status_for
 log = logging.getLogger("app")
 FRONTEND = Path(__file__).resolve().parent.parent / "frontend"
 # Front-end packages from npm, served by the app itself (never from a CDN).
-VENDOR = {"leaflet": "leaflet/dist", "leaflet.markercluster": "leaflet.markercluster/dist"}
+VENDOR = {
+    "leaflet": "leaflet/dist",
+    "leaflet.markercluster": "leaflet.markercluster/dist",
+    "swagger-ui": "swagger-ui-dist",  # /docs (app/api/pages/api_docs.py)
+    "redoc": "redoc/bundles",  # /redoc
+}
 
 
 def _field_name(loc: tuple) -> str:
@@ -119,6 +124,9 @@ def create_app(settings: Settings) -> FastAPI:
         description="Participatory safety map: reports, moderation and per-mahalle indicators. "
         "Public endpoints never return exact locations, unapproved content or small cells.",
         lifespan=lifespan,
+        # Served by app/api/pages/api_docs.py from local assets under the pages' CSP.
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.settings = settings
     install_error_handlers(app)
@@ -149,9 +157,11 @@ def create_app(settings: Settings) -> FastAPI:
     @app.middleware("http")
     async def no_store_by_default(request: Request, call_next):
         # Nothing a reporter did may linger in a shared phone's cache; static files opt out.
+        # No answer is ever read as another type than it says (JSON as HTML, say): nosniff.
         response = await call_next(request)
         if not request.url.path.startswith(("/static/", "/vendor/")):
             response.headers.setdefault("Cache-Control", "no-store")
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
         return response
 
     app.include_router(api_router)

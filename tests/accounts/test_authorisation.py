@@ -192,7 +192,6 @@ PUBLIC = {
     ("GET", "/login"),
     ("GET", "/openapi.json"),
     ("GET", "/docs"),
-    ("GET", "/docs/oauth2-redirect"),
     ("GET", "/redoc"),
 }
 

@@ -2,10 +2,11 @@
 
 from fastapi import APIRouter, FastAPI
 
-from app.api.pages import citizen, planner, staff
+from app.api.pages import api_docs, citizen, planner, staff
 
 router = APIRouter(include_in_schema=False)
 router.include_router(citizen.router)
+router.include_router(api_docs.router)
 router.include_router(planner.router)
 router.include_router(staff.router)
 
