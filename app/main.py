@@ -133,7 +133,9 @@ def create_app(settings: Settings) -> FastAPI:
 
     @app.middleware("http")
     async def language(request: Request, call_next):
-        # The interface language for this request; `?lang=` is remembered in a cookie.
+        # The interface language for this request; `?lang=` is remembered in a session
+        # cookie only (gone when the browser closes, and quick exit deletes it): a lasting one
+        # would tell whoever picks up the phone that the site was visited.
         chosen = request.query_params.get("lang")
         locale = i18n.negotiate(
             chosen, request.cookies.get(i18n.COOKIE), request.headers.get("accept-language", "")
@@ -147,10 +149,9 @@ def create_app(settings: Settings) -> FastAPI:
             response.set_cookie(
                 i18n.COOKIE,
                 locale,
-                max_age=365 * 24 * 3600,
                 samesite="lax",
                 secure=settings.secure_cookies(request.url.scheme),
-                httponly=True,
+                httponly=False,  # not a secret; lib/quick-exit.js deletes it on the way out
             )
         return response
 

@@ -6,7 +6,10 @@
 // made offline are kept by report-form/outbox.js in IndexedDB until they are sent.
 // The shell lists every module the map page runs (one missing, and the page does not start
 // offline): `make lint` (frontend/scripts/check-modules.js) checks it against the imports.
-const CACHE = 'mh-shell-v1';
+// Nothing kept here may say what the site is for (a shared phone's browser lists its caches):
+// the cache has a neutral name, and the copy of the map page gets its neutral heading
+// (`data-neutral`). Quick exit (lib/quick-exit.js) deletes the cache and this worker.
+const CACHE = 'static-v2';
 const REFERENCE = ['/api/v1/categories', '/api/v1/area', '/api/v1/mahalle'];
 const SHELL = [
   '/',
@@ -46,10 +49,35 @@ const SHELL = [
   ...REFERENCE,
 ];
 
+// The map page's heading names its purpose; its offline copy shows the neutral title instead.
+const HEADING = /(<h1\b[^>]*\bdata-neutral="([^"]*)"[^>]*>)[\s\S]*?(<\/h1>)/;
+
+async function neutral(response) {
+  const html = (await response.text()).replace(HEADING, '$1$2$3');
+  return new Response(html, { headers: { 'Content-Type': 'text/html; charset=utf-8' } });
+}
+
+// Set by quick exit: from then on nothing is kept, so a late answer cannot refill the cache.
+let forgotten = false;
+
+self.addEventListener('message', (event) => {
+  if (event.data !== 'forget') return;
+  forgotten = true;
+  event.waitUntil(caches.keys().then((keys) => Promise.all(keys.map((k) => caches.delete(k)))));
+});
+
+// Keep a copy of a good answer under `key` (the page itself only as its neutral copy).
+async function keep(cache, key, response) {
+  if (forgotten || !response.ok) return;
+  await cache.put(key, key === '/' ? await neutral(response) : response);
+}
+
 self.addEventListener('install', (event) => {
   event.waitUntil(
     caches.open(CACHE)
-      .then((cache) => Promise.all(SHELL.map((url) => cache.add(url).catch(() => null))))
+      .then((cache) => Promise.all(SHELL.map((url) => fetch(url)
+        .then((response) => keep(cache, url, response))
+        .catch(() => null))))
       .then(() => self.skipWaiting()),
   );
 });
@@ -70,10 +98,9 @@ function isShellAsset(url) {
 function networkFirst(request, key) {
   return fetch(request)
     .then((response) => {
-      if (response.ok) {
-        const copy = response.clone();
-        caches.open(CACHE).then((cache) => cache.put(key, copy));
-      }
+      const copy = response.clone();
+      // Opening would make the cache again: not after quick exit has deleted it.
+      if (!forgotten) caches.open(CACHE).then((cache) => keep(cache, key, copy));
       return response;
     })
     .catch(() => caches.match(key));
@@ -82,7 +109,7 @@ function networkFirst(request, key) {
 self.addEventListener('fetch', (event) => {
   const { request } = event;
   const url = new URL(request.url);
-  if (request.method !== 'GET' || url.origin !== self.location.origin) return;
+  if (forgotten || request.method !== 'GET' || url.origin !== self.location.origin) return;
   if (REFERENCE.includes(url.pathname)) {
     event.respondWith(networkFirst(request, url.pathname)); // public reference lists
     return;
@@ -102,7 +129,7 @@ self.addEventListener('fetch', (event) => {
         const cached = await cache.match(request, { ignoreSearch: true });
         const network = fetch(request)
           .then((response) => {
-            if (response.ok) cache.put(request, response.clone());
+            keep(cache, request, response.clone());
             return response;
           })
           .catch(() => cached);
