@@ -33,6 +33,7 @@ from app.schemas.moderation import (
 )
 from app.services import reference
 from app.services.moderation import actions as moderation
+from app.services.moderation import bulk as moderation_bulk
 from app.services.moderation import queue as moderation_queue
 
 # Authenticated by default: every route here needs a moderator (or admin).
@@ -162,7 +163,7 @@ def unlock(public_id: str, db: SessionDep, user: Moderator) -> Response:
 @router.post("/bulk", response_model=BulkResult)
 def bulk(body: BulkRequest, db: SessionDep, user: Moderator):
     """Approve or reject a selection; each report succeeds or fails on its own."""
-    items = moderation.bulk(db, user, body.action, body.public_ids, body.reason, body.note)
+    items = moderation_bulk.bulk(db, user, body.action, body.public_ids, body.reason, body.note)
     ok = sum(1 for i in items if i.ok)
     flagged = [i.public_id for i in items if i.code == "personal_data_hints"]
     return {"items": items, "succeeded": ok, "failed": len(items) - ok, "personal_data": flagged}
