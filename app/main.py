@@ -85,7 +85,9 @@ def install_error_handlers(app: FastAPI) -> None:
         route = getattr(request.scope.get("route"), "path", "?")
         log.exception("unhandled error on %s %s", request.method, route)
         message = "Something went wrong on our side; nothing was saved. Please try again later."
-        return JSONResponse(error_body("internal_error", message), status_code=500)
+        # Answered outside the middlewares (Starlette's ServerErrorMiddleware): their headers too.
+        headers = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
+        return JSONResponse(error_body("internal_error", message), status_code=500, headers=headers)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
