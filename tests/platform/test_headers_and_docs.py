@@ -71,3 +71,11 @@ def test_logout_needs_the_csrf_token(client, db, settings):
 
 def test_logout_without_a_session_is_a_harmless_no_op(client):
     assert client.post("/api/v1/auth/logout").status_code == 204
+
+
+def test_the_language_choice_lasts_only_the_session(client):
+    cookie = client.get("/?lang=en").headers["set-cookie"].lower()
+    assert cookie.startswith("mh_lang=en")
+    assert "max-age" not in cookie and "expires" not in cookie  # a session cookie
+    assert "httponly" not in cookie  # quick exit deletes it from the page
+    assert client.get("/").text.startswith('<!doctype html>\n<html lang="en">')
