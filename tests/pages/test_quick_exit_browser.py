@@ -4,6 +4,8 @@ service worker keeps before that never names the site's purpose."""
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from tests.support.browser import phone_context
@@ -48,6 +50,33 @@ CACHED_TEXT = """async () => {
 }"""
 
 
+def live_workers(context, page, base_url: str, wait_s: float = 5.0) -> list[str]:
+    """The site's service worker registrations not (yet) deleted, as Chromium reports them
+    through the DevTools protocol; waits up to `wait_s` for them to go."""
+    cdp = context.new_cdp_session(page)
+    registrations: dict[str, dict] = {}
+
+    def updated(event) -> None:
+        for r in event["registrations"]:
+            registrations[r["registrationId"]] = r
+
+    cdp.on("ServiceWorker.workerRegistrationUpdated", updated)
+    cdp.send("ServiceWorker.enable")
+    live: list[str] = []
+    deadline = time.monotonic() + wait_s
+    while time.monotonic() < deadline:
+        page.wait_for_timeout(200)
+        live = [
+            r["scopeURL"]
+            for r in registrations.values()
+            if r["scopeURL"].startswith(base_url) and not r["isDeleted"]
+        ]
+        if not live:
+            break
+    cdp.detach()
+    return live
+
+
 def test_quick_exit_leaves_nothing_behind(server, chromium):
     # Routing (for the neutral site) only outside the app: the service worker must run.
     with phone_context(chromium, server.url, route=False, service_workers="allow") as (
@@ -80,6 +109,7 @@ def test_quick_exit_leaves_nothing_behind(server, chromium):
         assert before["history"] == arrived  # the whole visit is one entry
         assert before["caches"] == ["static-v2"]  # a neutral name
         assert before["workers"] == 1 and "mh_lang=tr" in before["cookie"]
+        assert live_workers(context, page, server.url, wait_s=1) != []  # the probe sees it
         assert [c["expires"] for c in context.cookies() if c["name"] == "mh_lang"] == [-1]
         cached = dict(page.evaluate(CACHED_TEXT))
         assert "/" in cached and "Harita" in cached["/"]
@@ -89,14 +119,13 @@ def test_quick_exit_leaves_nothing_behind(server, chromium):
         page.wait_for_url(NEUTRAL)
         assert page.evaluate("history.length") == arrived  # the neutral site took its place
 
-        # What the browser keeps for the site, read from a page of the site that runs nothing.
+        # An unregistered worker goes once the page it controlled has gone (a moment after):
+        # asked of the browser (DevTools protocol), since a visit to the site before it has gone
+        # would be a new client of it.
+        assert live_workers(context, page, server.url) == []
+        # What else the browser keeps for the site, read from a page of it that runs nothing.
         check = context.new_page()
-        check.goto(server.url + "/api/v1/categories/none")  # an answer the worker never keeps
-        # An unregistered worker goes once the page it controlled has gone (a moment after).
-        check.wait_for_function(
-            "async () => (await navigator.serviceWorker.getRegistrations()).length === 0",
-            timeout=5000,
-        )
+        check.goto(server.url + "/api/v1/categories/none")  # an answer the worker never kept
         after = check.evaluate(LEFT_BEHIND)
         assert after["caches"] == []
         assert after["workers"] == 0
