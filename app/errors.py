@@ -59,6 +59,15 @@ class Conflict(DomainError):
     code = "conflict"
 
 
+class UnresolvedPersonalData(Conflict):
+    """Approval refused: the text the public would read has personal-data hints.
+
+    `details.hint_kinds` names the kinds (phone, email, ...), never the data itself.
+    """
+
+    code = "personal_data_hints"
+
+
 class PayloadTooLarge(InvalidInput):
     code = "payload_too_large"
 

@@ -36,7 +36,7 @@ JS_DIR = ROOT / "frontend" / "static" / "js"
 LOCALES = ("tr", "en")
 DEFAULT_LOCALE = "tr"
 ISTANBUL = ZoneInfo("Europe/Istanbul")
-COOKIE = "mh_lang"
+COOKIE = "mh_lang"  # a session cookie (app.main): never kept past the browser session
 # Keywords the browser scripts use: t('...') and tn('one', 'many', n).
 JS_KEYWORDS = {"t": None, "tn": (1, 2)}
 
@@ -119,7 +119,7 @@ def js_catalog(locale: str) -> dict[str, str]:
 
 
 def negotiate(query_lang: str | None, cookie_lang: str | None, accept_language: str) -> str:
-    """The locale for a request: `?lang=`, then the saved choice, then the browser's.
+    """The locale for a request: `?lang=`, then the session cookie's, then the browser's.
 
     Turkish is the default: the browser's list chooses English only when it names English
     and no Turkish at all (a visitor's phone set to English), never for a Turkish phone.

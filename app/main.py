@@ -27,7 +27,12 @@ from app.errors import DatabaseUnavailable, DomainError, error_body, status_for
 log = logging.getLogger("app")
 FRONTEND = Path(__file__).resolve().parent.parent / "frontend"
 # Front-end packages from npm, served by the app itself (never from a CDN).
-VENDOR = {"leaflet": "leaflet/dist", "leaflet.markercluster": "leaflet.markercluster/dist"}
+VENDOR = {
+    "leaflet": "leaflet/dist",
+    "leaflet.markercluster": "leaflet.markercluster/dist",
+    "swagger-ui": "swagger-ui-dist",  # /docs (app/api/pages/api_docs.py)
+    "redoc": "redoc/bundles",  # /redoc
+}
 
 
 def _field_name(loc: tuple) -> str:
@@ -102,7 +107,9 @@ def install_error_handlers(app: FastAPI) -> None:
         route = getattr(request.scope.get("route"), "path", "?")
         log.exception("unhandled error on %s %s", request.method, route)
         message = "Something went wrong on our side; nothing was saved. Please try again later."
-        return JSONResponse(error_body("internal_error", message), status_code=500)
+        # Answered outside the middlewares (Starlette's ServerErrorMiddleware): their headers too.
+        headers = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
+        return JSONResponse(error_body("internal_error", message), status_code=500, headers=headers)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
@@ -141,13 +148,18 @@ def create_app(settings: Settings) -> FastAPI:
         description="Participatory safety map: reports, moderation and per-mahalle indicators. "
         "Public endpoints never return exact locations, unapproved content or small cells.",
         lifespan=lifespan,
+        # Served by app/api/pages/api_docs.py from local assets under the pages' CSP.
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.settings = settings
     install_error_handlers(app)
 
     @app.middleware("http")
     async def language(request: Request, call_next):
-        # The interface language for this request; `?lang=` is remembered in a cookie.
+        # The interface language for this request; `?lang=` is remembered in a session
+        # cookie only (gone when the browser closes, and quick exit deletes it): a lasting one
+        # would tell whoever picks up the phone that the site was visited.
         chosen = request.query_params.get("lang")
         locale = i18n.negotiate(
             chosen, request.cookies.get(i18n.COOKIE), request.headers.get("accept-language", "")
@@ -161,19 +173,20 @@ def create_app(settings: Settings) -> FastAPI:
             response.set_cookie(
                 i18n.COOKIE,
                 locale,
-                max_age=365 * 24 * 3600,
                 samesite="lax",
                 secure=settings.secure_cookies(request.url.scheme),
-                httponly=True,
+                httponly=False,  # not a secret; lib/quick-exit.js deletes it on the way out
             )
         return response
 
     @app.middleware("http")
     async def no_store_by_default(request: Request, call_next):
         # Nothing a reporter did may linger in a shared phone's cache; static files opt out.
+        # No answer is ever read as another type than it says (JSON as HTML, say): nosniff.
         response = await call_next(request)
         if not request.url.path.startswith(("/static/", "/vendor/")):
             response.headers.setdefault("Cache-Control", "no-store")
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
         return response
 
     app.include_router(api_router)

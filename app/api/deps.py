@@ -57,15 +57,20 @@ def current_user(request: Request, user: OptionalUser, settings: SettingsDep) ->
     if user is None:
         raise NotAuthenticated("Please log in first (POST /api/v1/auth/login).")
     if request.method not in SAFE_METHODS:
-        token = request.cookies.get(SESSION_COOKIE, "")
-        if not accounts.csrf_token_matches(
-            settings.secret_key, token, request.headers.get(CSRF_HEADER)
-        ):
-            raise CsrfRefused(
-                "This request did not come from a page of this site (missing or wrong CSRF "
-                "token). Reload the page and try again."
-            )
+        check_csrf(request, settings)
     return user
+
+
+def check_csrf(request: Request, settings: Settings) -> None:
+    """The request echoes the CSRF token of its session cookie, or CsrfRefused (403)."""
+    token = request.cookies.get(SESSION_COOKIE, "")
+    if not accounts.csrf_token_matches(
+        settings.secret_key, token, request.headers.get(CSRF_HEADER)
+    ):
+        raise CsrfRefused(
+            "This request did not come from a page of this site (missing or wrong CSRF "
+            "token). Reload the page and try again."
+        )
 
 
 CurrentUser = Annotated[User, Depends(current_user)]

@@ -24,6 +24,22 @@ class RejectRequest(BaseModel):
     note: CleanStr | None = Field(default=None, max_length=2000)
 
 
+class PersonalDataOverride(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: CleanStr = Field(
+        min_length=1, max_length=2000, description="Why the flagged text may be published."
+    )
+
+
+class ApproveRequest(BaseModel):
+    """Optional: an override of the personal-data hints, with the moderator's reason."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    override_pii: PersonalDataOverride | None = None
+
+
 class HideRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -78,12 +94,21 @@ class BulkItem(BaseModel):
     ok: bool
     status: ReportStatus | None
     message: str | None
+    code: str | None = Field(default=None, description="Why it failed (an error code).")
+    hint_kinds: list[str] = Field(
+        default_factory=list, description="Kinds of personal data that made approval skip it."
+    )
 
 
 class BulkResult(BaseModel):
     items: list[BulkItem]
     succeeded: int
     failed: int
+    personal_data: list[str] = Field(
+        default_factory=list,
+        description="Reports skipped by a bulk approval: their public text has personal-data "
+        "hints (redact, or approve one by one with an override).",
+    )
 
 
 class Hint(BaseModel):

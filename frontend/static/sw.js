@@ -8,7 +8,10 @@
 // (?municipality=) is stored here; offline it gets the whole area's copy.
 // The shell lists every module the map page runs (one missing, and the page does not start
 // offline): `make lint` (frontend/scripts/check-modules.js) checks it against the imports.
-const CACHE = 'mh-shell-v1';
+// Nothing kept here may say what the site is for (a shared phone's browser lists its caches):
+// the cache has a neutral name, and the copy of the map page gets its neutral heading
+// (`data-neutral`). Quick exit (lib/quick-exit.js) deletes the cache and this worker.
+const CACHE = 'static-v2';
 const REFERENCE = ['/api/v1/categories', '/api/v1/municipalities', '/api/v1/area', '/api/v1/mahalle'];
 const SHELL = [
   '/',
@@ -50,10 +53,35 @@ const SHELL = [
   ...REFERENCE,
 ];
 
+// The map page's heading names its purpose; its offline copy shows the neutral title instead.
+const HEADING = /(<h1\b[^>]*\bdata-neutral="([^"]*)"[^>]*>)[\s\S]*?(<\/h1>)/;
+
+async function neutral(response) {
+  const html = (await response.text()).replace(HEADING, '$1$2$3');
+  return new Response(html, { headers: { 'Content-Type': 'text/html; charset=utf-8' } });
+}
+
+// Set by quick exit: from then on nothing is kept, so a late answer cannot refill the cache.
+let forgotten = false;
+
+self.addEventListener('message', (event) => {
+  if (event.data !== 'forget') return;
+  forgotten = true;
+  event.waitUntil(caches.keys().then((keys) => Promise.all(keys.map((k) => caches.delete(k)))));
+});
+
+// Keep a copy of a good answer under `key` (the page itself only as its neutral copy).
+async function keep(cache, key, response) {
+  if (forgotten || !response.ok) return;
+  await cache.put(key, key === '/' ? await neutral(response) : response);
+}
+
 self.addEventListener('install', (event) => {
   event.waitUntil(
     caches.open(CACHE)
-      .then((cache) => Promise.all(SHELL.map((url) => cache.add(url).catch(() => null))))
+      .then((cache) => Promise.all(SHELL.map((url) => fetch(url)
+        .then((response) => keep(cache, url, response))
+        .catch(() => null))))
       .then(() => self.skipWaiting()),
   );
 });
@@ -74,10 +102,9 @@ function isShellAsset(url) {
 function networkFirst(request, key) {
   return fetch(request)
     .then((response) => {
-      if (response.ok) {
-        const copy = response.clone();
-        caches.open(CACHE).then((cache) => cache.put(key, copy));
-      }
+      const copy = response.clone();
+      // Opening would make the cache again: not after quick exit has deleted it.
+      if (!forgotten) caches.open(CACHE).then((cache) => keep(cache, key, copy));
       return response;
     })
     .catch(() => caches.match(key));
@@ -92,7 +119,7 @@ function networkOnly(request, key) {
 self.addEventListener('fetch', (event) => {
   const { request } = event;
   const url = new URL(request.url);
-  if (request.method !== 'GET' || url.origin !== self.location.origin) return;
+  if (forgotten || request.method !== 'GET' || url.origin !== self.location.origin) return;
   const oneMunicipality = url.searchParams.has('municipality');
   if (REFERENCE.includes(url.pathname)) {
     // Public reference lists; one municipality's is not kept.
@@ -114,7 +141,7 @@ self.addEventListener('fetch', (event) => {
         const cached = await cache.match(request, { ignoreSearch: true });
         const network = fetch(request)
           .then((response) => {
-            if (response.ok) cache.put(request, response.clone());
+            keep(cache, request, response.clone());
             return response;
           })
           .catch(() => cached);

@@ -143,7 +143,8 @@ def test_login_cookie_me_and_logout(client, db, settings):
     cookie = response.headers["set-cookie"].lower()
     assert "httponly" in cookie and "samesite=lax" in cookie
     assert client.get("/api/v1/auth/me").json() == {"email": user.email, "role": "planner"}
-    assert client.post("/api/v1/auth/logout").status_code == 204
+    csrf = {"X-CSRF-Token": client.cookies["mh_csrf"]}
+    assert client.post("/api/v1/auth/logout", headers=csrf).status_code == 204
     assert client.get("/api/v1/auth/me").status_code == 401
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from app.demo.plan import CODE, load_demo_plan
 from app.demo.load import load_demo
+from app.demo.plan import CODE, load_demo_plan
 from app.models import EqualityPlan, IndicatorObservation
 
 

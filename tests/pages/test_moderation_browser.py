@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from app.models import Confirmation, Report, ReportStatus, Role
 from tests.support.browser import SCREENSHOTS, Traffic, axe_serious, browser_page
 from tests.support.factories import KIZILAY, make_report, make_user
+from tests.support.moderation_support import events_for
 
 pytest_plugins = ("tests.support.browser",)
 pytestmark = pytest.mark.browser
@@ -173,6 +174,76 @@ def test_bulk_approve_redact_and_merge(server, db, settings, desk, volunteer):
         code,
     )
     assert tracked["status"] == "merged" and tracked["merged_into"] == original.public_id
+
+
+def test_personal_data_blocks_approval_until_redacted_or_overridden(
+    server, db, settings, desk, volunteer
+):
+    """ "Ara beni 0532…" cannot be published with one key: approval is refused and the item
+    offers redaction or an override with a reason, all by keyboard; bulk approval skips it."""
+    clean, _ = make_report(db, settings, text="Kaldırım kırık.")
+    to_redact, _ = make_report(db, settings, text="Ara beni 0532 123 45 67, lütfen.")
+    to_override, _ = make_report(db, settings, text="Yardım hattı 0532 999 88 77 açık değil.")
+    to_redact.created_at = to_override.created_at - timedelta(minutes=5)  # first in the queue
+    db.commit()
+    desk.log_in()
+    page = desk.page
+
+    # Bulk: the clean one is approved, the flagged ones are skipped and say why.
+    for report in (clean, to_redact, to_override):
+        desk.item(report).locator(".js-select").check()
+    page.get_by_role("button", name="Seçilenleri onayla").click()
+    page.get_by_text("1 bildirim tamamlandı.").wait_for()
+    status = page.locator("#page-status").inner_text()
+    assert "Kişisel veri nedeniyle atlandı" in status
+    assert to_redact.public_id in status and to_override.public_id in status
+    assert statuses(server, db, clean, to_redact, to_override) == [
+        ReportStatus.published,
+        ReportStatus.pending,
+        ReportStatus.pending,
+    ]
+
+    # One key is not enough: "a" is refused and the way out gets the focus.
+    page.evaluate("() => document.activeElement.blur()")
+    page.keyboard.press("j")
+    assert desk.item(to_redact).get_attribute("aria-current") == "true"
+    page.keyboard.press("a")  # (the bulk step already showed why; now it takes the focus)
+    box = desk.item(to_redact).locator(".queue-item__pii")
+    assert "Onaylanmadı" in box.inner_text() and "Telefon numarası" in box.inner_text()
+    page.wait_for_function("() => document.activeElement.classList.contains('queue-item__pii')")
+    desk.screenshot("moderation-desk-4-personal-data")
+    assert axe_serious(page, "moderation-personal-data") == []
+    page.keyboard.press("Tab")  # "Hepsini gizle"
+    page.keyboard.press("Enter")
+    page.wait_for_function(
+        'id => { const li = document.querySelector(`li[data-public-id="${id}"]`);'
+        " return li && !li.querySelector('.queue-item__published').hidden; }",
+        arg=to_redact.public_id,
+    )
+    desk.item(to_redact).get_by_role("button", name="Onayla", exact=True).click()
+    desk.item(to_redact).wait_for(state="detached")
+
+    # The override: a reason, typed and sent with the keyboard only.
+    item = desk.item(to_override)
+    item.get_by_role("button", name="Onayla", exact=True).click()
+    reason = item.get_by_label("Ya da olduğu gibi yayımlayın: bu neden güvenli?")
+    reason.wait_for()
+    item.get_by_role("button", name="Yine de yayımla (denetim kaydına yazılır)").press("Enter")
+    assert reason.get_attribute("aria-invalid") == "true"  # no reason, no override
+    reason.fill("Belediyenin yardım hattı, kişisel bir numara değil.")
+    reason.press("Tab")
+    page.keyboard.press("Enter")
+    item.wait_for(state="detached")
+    assert page.locator("#page-status").inner_text() == (
+        f"Kişisel veriye rağmen onaylandı: {to_override.public_id}"
+    )
+    assert statuses(server, db, to_redact, to_override) == [ReportStatus.published] * 2
+    with server.lock:
+        db.expire_all()
+        assert db.get(Report, to_redact.id).redacted_text == "Ara beni [telefon], lütfen."
+        [override] = [e for e in events_for(db, to_override) if e.action == "report.approve"]
+    assert override.reason == "personal_data_override"
+    assert override.after["personal_data_override"] == {"hint_kinds": ["phone"]}
 
 
 def test_queue_has_no_serious_accessibility_violations(server, db, settings, desk, volunteer):

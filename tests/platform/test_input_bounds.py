@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from app.models import Role
-from tests.support.factories import login, make_staff
+from tests.support.factories import login, make_user
 
 PUBLIC = ["/api/v1/reports", "/api/v1/indicators"]
 EDGES = [
@@ -34,7 +34,7 @@ def test_a_period_at_the_bounds_is_answered(client):
 
 
 def test_planner_periods_whose_previous_period_would_fall_before_year_one(client, db, settings):
-    login(client, make_staff(db, settings, "planner@example.org", Role.planner))
+    login(client, make_user(db, settings, Role.planner, email="planner@example.org"))
     for params in (
         {"since": "0001-01-01", "until": "0001-12-31"},
         {"until": "0001-01-31"},
@@ -46,7 +46,7 @@ def test_planner_periods_whose_previous_period_would_fall_before_year_one(client
 
 
 def test_queue_ages_beyond_any_duration_are_refused(client, db, settings):
-    login(client, make_staff(db, settings, "mod@example.org", Role.moderator))
+    login(client, make_user(db, settings, Role.moderator, email="mod@example.org"))
     for name in ("min_age_hours", "max_age_hours"):
         for value in ("1e300", "1e20", "inf", "nan"):
             response = client.get("/api/v1/moderation/reports", params={name: value})
@@ -56,7 +56,7 @@ def test_queue_ages_beyond_any_duration_are_refused(client, db, settings):
 
 
 def test_audit_dates_at_the_edges(client, db, settings):
-    login(client, make_staff(db, settings, "admin@example.org", Role.admin))
+    login(client, make_user(db, settings, Role.admin, email="admin@example.org"))
     for params in ({"until": "9999-12-31"}, {"since": "0001-01-01"}):
         response = client.get("/api/v1/admin/audit", params=params)
         assert response.status_code == 422, (params, response.text)

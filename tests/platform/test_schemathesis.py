@@ -19,7 +19,7 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import status_code_conformance
 
 from app.models import Role
-from tests.support.factories import PASSWORD, make_staff
+from tests.support.factories import PASSWORD, make_user
 
 MAX_EXAMPLES = 3
 MAX_SECONDS = 60.0  # for all operations and roles together
@@ -34,7 +34,7 @@ def api_schema(live_server):
 def _logged_in(role: Role, server, db, settings) -> requests.Session:
     """A requests session logged in as `role` (cookie, and the CSRF header)."""
     http = requests.Session()
-    user = make_staff(db, settings, f"{role.value}-st@example.org", role)
+    user = make_user(db, settings, role, email=f"{role.value}-st@example.org")
     answer = http.post(
         f"{server.url}/api/v1/auth/login", json={"email": user.email, "password": PASSWORD}
     )

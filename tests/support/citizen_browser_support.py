@@ -38,13 +38,18 @@ def load_sample_services(db, settings) -> int:
 
 
 def wait_for_map(page: Page, reports: int | None = None) -> None:
-    """Wait until the choropleth and the report points (`reports` of them) have been drawn."""
-    page.wait_for_function("() => document.getElementById('map').dataset.mahalle > 0")
+    """Wait until the choropleth and the report points (`reports` of them) have been drawn.
+
+    Safe while a new page is still being parsed (after a language switch): no #map yet.
+    """
+    page.wait_for_function("() => document.getElementById('map')?.dataset.mahalle > 0")
     if reports is None:
-        page.wait_for_function("() => document.getElementById('map').dataset.reports !== undefined")
+        page.wait_for_function(
+            "() => (document.getElementById('map')?.dataset ?? {}).reports !== undefined"
+        )
     else:
         page.wait_for_function(
-            "n => document.getElementById('map').dataset.reports === String(n)", arg=reports
+            "n => document.getElementById('map')?.dataset.reports === String(n)", arg=reports
         )
 
 

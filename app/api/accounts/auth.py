@@ -5,7 +5,14 @@ from __future__ import annotations
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 
-from app.api.deps import CSRF_COOKIE, SESSION_COOKIE, CurrentUser, SessionDep, SettingsDep
+from app.api.deps import (
+    CSRF_COOKIE,
+    SESSION_COOKIE,
+    CurrentUser,
+    SessionDep,
+    SettingsDep,
+    check_csrf,
+)
 from app.errors import NotAuthenticated, error_body
 from app.schemas.accounts import LoginRequest, PasswordChange, UserPublic
 from app.schemas.common import errors
@@ -50,10 +57,14 @@ def login(body: LoginRequest, request: Request, db: SessionDep, settings: Settin
 
 
 @router.post("/logout", status_code=204)
-def logout(request: Request, db: SessionDep) -> Response:
-    """End the session (the cookie and its server-side record)."""
+def logout(request: Request, db: SessionDep, settings: SettingsDep) -> Response:
+    """End the session (the cookie and its server-side record).
+
+    With a session cookie, the session's CSRF token is required (403 `csrf_failed`), so
+    another site cannot log a moderator out; without one there is nothing to end."""
     token = request.cookies.get(SESSION_COOKIE)
     if token:
+        check_csrf(request, settings)
         auth.end_session(db, token)
     response = Response(status_code=204)
     response.delete_cookie(SESSION_COOKIE, path="/")

@@ -15,6 +15,7 @@ from app.api.filters import MAX_AGE_HOURS, MunicipalityCode, PageDep
 from app.models import ReportStatus, Role
 from app.schemas.common import STAFF_ERRORS
 from app.schemas.moderation import (
+    ApproveRequest,
     BulkRequest,
     BulkResult,
     CategoryChange,
@@ -32,6 +33,7 @@ from app.schemas.moderation import (
 )
 from app.services import reference
 from app.services.moderation import actions as moderation
+from app.services.moderation import bulk as moderation_bulk
 from app.services.moderation import queue as moderation_queue
 
 # Authenticated by default: every route here needs a moderator (or admin).
@@ -87,9 +89,13 @@ def mahalle_in_queue(
 
 
 @router.post("/reports/{public_id}/approve", response_model=ModerationResult)
-def approve(public_id: str, db: SessionDep, user: Moderator):
-    """Publish a report (its displaced location and its public text become public)."""
-    return moderation.approve(db, user, public_id)
+def approve(public_id: str, db: SessionDep, user: Moderator, body: ApproveRequest | None = None):
+    """Publish a report (its displaced location and its public text become public).
+
+    409 `personal_data_hints` while the public text has personal-data hints, unless the body
+    overrides them with a reason (audited with the hint kinds)."""
+    override = body.override_pii.reason if body and body.override_pii else None
+    return moderation.approve(db, user, public_id, override)
 
 
 @router.post("/reports/{public_id}/reject", response_model=ModerationResult)
@@ -157,6 +163,7 @@ def unlock(public_id: str, db: SessionDep, user: Moderator) -> Response:
 @router.post("/bulk", response_model=BulkResult)
 def bulk(body: BulkRequest, db: SessionDep, user: Moderator):
     """Approve or reject a selection; each report succeeds or fails on its own."""
-    items = moderation.bulk(db, user, body.action, body.public_ids, body.reason, body.note)
+    items = moderation_bulk.bulk(db, user, body.action, body.public_ids, body.reason, body.note)
     ok = sum(1 for i in items if i.ok)
-    return {"items": items, "succeeded": ok, "failed": len(items) - ok}
+    flagged = [i.public_id for i in items if i.code == "personal_data_hints"]
+    return {"items": items, "succeeded": ok, "failed": len(items) - ok, "personal_data": flagged}

@@ -2,10 +2,11 @@
 
 from fastapi import APIRouter, FastAPI
 
-from app.api.pages import citizen, planner, plans, staff
+from app.api.pages import api_docs, citizen, planner, plans, staff
 
 router = APIRouter(include_in_schema=False)
 router.include_router(citizen.router)
+router.include_router(api_docs.router)
 router.include_router(planner.router)
 router.include_router(plans.router)
 router.include_router(staff.router)

@@ -18,10 +18,17 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from app.config import Settings
-from app.errors import Conflict, InvalidInput, InvalidTransition, ReportNotFound
+from app.errors import (
+    Conflict,
+    InvalidInput,
+    InvalidTransition,
+    ReportNotFound,
+    UnresolvedPersonalData,
+)
 from app.models import (
     Category,
     Confirmation,
+    LocationPrecision,
     NoteAuthor,
     RejectReason,
     Report,
@@ -31,9 +38,10 @@ from app.models import (
     User,
 )
 from app.services import audit
+from app.services.moderation.pii import hint_kinds
 from app.services.reference import active_category_by_code
-from app.services.reporting import move_children, place_report
-from app.services.visibility import visible_reports
+from app.services.reporting import move_children, move_placement
+from app.services.visibility import public_text, visible_reports
 
 S = ReportStatus
 EDITABLE = frozenset({S.pending, S.published, S.hidden})
@@ -139,10 +147,41 @@ def _act(
     )
 
 
-def approve(session: Session, actor: User, public_id: str) -> Report:
-    """Publish a pending (or hidden) report."""
+def approve(
+    session: Session, actor: User, public_id: str, override_pii: str | None = None
+) -> Report:
+    """Publish a pending (or hidden) report.
+
+    Refused while the public text has personal-data hints, unless the moderator overrides
+    with a reason; the override is audited with the hint kinds, never the data itself.
+    """
     report = report_by_public_id(session, actor, public_id)
-    _act(session, actor, report, "approve")
+    _check_transition(report, "approve")
+    holder = _lock_holder(session, report, actor)
+    if holder is not None:
+        raise _lock_conflict(holder, report)
+    kinds = hint_kinds(public_text(report) or "")
+    reason = (override_pii or "").strip()
+    if override_pii is not None and not reason:
+        raise InvalidInput("Write why the text may be published as it is.", field="override_pii")
+    if kinds and not reason:
+        raise UnresolvedPersonalData(
+            f"The text the public would read may contain personal data ({', '.join(kinds)}). "
+            "Redact it, or publish it anyway with a reason.",
+            details={"hint_kinds": kinds},
+        )
+    if kinds:
+        _act(
+            session,
+            actor,
+            report,
+            "approve",
+            reason="personal_data_override",
+            note=reason,
+            after={"personal_data_override": {"hint_kinds": kinds}},
+        )
+    else:
+        _act(session, actor, report, "approve")
     return report
 
 
@@ -212,7 +251,8 @@ def change_category(session: Session, actor: User, public_id: str, code: str) ->
 def correct_location(
     session: Session, settings: Settings, actor: User, public_id: str, lon: float, lat: float
 ) -> Report:
-    """Move a report's point a short distance; its mahalle and public point are recomputed."""
+    """Move a report's point a short distance; its mahalle follows, and its public point moves
+    by the same offset (never a second independent draw: see `move_placement`)."""
     report = report_by_public_id(session, actor, public_id)
     _check_transition(report, "correct_location")
     new_point = func.ST_SetSRID(func.ST_MakePoint(lon, lat), 4326)
@@ -228,7 +268,9 @@ def correct_location(
             f"most {limit:.0f} m. Reject it and ask for a new report if it is farther.",
             field="location",
         )
-    placement = place_report(session, settings, lon, lat)  # inside the area, or 422
+    # Inside the area, or 422. A report placed by its mahalle has no offset to keep.
+    keep = report.location_precision is LocationPrecision.point
+    placement = move_placement(session, settings, report, lon, lat, keep_offset=keep)
     old_mahalle = report.mahalle_id
     _act(
         session,
@@ -356,37 +398,3 @@ def release_lock(session: Session, actor: User, public_id: str) -> None:
     report.locked_by_id = None
     report.locked_until = None
     session.flush()
-
-
-@dataclass(frozen=True)
-class BulkOutcome:
-    public_id: str
-    ok: bool
-    status: ReportStatus | None
-    message: str | None
-
-
-def bulk(
-    session: Session,
-    actor: User,
-    action: str,
-    public_ids: list[str],
-    reason: RejectReason | None,
-    note: str | None,
-) -> list[BulkOutcome]:
-    """Approve or reject a selection; each report succeeds or fails on its own (savepoints)."""
-    if action == "reject" and reason is None:
-        raise InvalidInput("Choose a reason to reject the selection.", field="reason")
-    outcomes = []
-    for public_id in dict.fromkeys(public_ids):
-        try:
-            with session.begin_nested():
-                if action == "approve":
-                    report = approve(session, actor, public_id)
-                else:
-                    assert reason is not None
-                    report = reject(session, actor, public_id, reason, note)
-            outcomes.append(BulkOutcome(public_id, True, report.status, None))
-        except (InvalidTransition, Conflict, ReportNotFound, InvalidInput) as exc:
-            outcomes.append(BulkOutcome(public_id, False, None, exc.message))
-    return outcomes

@@ -122,6 +122,11 @@ def personal_data_hints(text: str) -> list[Hint]:
     return sorted(chosen, key=lambda h: h.start)
 
 
+def hint_kinds(text: str) -> list[str]:
+    """The kinds of hint found in `text` (sorted, once each): what an audit event may name."""
+    return sorted({hint.kind for hint in personal_data_hints(text)})
+
+
 def redact(text: str, hints: Iterable[Hint]) -> str:
     """`text` with each hinted span replaced by its placeholder."""
     result = text

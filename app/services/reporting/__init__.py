@@ -5,7 +5,12 @@ What other domains may use is exported here; the modules inside are this domain'
 
 from app.services.reporting.codes import hash_tracking_code, new_public_id, new_tracking_code
 from app.services.reporting.photos import MAX_PHOTOS, MAX_SIDE_PX, CleanPhoto, clean_photo
-from app.services.reporting.placement import Placement, move_children, place_report
+from app.services.reporting.placement import (
+    Placement,
+    move_children,
+    move_placement,
+    place_report,
+)
 from app.services.reporting.retention import purge_expired
 
 __all__ = [
@@ -16,6 +21,7 @@ __all__ = [
     "clean_photo",
     "hash_tracking_code",
     "move_children",
+    "move_placement",
     "new_public_id",
     "new_tracking_code",
     "place_report",

@@ -39,10 +39,14 @@ function redactedWith(item, hint) {
   return base.includes(hint.text) ? base.replace(hint.text, hint.replacement) : base;
 }
 
+function openHints(item) {
+  return item.hints.filter((h) => publicText(item).includes(h.text));
+}
+
 function renderHints(node, item, on) {
   const box = node.querySelector('.queue-item__hints');
   const ul = box.querySelector('.hint-list');
-  const open = item.hints.filter((h) => publicText(item).includes(h.text));
+  const open = openHints(item);
   box.hidden = open.length === 0;
   open.forEach((hint) => {
     const li = document.createElement('li');
@@ -57,6 +61,43 @@ function renderHints(node, item, on) {
     li.append(button);
     ul.append(li);
   });
+}
+
+// Approval refused for personal data: redact them all, or publish anyway with a reason.
+function wirePersonalData(node, item, on) {
+  node.querySelector('.js-redact-all').addEventListener('click', () => {
+    const text = openHints(item).reduce(
+      (base, hint) => (base.includes(hint.text) ? base.replace(hint.text, hint.replacement) : base),
+      publicText(item),
+    );
+    on.act(node, 'redact', { redacted_text: text }, t('Redacted'), false);
+  });
+  node.querySelector('.js-override').addEventListener('submit', (event) => {
+    event.preventDefault();
+    const field = event.target.elements.reason;
+    const reason = field.value.trim();
+    if (!reason) {
+      field.setAttribute('aria-invalid', 'true');
+      node.querySelector('.queue-item__status').textContent = t('Write why it may be published as it is.');
+      field.focus();
+      return;
+    }
+    field.removeAttribute('aria-invalid');
+    on.act(node, 'approve', { override_pii: { reason } }, t('Approved despite personal data'), true);
+  });
+}
+
+/** Show why approval was refused (`kinds` of personal data) and focus the way out. */
+export function showPersonalData(node, kinds, { focus = true } = {}) {
+  const box = node.querySelector('.queue-item__pii');
+  const names = kinds.map((k) => HINT_KINDS[k] || k).join(', ');
+  box.querySelector('.queue-item__pii-message').textContent = t(
+    'Not approved: the text the public would read may contain personal data ({kinds}). Redact it, or publish it anyway with a reason.',
+    { kinds: names },
+  );
+  node.querySelector('.js-redact-all').hidden = !node.querySelector('.hint-list li');
+  box.hidden = false;
+  if (focus) box.focus();
 }
 
 function renderPhotos(node, item) {
@@ -172,6 +213,7 @@ export function renderItem(item, { categories, selected, on }) {
   node.querySelector('.queue-item__redacted').textContent = redacted ? item.redacted_text : '';
   node.querySelector('.js-edit-text textarea').value = redacted ? item.redacted_text : item.text;
   renderHints(node, item, on);
+  wirePersonalData(node, item, on);
   renderPhotos(node, item);
 
   const select = node.querySelector('.js-select');

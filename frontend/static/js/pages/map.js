@@ -4,6 +4,7 @@
 // any storage on the device except the outbox of reports not yet sent (report-form/outbox.js).
 import { $ } from '../lib/dom.js';
 import { onMunicipalityChange } from '../lib/municipality.js';
+import { leavingNow } from '../lib/quick-exit.js';
 import { addChoropleth } from '../map/choropleth.js';
 import { addMunicipalityChoice } from '../map/municipality-choice.js';
 import { addReportPoints, renderPointLegend } from '../map/points.js';
@@ -51,6 +52,7 @@ renderPointLegend();
 // --- offline: the app shell (sw.js caches it, never API answers but the reference lists) ---------
 if ('serviceWorker' in navigator) {
   window.addEventListener('load', () => {
+    if (leavingNow()) return; // quick exit has just unregistered it: not again
     navigator.serviceWorker.register('/sw.js', { scope: '/' }).catch(() => {
       // No offline shell (private mode, blocked): the page works online all the same.
     });

@@ -5,7 +5,7 @@ import { api, errorMessage } from '../lib/api.js';
 import { $ } from '../lib/dom.js';
 import { formatDate, formatNumber, localName, t, tn } from '../lib/i18n.js';
 import { wireStaffNav } from '../lib/staff-nav.js';
-import { renderItem } from '../moderation/item.js';
+import { renderItem, showPersonalData } from '../moderation/item.js';
 import { clearMarkers, ensureMap, fitMarkers, focusMap, placeMarker, startMoving } from '../moderation/preview-map.js';
 
 const status = $('page-status');
@@ -148,6 +148,11 @@ function report(node, result, done, removes) {
     return true;
   }
   node.querySelectorAll('button').forEach((b) => { b.disabled = false; });
+  const error = result.body && result.body.error;
+  if (result.status === 409 && error && error.code === 'personal_data_hints') {
+    showPersonalData(node, (error.details && error.details.hint_kinds) || []);
+    return false;
+  }
   node.querySelector('.queue-item__status').textContent = errorOf(result, t('The action failed.'));
   return false;
 }
@@ -178,10 +183,16 @@ async function bulk(action) {
   if (result.status !== 200 || !result.body) { say(errorOf(result, t('The action failed.'))); return; }
   selected.clear();
   await loadQueue();
-  const failed = result.body.items.filter((i) => !i.ok);
+  const flagged = new Set(result.body.personal_data || []);
+  const failed = result.body.items.filter((i) => !i.ok && !flagged.has(i.public_id));
   let text = tn('{n} report done.', '{n} reports done.', result.body.succeeded);
+  if (flagged.size) text += ' ' + t('Skipped for personal data (redact, or approve one by one with a reason): {list}', { list: [...flagged].join(', ') });
   if (failed.length) text += ' ' + t('Not done: {list}', { list: failed.map((i) => `${i.public_id} (${i.message})`).join('; ') });
   say(text);
+  nodes.filter((n) => flagged.has(n.dataset.publicId)).forEach((n) => {
+    const item = result.body.items.find((i) => i.public_id === n.dataset.publicId);
+    showPersonalData(n, item.hint_kinds || [], { focus: false });
+  });
 }
 
 // Keyboard: j/k move, a approve, r reject, e lock, x select, ? help.
