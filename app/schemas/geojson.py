@@ -91,6 +91,9 @@ class IndicatorMetadata(BaseModel):
         description="The area's threshold; a municipality inside it may set a higher one for "
         "its mahalle (each feature's `suppression_threshold_k`)."
     )
+    perturbation: str = Field(
+        description="How counts are perturbed before suppression (cell key method)."
+    )
     definitions: dict[str, dict[str, Any]]
     attribution: str
 
