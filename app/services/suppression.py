@@ -54,11 +54,19 @@ class PTable:
             return 0
         return self.rows[min(count, self.max_pcv) - 1][ckey % KEY_RANGE]
 
-    def protect(self, count: int | None, ckey: int | None) -> int | None:
-        """The published count of a cell of `count` records whose cell key is `ckey`."""
+    def perturb(self, count: int, ckey: int) -> int:
+        """count + pvalue: what the ONS method publishes (before any threshold)."""
+        return count + self.pvalue(count, ckey)
+
+    def protect(self, count: int | None, ckey: int | None, k: int) -> int | None:
+        """The count to publish (before suppression) for a cell of `count` records whose cell
+        key is `ckey`: the perturbed count, except that a cell whose true count is 1..k-1
+        stays within 1..k-1, so suppression below k withholds it whatever its noise (a
+        published value is never a small true count moved up, nor one moved down to 0)."""
         if count is None:
             return None
-        return count + self.pvalue(count, ckey or 0)
+        published = self.perturb(count, ckey or 0)
+        return min(max(published, 1), k - 1) if small(count, k) else published
 
     def as_records(self) -> list[dict[str, int]]:
         return [
@@ -69,7 +77,7 @@ class PTable:
 
     def summary(self) -> list[dict[str, object]]:
         """Per pcv: the distribution of the noise (pvalue -> probability) and its variance."""
-        out = []
+        out: list[dict[str, object]] = []
         for pcv, row in enumerate(self.rows, start=1):
             dist = {v: row.count(v) / KEY_RANGE for v in sorted(set(row))}
             out.append(
@@ -123,9 +131,8 @@ def perturbation_table(path: Path | None = None) -> PTable:
 def cell_key(record_key, where=None) -> ColumnElement:
     """SQL: the cell key of the rows an aggregate sees (optionally FILTERed): sum mod 256."""
     total = func.sum(record_key)
-    if where is not None:
-        total = total.filter(where)
-    return func.coalesce(total, 0) % KEY_RANGE
+    summed = total if where is None else total.filter(where)
+    return func.coalesce(summed, 0) % KEY_RANGE
 
 
 def small(count: int | None, k: int) -> bool:

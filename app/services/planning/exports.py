@@ -153,7 +153,7 @@ def sensitive_aggregates(session: Session, filters: PlannerFilters, k: int, ptab
     per: dict[str, dict[str, int]] = {}
     for mahalle_id, code, n, ckey in rows:
         if mahalle_id is not None:
-            per.setdefault(codes.get(mahalle_id, ""), {})[code] = ptable.protect(n, ckey) or 0
+            per.setdefault(codes.get(mahalle_id, ""), {})[code] = ptable.protect(n, ckey, k) or 0
     features = []
     for feature in collection["features"]:
         props = feature["properties"]

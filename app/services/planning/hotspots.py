@@ -192,22 +192,21 @@ def hex_features(rows, k: int, ptable: PTable) -> list[dict]:
 
     Secondary suppression: the cell's non-sensitive reports are public points (at the same
     displaced locations), so its count minus those points is its sensitive part. The count is
-    withheld when that part is 1..k-1, true or published (a small true part must not come
-    back as published count − points, whose noise is only the count's), and when only
-    sensitive reports are in it and there are fewer than k (then count = sensitive part).
-    And the cells partition the layer's reports: one withheld cell alone would be the
+    withheld when that part is 1..k-1 (the count's own noise would not hide it). And the
+    cells partition the layer's reports: one withheld cell alone would be the
     layer's total minus the others, so the smallest other shown cell goes with it
     (`protect_partition`).
     """
-    published = [ptable.protect(r.n, r.n_ckey) for r in rows]
+    published = [ptable.protect(r.n, r.n_ckey, k) or 0 for r in rows]
     order = list(range(len(rows)))
     w = weights_from_neighbours(hex_neighbours(rows), order)
-    results = gi_star(published, w)
+    results = gi_star([float(n) for n in published], w)
     hidden_cells: set[int] = set()
     for index, (row, n) in enumerate(zip(rows, published, strict=True)):
-        sensitive = getattr(row, "sensitive_n", 0)
-        sensitive_published = ptable.protect(sensitive, getattr(row, "sensitive_n_ckey", 0))
-        if small(n, k) or small(sensitive, k) or small(sensitive_published, k):
+        sensitive = ptable.protect(
+            getattr(row, "sensitive_n", 0), getattr(row, "sensitive_n_ckey", 0), k
+        )
+        if small(n, k) or small(sensitive, k):
             hidden_cells.add(index)
     if len(hidden_cells) == 1:
         # The withheld cell enters as a small one (k - 1), whatever its published value.

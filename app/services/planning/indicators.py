@@ -100,8 +100,8 @@ def _report_aggregates(filters: PlannerFilters):
         *cell("resolved_reports", cur & row.c.res),
         *cell("reports_previous", ~cur),
     ]
-    for g in CategoryGroup:
-        columns += cell(f"reports_{g.value}", cur & (row.c.grp == g))
+    for group in CategoryGroup:
+        columns += cell(f"reports_{group.value}", cur & (row.c.grp == group))
     for g in Gender:
         match = row.c.gen == g
         if g is Gender.undisclosed:
@@ -226,16 +226,17 @@ def _share(part: int, whole: int):
     return round(min(max(part, 0), whole) / whole, 4) if whole > 0 else None
 
 
-def protected_row(row, ptable: PTable) -> SimpleNamespace:
+def protected_row(row, ptable: PTable, k: int) -> SimpleNamespace:
     """The row with every count that has a cell key replaced by its published (perturbed)
     value; `reports_and_confirmations` is a cell of its own (keys of both kinds of record)."""
     values = dict(row._mapping)
     values["reports_and_confirmations"] = ptable.protect(
         values["reports"] + values["confirmations"],
         values["reports_ckey"] + values["confirmations_ckey"],
+        k,
     )
     for name in [n for n in values if f"{n}_ckey" in values]:
-        values[name] = ptable.protect(values[name], values[f"{name}_ckey"])
+        values[name] = ptable.protect(values[name], values[f"{name}_ckey"], k)
     return SimpleNamespace(**values)
 
 
@@ -249,7 +250,12 @@ def planner_indicators(
 ) -> list[dict]:
     """Every indicator per mahalle (perturbed, then suppressed for output), with geometry as
     GeoJSON unless the caller reads only the values (class breaks, one mahalle's detail)."""
-    rows = [protected_row(r, ptable) for r in planner_rows(session, filters, with_geometry)]
+    # Each mahalle's cells are withheld below the k of its municipality (a stricter one).
+    ks = municipality_k(session, k)
+    rows = [
+        protected_row(r, ptable, ks.get(r.municipality_id, k))
+        for r in planner_rows(session, filters, with_geometry)
+    ]
     women = np.array([r.women_residents or 0 for r in rows], dtype=float)
     known = women > 0
     eb = np.full(len(rows), np.nan)
@@ -258,8 +264,6 @@ def planner_indicators(
         eb[known] = empirical_bayes(observed[known], women[known]) * 1000
     density = [r.reports / r.area_km2 if r.area_km2 else 0.0 for r in rows]
     gi = hotspots.mahalle_hotspots(session, [r.id for r in rows], density)
-    # Each mahalle's cells are withheld below the k of its municipality (a stricter one).
-    ks = municipality_k(session, k)
     features = []
     for i, row in enumerate(rows):
         features.append(_feature(row, ks.get(row.municipality_id, k), eb[i], gi[i]))

@@ -89,7 +89,7 @@ def hotspot_layer(
 def _cells(rows, k: int, ptable: PTable) -> list[dict]:
     """Rows of (key, count, cell key) as cells, perturbed, with primary and secondary
     suppression."""
-    counts = {str(key): ptable.protect(n, ckey) or 0 for key, n, ckey in rows}
+    counts = {str(key): ptable.protect(n, ckey, k) or 0 for key, n, ckey in rows}
     hidden = protect_partition(counts, True, k)
     return [
         {"key": key, "reports": None if key in hidden else n, "reports_suppressed": key in hidden}
@@ -101,8 +101,8 @@ def _month_cells(by_month, props: dict, k: int, ptable: PTable) -> list[dict]:
     """Reports per month (perturbed), withheld when small, or when their sensitive part could
     be worked out (public points show their month), with secondary suppression on both
     partitions."""
-    totals = {m: ptable.protect(n, nk) or 0 for m, n, nk, _s, _sk in by_month}
-    sensitive = {m: ptable.protect(s, sk) or 0 for m, _n, _nk, s, sk in by_month}
+    totals = {m: ptable.protect(n, nk, k) or 0 for m, n, nk, _s, _sk in by_month}
+    sensitive = {m: ptable.protect(s, sk, k) or 0 for m, _n, _nk, s, sk in by_month}
     hidden = protect_partition(totals, not props["reports_suppressed"], k)
     hidden |= protect_partition(sensitive, not props["sensitive_reports_suppressed"], k)
     shown = [(n, m) for m, n in totals.items() if m not in hidden and n > 0]

@@ -99,9 +99,9 @@ def indicator_features(
     features = []
     for row in mahalle_report_counts(session, filters, k):
         sensitive, sensitive_suppressed = suppress(
-            ptable.protect(row.sensitive_reports, row.sensitive_reports_ckey), row.k
+            ptable.protect(row.sensitive_reports, row.sensitive_reports_ckey, row.k), row.k
         )
-        reports, suppressed = suppress(ptable.protect(row.reports, row.reports_ckey), row.k)
+        reports, suppressed = suppress(ptable.protect(row.reports, row.reports_ckey, row.k), row.k)
         if sensitive_suppressed:  # secondary suppression, see the module docstring
             reports, suppressed = None, True
         rate = (
