@@ -102,3 +102,21 @@ class IndicatorCollection(BaseModel):
     type: Literal["FeatureCollection"]
     features: list[IndicatorFeature]
     metadata: IndicatorMetadata
+
+
+class PerturbationNoise(BaseModel):
+    pcv: int | str = Field(description="The true count (the last row holds for all above it).")
+    probabilities: dict[str, float] = Field(description="Noise added -> its probability.")
+    mean: float
+    variance: float
+
+
+class PerturbationTable(BaseModel):
+    """The cell key perturbation table every published count goes through."""
+
+    method: str
+    key_range: int = Field(description="Record keys and cell keys are 0..key_range-1.")
+    max_pcv: int
+    noise: list[PerturbationNoise]
+    columns: list[str] = Field(description='["pcv", "ckey", "pvalue"], the ONS format.')
+    rows: list[list[int]]

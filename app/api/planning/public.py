@@ -8,7 +8,7 @@ from app.api.deps import SessionDep, SettingsDep
 from app.api.filters import GroupsDep, MunicipalityCode, PublicPeriodDep
 from app.api.planning.planner import PTableDep
 from app.schemas.common import PUBLIC_ERRORS
-from app.schemas.geojson import IndicatorCollection
+from app.schemas.geojson import IndicatorCollection, PerturbationTable
 from app.services.planning import public_indicators
 
 router = APIRouter(prefix="/api/v1", tags=["public"])
@@ -35,7 +35,7 @@ def list_indicators(
     return public_indicators.indicator_collection(db, filters, settings.k_threshold, ptable)
 
 
-@router.get("/indicators/perturbation", responses=ERRORS)
+@router.get("/indicators/perturbation", response_model=PerturbationTable, responses=ERRORS)
 def perturbation_table(ptable: PTableDep) -> dict:
     """The cell key perturbation table every published count goes through (ONS format: a
     count `pcv` whose cell key is `ckey` is published as pcv + pvalue), with its noise per
