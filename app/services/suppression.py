@@ -109,13 +109,13 @@ def read_table(path: Path) -> PTable:
                 raise PerturbationTableError(f"{path}: pcv {key[0]}, ckey {key[1]} twice")
             cells[key] = value
     n = max((pcv for pcv, _ in cells), default=0)
-    if n < 1 or len(cells) != n * KEY_RANGE:
+    in_range = all(pcv >= 1 and 0 <= ckey < KEY_RANGE for pcv, ckey in cells)
+    # Distinct keys, all in range, n × 256 of them: every (pcv, ckey) is there.
+    if n < 1 or not in_range or len(cells) != n * KEY_RANGE:
         raise PerturbationTableError(f"{path}: needs ckey 0..255 for every pcv 1..{n}")
     rows = []
     for pcv in range(1, n + 1):
-        row = tuple(cells.get((pcv, ckey), 0) for ckey in range(KEY_RANGE))
-        if len([c for c in cells if c[0] == pcv]) != KEY_RANGE:
-            raise PerturbationTableError(f"{path}: pcv {pcv} lacks some ckey")
+        row = tuple(cells[(pcv, ckey)] for ckey in range(KEY_RANGE))
         if min(row) + pcv < 0:
             raise PerturbationTableError(f"{path}: pcv {pcv} would publish a negative count")
         rows.append(row)
