@@ -11,8 +11,7 @@ from cell_key_perturbation.create_perturbed_table import create_perturbed_table
 from sqlalchemy import text
 
 from app.services.planning import hotspots
-from tests.planning.test_cell_key import K, random_microdata
-from tests.support.cell_key_support import SHIPPED, ons_table
+from tests.support.cell_key_support import SHIPPED, K, ons_table, random_microdata
 from tests.support.planner_support import PERIOD, ZERO_NOISE, grid_mahalle
 
 __all__ = ["grid_mahalle"]

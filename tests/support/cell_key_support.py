@@ -11,14 +11,28 @@ import httpx
 import numpy as np
 import pandas as pd
 import pytest
+from cell_key_perturbation.create_perturbed_table import create_perturbed_table
 from sqlalchemy import text
 
 from app.models import Report, ReportStatus
 from app.services.suppression import DEFAULT_TABLE, KEY_RANGE, perturbation_table
 from tests.conftest import LiveServer
+from tests.support.dates import month_start
 from tests.support.factories import make_report
+from tests.support.planner_support import centre
 
 SHIPPED = perturbation_table(DEFAULT_TABLE)
+
+K = 5
+CODES = [f"M{c}{r}" for c in range(3) for r in range(3)]
+CATEGORIES = {  # one category per group; verbal_harassment is the sensitive one
+    "dark_street": "lighting",
+    "unsafe_stop": "transport",
+    "verbal_harassment": "harassment",
+    "deserted_area": "environment",
+    "broken_sidewalk": "infrastructure",
+    "other": "other",
+}
 
 
 @pytest.fixture(scope="session")
@@ -111,3 +125,49 @@ def ons_table(max_pcv: int = 750) -> pd.DataFrame:
         for ckey in range(KEY_RANGE)
     ]
     return pd.DataFrame(rows)
+
+
+def random_microdata(db, settings, seed: int) -> pd.DataFrame:
+    """About 600 reports over the grid's mahalle, categories and three months; the record
+    keys from a seeded generator; returned as the ONS package's microdata."""
+    rng = np.random.default_rng(seed)
+    template = template_report(db, settings, *centre(0, 0))
+    n = 600
+    months = [month_start(2), month_start(1), month_start(0)]
+    # Skewed draws, so that many cells are small and every count from 0 to ~30 occurs.
+    mahalle = rng.choice(CODES, n, p=np.arange(1, 10) / 45)
+    category = rng.choice(list(CATEGORIES), n, p=[0.3, 0.1, 0.3, 0.15, 0.1, 0.05])
+    day = [months[i] for i in rng.choice(3, n)]
+    insert_reports(db, template, mahalle.tolist(), category.tolist(), day)
+    db.execute(text("DELETE FROM report WHERE id = :id"), {"id": template.id})
+    seed_record_keys(db, seed)
+    return pd.DataFrame(
+        db.execute(
+            text(
+                'SELECT m.code AS mahalle, c."group" AS grp, c.sensitive, r.record_key '
+                "FROM report r JOIN mahalle m ON m.id = r.mahalle_id "
+                "JOIN category c ON c.id = r.category_id"
+            )
+        ).all(),
+        columns=["mahalle", "grp", "sensitive", "record_key"],
+    )
+
+
+def ons(data: pd.DataFrame, by: list[str], threshold: int) -> dict:
+    table = create_perturbed_table(
+        data=data,
+        ptable=ons_table(),
+        geog=["mahalle"],
+        tab_vars=by,
+        record_key="record_key",
+        use_existing_ons_id=False,
+        threshold=threshold,
+    )
+    key = ["mahalle", *by]
+    return {
+        tuple(r[c] for c in key) if by else r["mahalle"]: (
+            None if pd.isna(r["count"]) else int(r["count"]),
+            int(r["pre_sdc_count"]),
+        )
+        for _, r in table.iterrows()
+    }
