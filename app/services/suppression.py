@@ -7,8 +7,8 @@ keys modulo 256, computed in SQL next to its count (`cell_key`); the published c
 file. The same cell always gets the same value, and two overlapping cells differ by their
 records' keys, so their noise is independent and their difference stays noisy.
 
-Suppression then runs on the published (perturbed) counts. A count between 1 and k-1 is withheld (null, `<code>_suppressed: true`), never shown as zero.
-Within a partition of a shown total (category groups, gender, age bands, forwarded or not,
+Suppression then runs on the published (perturbed) counts. A count between 1 and k-1 is
+withheld (null, `<code>_suppressed: true`), never shown as zero. Within a partition of a shown total (category groups, gender, age bands, forwarded or not,
 resolved or not) one withheld cell alone could be recovered as the total minus the others,
 so the smallest other non-zero cell is withheld too; and when the total is withheld, the
 cells of a partition must not all be shown (their sum would give it away). A derived value (rate, share, mean,
