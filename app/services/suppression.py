@@ -8,11 +8,12 @@ file. The same cell always gets the same value, and two overlapping cells differ
 records' keys, so their noise is independent and their difference stays noisy.
 
 Suppression then runs on the published (perturbed) counts. A count between 1 and k-1 is
-withheld (null, `<code>_suppressed: true`), never shown as zero. Within a partition of a shown total (category groups, gender, age bands, forwarded or not,
-resolved or not) one withheld cell alone could be recovered as the total minus the others,
-so the smallest other non-zero cell is withheld too; and when the total is withheld, the
-cells of a partition must not all be shown (their sum would give it away). A derived value (rate, share, mean,
-median, change) is withheld when any count it rests on is withheld.
+withheld (null, `<code>_suppressed: true`), never shown as zero. Within a partition of a
+shown total (category groups, gender, age bands, forwarded or not, resolved or not) one
+withheld cell alone could be recovered as the total minus the others, so the smallest other
+non-zero cell is withheld too; and when the total is withheld, the cells of a partition must
+not all be shown (their sum would give it away). A derived value (rate, share, mean, median,
+change) is withheld when any count it rests on is withheld.
 """
 
 from __future__ import annotations
