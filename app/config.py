@@ -60,6 +60,12 @@ class Settings(BaseSettings):
         "but outside every mahalle; unset: the one top-level municipality, if there is one.",
     )
     k_threshold: int = Field(default=5, ge=1, description="Small-cell suppression threshold.")
+    perturbation_table: Path | None = Field(
+        default=None,
+        description="Cell key perturbation table (CSV: pcv, ckey, pvalue); unset: the shipped, "
+        "published one (app/services/perturbation_table.csv). Tests point it at a zero-noise "
+        "table where they check exact counts.",
+    )
     hex_sizes_m: tuple[int, ...] = Field(
         default=(250, 500),
         description="Hexagon sides in metres offered for the hotspot layers (JSON list).",

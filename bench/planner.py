@@ -23,6 +23,7 @@ from app.db import make_engine, unit_of_work
 from app.services.planning import exports, hotspots, layers
 from app.services.planning.indicators import planner_indicators
 from app.services.scope import PlannerFilters
+from app.services.suppression import perturbation_table
 
 DISTRICT = "Çankaya"
 
@@ -60,6 +61,7 @@ def planner_benchmarks(factory: sessionmaker[Session], repeat: int, k: int = 5) 
 
         return call
 
+    ptable = perturbation_table()  # the shipped table, as production uses
     with unit_of_work(factory) as session:
         code = session.execute(
             text("SELECT code FROM mahalle WHERE district = :d ORDER BY code LIMIT 1"),
@@ -68,27 +70,27 @@ def planner_benchmarks(factory: sessionmaker[Session], repeat: int, k: int = 5) 
     return [
         timed(
             "full indicator set, all mahalle (with EB and Gi*)",
-            run(lambda s: planner_indicators(s, filters, k)),
+            run(lambda s: planner_indicators(s, filters, k, ptable)),
             repeat,
         ),
         timed(
             f"hexagon hotspots 250 m, {DISTRICT}",
-            run(lambda s: hotspots.hex_layer(s, cankaya, 250, k)),
+            run(lambda s: hotspots.hex_layer(s, cankaya, 250, k, ptable)),
             repeat,
         ),
         timed(
             f"hexagon hotspots 500 m, {DISTRICT}",
-            run(lambda s: hotspots.hex_layer(s, cankaya, 500, k)),
+            run(lambda s: hotspots.hex_layer(s, cankaya, 500, k, ptable)),
             repeat,
         ),
         timed(
             "one mahalle's detail",
-            run(lambda s: layers.mahalle_detail(s, code, filters, k)),
+            run(lambda s: layers.mahalle_detail(s, code, filters, k, ptable)),
             repeat,
         ),
         timed(
             "GeoPackage export, indicators",
-            run(lambda s: exports.export_layer(s, "indicators", "gpkg", filters, k)),
+            run(lambda s: exports.export_layer(s, "indicators", "gpkg", filters, k, ptable)),
             max(1, repeat // 2),
         ),
     ]

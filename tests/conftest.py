@@ -33,6 +33,9 @@ ANKARA = ROOT / "data" / "demo" / "ankara"
 TEST_DB = "morharita_test"
 
 
+IDENTITY_PTABLE = Path(__file__).parent / "support" / "ptable_identity.csv"
+
+
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory) -> str:
     explicit = os.environ.get("TEST_DATABASE_URL") or os.environ.get("DATABASE_URL")
@@ -62,6 +65,10 @@ def settings(database_url) -> Settings:
         environment="test",
         secret_key="test-secret-key-not-for-production",
         tile_url="",  # tests never need tiles
+        # Zero noise: most tests check exact counts for other reasons (suppression, scope,
+        # formats). The perturbation itself is tested against the shipped table in
+        # tests/planning/test_cell_key*.py, with an app of its own.
+        perturbation_table=IDENTITY_PTABLE,
         # argon2's cheapest parameters: hashing takes microseconds instead of ~0.15 s.
         argon2_time_cost=1,
         argon2_memory_cost_kib=8,

@@ -13,6 +13,15 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from app.models.base import Base, Timestamps, str_enum
 
+# A record key for the cell key method (DESIGN.md §11): one random byte (0..255), drawn once
+# at write time by PostgreSQL's CSPRNG (gen_random_uuid uses pg_strong_random; byte 0 of a
+# version-4 UUID is fully random), whichever code path inserts the row.
+RECORD_KEY_DEFAULT = sa.text("get_byte(uuid_send(gen_random_uuid()), 0)")
+
+
+def record_key_column() -> Mapped[int]:
+    return mapped_column(sa.SmallInteger, server_default=RECORD_KEY_DEFAULT, nullable=False)
+
 
 class ReportStatus(enum.StrEnum):
     pending = "pending"
@@ -101,6 +110,7 @@ class Report(Timestamps, Base):
 
     id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=uuid.uuid4)
     public_id: Mapped[str] = mapped_column(sa.String(16), unique=True)
+    record_key: Mapped[int] = record_key_column()
     category_id: Mapped[int] = mapped_column(sa.ForeignKey("category.id"), index=True)
     # The exact point: never leaves the server except to moderators and administrators.
     location = mapped_column(Geometry("POINT", srid=4326, spatial_index=True), nullable=False)
@@ -174,6 +184,7 @@ class Confirmation(Base):
     )
     # The municipality key (DESIGN.md §12): every row that grows with use carries it.
     municipality_id: Mapped[int] = mapped_column(sa.ForeignKey("municipality.id"), index=True)
+    record_key: Mapped[int] = record_key_column()
     created_at: Mapped[datetime] = mapped_column(
         sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False
     )

@@ -91,6 +91,9 @@ class IndicatorMetadata(BaseModel):
         description="The area's threshold; a municipality inside it may set a higher one for "
         "its mahalle (each feature's `suppression_threshold_k`)."
     )
+    perturbation: str = Field(
+        description="How counts are perturbed before suppression (cell key method)."
+    )
     definitions: dict[str, dict[str, Any]]
     attribution: str
 
@@ -99,3 +102,21 @@ class IndicatorCollection(BaseModel):
     type: Literal["FeatureCollection"]
     features: list[IndicatorFeature]
     metadata: IndicatorMetadata
+
+
+class PerturbationNoise(BaseModel):
+    pcv: int | str = Field(description="The true count (the last row holds for all above it).")
+    probabilities: dict[str, float] = Field(description="Noise added -> its probability.")
+    mean: float
+    variance: float
+
+
+class PerturbationTable(BaseModel):
+    """The cell key perturbation table every published count goes through."""
+
+    method: str
+    key_range: int = Field(description="Record keys and cell keys are 0..key_range-1.")
+    max_pcv: int
+    noise: list[PerturbationNoise]
+    columns: list[str] = Field(description='["pcv", "ckey", "pvalue"], the ONS format.')
+    rows: list[list[int]]

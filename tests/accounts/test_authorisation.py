@@ -177,6 +177,7 @@ PUBLIC = {
     ("POST", "/api/v1/reports"),
     ("GET", "/api/v1/indicators"),
     ("GET", "/api/v1/indicators/definitions"),
+    ("GET", "/api/v1/indicators/perturbation"),  # the published noise table
     ("GET", "/api/v1/reports/nearby"),
     ("POST", "/api/v1/reports/{public_id}/confirmations"),
     ("GET", "/api/v1/photos/{photo_id}"),  # published, non-sensitive only (else 404)

@@ -12,6 +12,7 @@ from app.services.monitoring import indicators, periods, views
 from app.services.planning import planner_indicators
 from app.services.reference import covered_ids, municipality_by_code
 from app.services.scope import PlannerFilters
+from app.services.suppression import perturbation_table
 from tests.monitoring.support import YEAR, build_plan
 from tests.support.factories import make_report
 
@@ -27,7 +28,13 @@ def _engine_value(db, settings, mahalle_code: str):
         covered_ids(db, [cankaya.id]),
         "cankaya",
     )
-    rows = planner_indicators(db, filters, settings.k_threshold, with_geometry=False)
+    rows = planner_indicators(
+        db,
+        filters,
+        settings.k_threshold,
+        perturbation_table(settings.perturbation_table),
+        with_geometry=False,
+    )
     (props,) = [f["properties"] for f in rows if f["properties"]["code"] == mahalle_code]
     return props["reports_per_1000_women"], props["reports_per_1000_women_suppressed"]
 

@@ -12,7 +12,14 @@ from sqlalchemy import text
 from app.services import statistics
 from app.services.planning import hotspots
 from app.services.planning.indicators import planner_indicators
-from tests.support.planner_support import PERIOD, THIS_MONTH, add_reports, cell_box, grid_mahalle
+from tests.support.planner_support import (
+    PERIOD,
+    THIS_MONTH,
+    ZERO_NOISE,
+    add_reports,
+    cell_box,
+    grid_mahalle,
+)
 
 __all__ = ["grid_mahalle"]
 
@@ -21,7 +28,7 @@ def test_mahalle_gi_star_matches_esda_on_the_same_weights(db, settings, grid_mah
     plan = {(0, 0): 12, (0, 1): 10, (1, 0): 9, (1, 1): 6, (2, 2): 1}
     for (col, row), n in plan.items():
         add_reports(db, settings, col, row, n)
-    features = planner_indicators(db, PERIOD, k=1)  # k = 1: nothing withheld, z shown
+    features = planner_indicators(db, PERIOD, 1, ZERO_NOISE)  # k = 1: nothing withheld, z shown
     props = {f["properties"]["code"]: f["properties"] for f in features}
     codes = [f["properties"]["code"] for f in features]
     import geopandas as gpd
@@ -39,7 +46,7 @@ def test_mahalle_gi_star_matches_esda_on_the_same_weights(db, settings, grid_mah
     # Reproducible: the same data give the same classes.
     again = {
         f["properties"]["code"]: f["properties"]["hotspot_class"]
-        for f in planner_indicators(db, PERIOD, k=1)
+        for f in planner_indicators(db, PERIOD, 1, ZERO_NOISE)
     }
     assert again == {c: props[c]["hotspot_class"] for c in codes}
 
@@ -117,8 +124,8 @@ def test_hex_planted_cluster_is_hot_and_matches_esda(db):
     for r in base:
         planted = abs(r.i - centre_i) <= 1 and abs(r.j - centre_j) <= 1
         count = 20 if planted else int(rng.integers(0, 3))
-        rows.append(SimpleNamespace(i=r.i, j=r.j, n=count, geometry=r.geometry))
-    features = hotspots.hex_features(rows, k=5)
+        rows.append(SimpleNamespace(i=r.i, j=r.j, n=count, n_ckey=0, geometry=r.geometry))
+    features = hotspots.hex_features(rows, 5, ZERO_NOISE)
     cls = {f["properties"]["cell"]: f["properties"]["hotspot_class"] for f in features}
     assert cls[f"{centre_i}_{centre_j}"] == "hot_99"
     w = statistics.weights_from_neighbours(hotspots.hex_neighbours(rows), list(range(len(rows))))
@@ -146,23 +153,23 @@ def test_hex_layer_counts_public_points_only_and_withholds_small_cells(db, setti
     db.execute(
         text("UPDATE report SET location_precision = 'mahalle' WHERE id = :i"), {"i": placed[0].id}
     )
-    features = hotspots.hex_layer(db, PERIOD, 250, 5)
+    features = hotspots.hex_layer(db, PERIOD, 250, 5, ZERO_NOISE)
     shown = [f["properties"]["reports"] for f in features]
     hidden = [f for f in features if f["properties"]["reports_suppressed"]]
     assert all(v is None or v == 0 or v >= 5 for v in shown)
     assert sum(v or 0 for v in shown) <= 6
     assert len(hidden) >= 1  # the two remaining points of M11 (and maybe split M00 points)
-    everything = hotspots.hex_layer(db, PERIOD, 250, 1)
+    everything = hotspots.hex_layer(db, PERIOD, 250, 1, ZERO_NOISE)
     assert sum(f["properties"]["reports"] for f in everything) == 6 + 2
     with pytest.raises(Exception, match="250, 500"):
-        hotspots.hex_layer(db, PERIOD, 300, 5)
+        hotspots.hex_layer(db, PERIOD, 300, 5, ZERO_NOISE)
     assert PERIOD.since <= THIS_MONTH
 
 
 def test_hex_cells_withhold_counts_with_a_small_sensitive_part(db, settings, grid_mahalle):
     add_reports(db, settings, 0, 0, 6)
     add_reports(db, settings, 0, 0, 1, category="following")
-    features = hotspots.hex_layer(db, PERIOD, 500, 5)
+    features = hotspots.hex_layer(db, PERIOD, 500, 5, ZERO_NOISE)
     counts = [f["properties"]["reports"] for f in features if f["properties"]["reports"]]
     # The 7 reports sit at displaced points around one centre; whatever cells hold them,
     # no shown count may include the single sensitive report next to public points.
@@ -177,7 +184,7 @@ def test_hex_assignment_by_arithmetic_equals_point_in_polygon(db, grid_mahalle):
     )
     db.execute(text("SELECT setseed(0.42)"))
     db.execute(text(f"CREATE TEMP TABLE hex_pts ON COMMIT DROP AS {points}"))
-    rows = hotspots.hex_counts(db, "SELECT pt, sensitive FROM hex_pts", {}, 250, ())
+    rows = hotspots.hex_counts(db, "SELECT pt, sensitive, 0 AS rk FROM hex_pts", {}, 250, ())
     expected = dict(
         db.execute(
             text(
@@ -198,6 +205,6 @@ def test_hexagon_sizes_are_a_setting(db, grid_mahalle):
     assert Settings(_env_file=None, hex_sizes_m=(500, 250, 500)).hex_sizes_m == (250, 500)
     with pytest.raises(ValueError, match="between 50 and 5000"):
         Settings(_env_file=None, hex_sizes_m=(10,))
-    assert hotspots.hex_layer(db, PERIOD, 1000, 5, allowed=(1000,))
+    assert hotspots.hex_layer(db, PERIOD, 1000, 5, ZERO_NOISE, allowed=(1000,))
     with pytest.raises(Exception, match="one of 1000"):
-        hotspots.hex_layer(db, PERIOD, 250, 5, allowed=(1000,))
+        hotspots.hex_layer(db, PERIOD, 250, 5, ZERO_NOISE, allowed=(1000,))

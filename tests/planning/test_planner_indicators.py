@@ -16,13 +16,22 @@ from app.services.scope import PlannerFilters
 from app.services.statistics import empirical_bayes
 from app.services.suppression import protect_partition
 from tests.support.dates import month_end, month_start
-from tests.support.planner_support import PERIOD, add_reports, grid_mahalle, resolve
+from tests.support.planner_support import (
+    PERIOD,
+    ZERO_NOISE,
+    add_reports,
+    grid_mahalle,
+    resolve,
+)
 
 __all__ = ["grid_mahalle"]
 
 
 def by_code(db, filters=PERIOD, k=5) -> dict[str, dict]:
-    return {f["properties"]["code"]: f["properties"] for f in planner_indicators(db, filters, k)}
+    return {
+        f["properties"]["code"]: f["properties"]
+        for f in planner_indicators(db, filters, k, ZERO_NOISE)
+    }
 
 
 def test_previous_period_is_as_many_whole_months():

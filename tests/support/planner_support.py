@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from geoalchemy2.shape import from_shape
@@ -11,9 +12,12 @@ from sqlalchemy import delete, select
 
 from app.models import Mahalle, Municipality, MunicipalStatus, ReportStatus
 from app.services.scope import PlannerFilters
+from app.services.suppression import perturbation_table
 from tests.support.dates import month_end, month_start
 from tests.support.factories import make_report
 
+# The zero-noise table the test settings use (tests/conftest.py): exact counts.
+ZERO_NOISE = perturbation_table(Path(__file__).with_name("ptable_identity.csv"))
 SIDE = 0.01  # degrees; squares touch their neighbours (queen contiguity)
 ORIGIN = (10.0, 10.0)
 THIS_MONTH = month_start(0)

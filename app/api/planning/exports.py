@@ -8,7 +8,7 @@ from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
 
 from app.api.deps import PlannerApi, SessionDep, SettingsDep
-from app.api.planning.planner import ERRORS, FiltersDep, HexSize
+from app.api.planning.planner import ERRORS, FiltersDep, HexSize, PTableDep
 from app.services.planning import exports
 
 router = APIRouter(prefix="/api/v1/planner/exports", tags=["planner"])
@@ -37,15 +37,17 @@ def export_layer(
     db: SessionDep,
     settings: SettingsDep,
     filters: FiltersDep,
+    ptable: PTableDep,
     format: Annotated[Literal["geojson", "csv", "gpkg", "shp"], Query()] = "gpkg",
     size: HexSize = 250,
 ) -> Response:
     """A layer as GeoJSON, CSV (zip), GeoPackage or Shapefile (zip), with its metadata.
 
-    Same filters as the dashboard; counts below k withheld in every format.
+    Same filters as the dashboard; counts perturbed (cell key method), and below k
+    withheld, in every format.
     """
     export = exports.export_layer(
-        db, layer, format, filters, settings.k_threshold, size, settings.hex_sizes_m
+        db, layer, format, filters, settings.k_threshold, ptable, size, settings.hex_sizes_m
     )
     return Response(
         export.content,

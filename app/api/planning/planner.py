@@ -15,7 +15,7 @@ from app.api.deps import PlannerApi, SessionDep, SettingsDep
 from app.api.filters import GroupsDep, MunicipalityCode, public_period_query
 from app.models import TimeBand
 from app.schemas.common import STAFF_ERRORS
-from app.services import reference
+from app.services import reference, suppression
 from app.services.planning import definitions, layers
 from app.services.scope import PlannerFilters, default_period
 
@@ -52,6 +52,12 @@ def planner_filters(
     )
 
 
+def perturbation_table(settings: SettingsDep) -> suppression.PTable:
+    """The cell key perturbation table of the settings (read and validated once)."""
+    return suppression.perturbation_table(settings.perturbation_table)
+
+
+PTableDep = Annotated[suppression.PTable, Depends(perturbation_table)]
 FiltersDep = Annotated[PlannerFilters, Depends(planner_filters)]
 HexSize = Annotated[
     int, Query(description="Hexagon side in metres: one of MORHARITA_HEX_SIZES_M (250, 500).")
@@ -70,10 +76,10 @@ def indicator_definitions() -> dict:
 
 @router.get("/planner/indicators", responses=ERRORS)
 def planner_indicators(
-    user: PlannerApi, db: SessionDep, settings: SettingsDep, filters: FiltersDep
+    user: PlannerApi, db: SessionDep, settings: SettingsDep, filters: FiltersDep, ptable: PTableDep
 ) -> dict:
     """Every indicator per mahalle (GeoJSON), small cells withheld, with metadata."""
-    return layers.indicator_layer(db, filters, settings.k_threshold)
+    return layers.indicator_layer(db, filters, settings.k_threshold, ptable)
 
 
 @router.get("/planner/hotspots", responses=ERRORS)
@@ -82,10 +88,13 @@ def planner_hotspots(
     db: SessionDep,
     settings: SettingsDep,
     filters: FiltersDep,
+    ptable: PTableDep,
     size: HexSize = 250,
 ) -> dict:
     """The hexagon Gi* hotspot layer (GeoJSON); counts below k withheld, classes kept."""
-    return layers.hotspot_layer(db, filters, size, settings.k_threshold, settings.hex_sizes_m)
+    return layers.hotspot_layer(
+        db, filters, size, settings.k_threshold, ptable, settings.hex_sizes_m
+    )
 
 
 @router.get("/planner/classes", responses=ERRORS)
@@ -94,12 +103,15 @@ def planner_classes(
     db: SessionDep,
     settings: SettingsDep,
     filters: FiltersDep,
+    ptable: PTableDep,
     indicator: Annotated[str, Query(max_length=64)] = "reports_per_1000_women_eb",
     method: Annotated[str, Query(description="quantiles or natural_breaks")] = "quantiles",
     classes: Annotated[int, Query(ge=2, le=9)] = 5,
 ) -> dict:
     """Choropleth classes (mapclassify) of one indicator, on the values shown (not withheld)."""
-    return layers.indicator_classes(db, filters, settings.k_threshold, indicator, method, classes)
+    return layers.indicator_classes(
+        db, filters, settings.k_threshold, ptable, indicator, method, classes
+    )
 
 
 @router.get("/planner/mahalle/{code:path}", responses=ERRORS)
@@ -109,6 +121,7 @@ def planner_mahalle(
     db: SessionDep,
     settings: SettingsDep,
     filters: FiltersDep,
+    ptable: PTableDep,
 ) -> dict:
     """One mahalle: indicators, reports by category and by month, municipal response."""
-    return layers.mahalle_detail(db, code, filters, settings.k_threshold)
+    return layers.mahalle_detail(db, code, filters, settings.k_threshold, ptable)

@@ -6,8 +6,9 @@ from fastapi import APIRouter
 
 from app.api.deps import SessionDep, SettingsDep
 from app.api.filters import GroupsDep, MunicipalityCode, PublicPeriodDep
+from app.api.planning.planner import PTableDep
 from app.schemas.common import PUBLIC_ERRORS
-from app.schemas.geojson import IndicatorCollection
+from app.schemas.geojson import IndicatorCollection, PerturbationTable
 from app.services.planning import public_indicators
 
 router = APIRouter(prefix="/api/v1", tags=["public"])
@@ -21,6 +22,7 @@ def list_indicators(
     period: PublicPeriodDep,
     group: GroupsDep,
     municipality: MunicipalityCode,
+    ptable: PTableDep,
 ) -> dict:
     """Per-mahalle indicators for a period of whole months, as GeoJSON (simplified polygons);
     with `municipality`, only the mahalle of its area (its districts included).
@@ -30,4 +32,12 @@ def list_indicators(
     small. Filter by category group only.
     """
     filters = public_indicators.IndicatorFilters(period.since, period.until, group, municipality)
-    return public_indicators.indicator_collection(db, filters, settings.k_threshold)
+    return public_indicators.indicator_collection(db, filters, settings.k_threshold, ptable)
+
+
+@router.get("/indicators/perturbation", response_model=PerturbationTable, responses=ERRORS)
+def perturbation_table(ptable: PTableDep) -> dict:
+    """The cell key perturbation table every published count goes through (ONS format: a
+    count `pcv` whose cell key is `ckey` is published as pcv + pvalue), with its noise per
+    count; see docs/privacy.md."""
+    return public_indicators.perturbation_description(ptable)

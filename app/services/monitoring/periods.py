@@ -42,6 +42,7 @@ from app.services.monitoring.rules import PERIOD_OPEN_FOR_DATA, PERIOD_TRANSITIO
 from app.services.planning import BY_CODE, planner_indicators
 from app.services.reference import covered_ids
 from app.services.scope import PlannerFilters
+from app.services.suppression import perturbation_table
 
 
 def period_by_label(
@@ -182,8 +183,10 @@ def freeze_computed(
         filters = computed_filters(session, plan, indicator, period)
         key = (filters.groups, filters.time_bands)
         if key not in runs:
+            # The map's own protected values: cell key perturbation, then suppression.
+            ptable = perturbation_table(settings.perturbation_table)
             runs[key] = planner_indicators(
-                session, filters, settings.k_threshold, with_geometry=False
+                session, filters, settings.k_threshold, ptable, with_geometry=False
             )
         by_id = dict(
             session.execute(

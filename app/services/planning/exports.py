@@ -1,7 +1,8 @@
 """Exports of exactly what the dashboard shows: GeoJSON, CSV, GeoPackage, zipped Shapefile.
 
 Files are written by GDAL through pyogrio (GeoPackage, Shapefile) or pandas (CSV), from the
-same suppressed features the API returns, so no cell below k can appear in any format.
+same perturbed and suppressed features the API returns, so no cell below k can appear in
+any format.
 Every file carries its metadata (period, filters, generation time, definitions, estimate
 flags, k, licence):
 - GeoJSON: a top-level `metadata` member;
@@ -31,7 +32,7 @@ from app.models import Category, Mahalle, Report
 from app.services.planning import definitions, layers
 from app.services.reference import area_k
 from app.services.scope import PlannerFilters, filtered_reports
-from app.services.suppression import protect_partition
+from app.services.suppression import PTable, cell_key, protect_partition
 from app.services.visibility import may_be_public_point
 
 if TYPE_CHECKING:
@@ -60,20 +61,23 @@ def layer_collection(
     layer: str,
     filters: PlannerFilters,
     k: int,
+    ptable: PTable,
     size_m: int,
     allowed: tuple[int, ...] = (250, 500),
 ) -> dict:
     """The FeatureCollection (with metadata) of one exportable layer."""
     if layer == "indicators":
-        return layers.indicator_layer(session, filters, k)
+        return layers.indicator_layer(session, filters, k, ptable)
     if layer == "hotspots":
-        return layers.hotspot_layer(session, filters, size_m, k, allowed)
+        return layers.hotspot_layer(session, filters, size_m, k, ptable, allowed)
     # Points and sensitive aggregates: the strictest k of the area (their cells cross no
     # border, but one threshold keeps the file's rule simple to state).
     if layer == "reports":
         return report_points(session, filters, area_k(session, k, filters.municipalities))
     if layer == "sensitive":
-        return sensitive_aggregates(session, filters, area_k(session, k, filters.municipalities))
+        return sensitive_aggregates(
+            session, filters, area_k(session, k, filters.municipalities), ptable
+        )
     raise InvalidInput(
         f"Unknown layer {layer!r}; choose one of {', '.join(LAYERS)}.", field="layer"
     )
@@ -129,9 +133,10 @@ def report_points(session: Session, filters: PlannerFilters, k: int) -> dict:
     return {"type": "FeatureCollection", "metadata": meta, "features": features}
 
 
-def sensitive_aggregates(session: Session, filters: PlannerFilters, k: int) -> dict:
-    """Sensitive reports per mahalle and category, withheld below k (with secondary cells)."""
-    collection = layers.indicator_layer(session, filters, k)
+def sensitive_aggregates(session: Session, filters: PlannerFilters, k: int, ptable: PTable) -> dict:
+    """Sensitive reports per mahalle and category, perturbed, withheld below k (with
+    secondary cells)."""
+    collection = layers.indicator_layer(session, filters, k, ptable)
     sensitive = list(
         session.scalars(
             select(Category.code).where(Category.sensitive).order_by(Category.sort_order)
@@ -140,14 +145,16 @@ def sensitive_aggregates(session: Session, filters: PlannerFilters, k: int) -> d
     rows = session.execute(
         filtered_reports(filters, filters.since, filters.until)
         .where(Category.sensitive)
-        .with_only_columns(Report.mahalle_id, Category.code, func.count(Report.id))
+        .with_only_columns(
+            Report.mahalle_id, Category.code, func.count(Report.id), cell_key(Report.record_key)
+        )
         .group_by(Report.mahalle_id, Category.code)
     ).all()
     codes: dict[int, str] = dict(session.execute(select(Mahalle.id, Mahalle.code)).all())
     per: dict[str, dict[str, int]] = {}
-    for mahalle_id, code, n in rows:
+    for mahalle_id, code, n, ckey in rows:
         if mahalle_id is not None:
-            per.setdefault(codes.get(mahalle_id, ""), {})[code] = n
+            per.setdefault(codes.get(mahalle_id, ""), {})[code] = ptable.protect(n, ckey, k) or 0
     features = []
     for feature in collection["features"]:
         props = feature["properties"]
@@ -252,6 +259,7 @@ def export_layer(
     fmt: str,
     filters: PlannerFilters,
     k: int,
+    ptable: PTable,
     size_m: int = 250,
     allowed: tuple[int, ...] = (250, 500),
 ) -> ExportFile:
@@ -260,7 +268,7 @@ def export_layer(
         raise InvalidInput(
             f"Unknown format {fmt!r}; choose one of {', '.join(FORMATS)}.", field="format"
         )
-    collection = layer_collection(session, layer, filters, k, size_m, allowed)
+    collection = layer_collection(session, layer, filters, k, ptable, size_m, allowed)
     meta = collection["metadata"]
     media_type, extension = FORMATS[fmt]
     stem = f"morharita_{layer}_{filters.since:%Y%m}_{filters.until:%Y%m}"

@@ -19,10 +19,10 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
 from app.errors import InvalidInput
-from app.models import Category
+from app.models import Category, Report
 from app.services.scope import filtered_reports
 from app.services.statistics import GiResult, gi_star, weights_from_neighbours
-from app.services.suppression import small
+from app.services.suppression import PTable, protect_partition, small
 from app.services.visibility import has_map_point
 
 HEX_SIZES_M = (250, 500)
@@ -91,35 +91,39 @@ WITH extent AS (
 ), pts AS (
     {points}
 ), xy AS MATERIALIZED (  -- transform each point once, not once per use
-    SELECT ST_X(t.g) AS x, ST_Y(t.g) AS y, t.sensitive
-    FROM (SELECT ST_Transform(pts.pt, :srid) AS g, pts.sensitive
+    SELECT ST_X(t.g) AS x, ST_Y(t.g) AS y, t.sensitive, t.rk
+    FROM (SELECT ST_Transform(pts.pt, :srid) AS g, pts.sensitive, pts.rk
           -- the envelope as values, so the planner sees how many points and goes parallel
           FROM pts WHERE pts.pt && ST_MakeEnvelope(:xmin, :ymin, :xmax, :ymax, 4326)) t
 ), columns AS (
     -- float8 throughout: numeric arithmetic on half a million rows is several times slower
-    SELECT x, y, sensitive, floor(x / (1.5 * CAST(:size AS float8)))::int AS a,
+    SELECT x, y, sensitive, rk, floor(x / (1.5 * CAST(:size AS float8)))::int AS a,
            CAST(:size AS float8) AS s, sqrt(3.0::float8) * CAST(:size AS float8) AS h
     FROM xy
 ), candidates AS (
-    SELECT x, y, sensitive, s, h, a, a + 1 AS b,
+    SELECT x, y, sensitive, rk, s, h, a, a + 1 AS b,
            round((y - (a & 1) * h / 2) / h)::int AS ja,
            round((y - ((a + 1) & 1) * h / 2) / h)::int AS jb
     FROM columns
 ), assigned AS (
     SELECT CASE WHEN da <= db THEN a ELSE b END AS i,
-           CASE WHEN da <= db THEN ja ELSE jb END AS j, sensitive
+           CASE WHEN da <= db THEN ja ELSE jb END AS j, sensitive, rk
     FROM (
-        SELECT a, b, ja, jb, sensitive,
+        SELECT a, b, ja, jb, sensitive, rk,
                (x - 1.5 * s * a) ^ 2 + (y - h * (ja + (a & 1) * 0.5::float8)) ^ 2 AS da,
                (x - 1.5 * s * b) ^ 2 + (y - h * (jb + (b & 1) * 0.5::float8)) ^ 2 AS db
         FROM candidates
     ) d
 ), counts AS (
-    SELECT i, j, count(*) AS n, count(*) FILTER (WHERE sensitive) AS sensitive_n
+    -- each count with its cell key: the sum of its records' keys mod 256 (DESIGN.md §11)
+    SELECT i, j, count(*) AS n, sum(rk) % 256 AS n_ckey,
+           count(*) FILTER (WHERE sensitive) AS sensitive_n,
+           coalesce(sum(rk) FILTER (WHERE sensitive), 0) % 256 AS sensitive_n_ckey
     FROM assigned GROUP BY i, j
 )
-SELECT cells.i, cells.j, coalesce(counts.n, 0) AS n,
+SELECT cells.i, cells.j, coalesce(counts.n, 0) AS n, coalesce(counts.n_ckey, 0) AS n_ckey,
        coalesce(counts.sensitive_n, 0) AS sensitive_n,
+       coalesce(counts.sensitive_n_ckey, 0) AS sensitive_n_ckey,
        ST_AsGeoJSON(cells.g4326, 6) AS geometry
 FROM cells LEFT JOIN counts ON counts.i = cells.i AND counts.j = cells.j
 ORDER BY cells.i, cells.j
@@ -182,19 +186,36 @@ def hex_neighbours(rows) -> dict[int, list[int]]:
     return neighbours
 
 
-def hex_features(rows, k: int) -> list[dict]:
-    """Hexagon features with Gi* class; counts below k withheld (the class stays).
+def hex_features(rows, k: int, ptable: PTable) -> list[dict]:
+    """Hexagon features with Gi* class, on perturbed counts; counts below k withheld (the
+    class stays).
 
-    A count is withheld too when its sensitive part is small: the cell's non-sensitive
-    reports are public points (at the same displaced locations), so the difference would
-    give it away.
+    Secondary suppression: the cell's non-sensitive reports are public points (at the same
+    displaced locations), so its count minus those points is its sensitive part. The count is
+    withheld when that part is 1..k-1 (the count's own noise would not hide it). And the
+    cells partition the layer's reports: one withheld cell alone would be the
+    layer's total minus the others, so the smallest other shown cell goes with it
+    (`protect_partition`).
     """
+    published = [ptable.protect(r.n, r.n_ckey, k) or 0 for r in rows]
     order = list(range(len(rows)))
     w = weights_from_neighbours(hex_neighbours(rows), order)
-    results = gi_star([r.n for r in rows], w)
+    results = gi_star([float(n) for n in published], w)
+    hidden_cells: set[int] = set()
+    for index, (row, n) in enumerate(zip(rows, published, strict=True)):
+        sensitive = ptable.protect(
+            getattr(row, "sensitive_n", 0), getattr(row, "sensitive_n_ckey", 0), k
+        )
+        if small(n, k) or small(sensitive, k):
+            hidden_cells.add(index)
+    if len(hidden_cells) == 1:
+        # The withheld cell enters as a small one (k - 1), whatever its published value.
+        cells = {str(i): k - 1 if i in hidden_cells else n for i, n in enumerate(published)}
+        extra = protect_partition(cells, True, k)
+        hidden_cells |= {int(code) for code in extra}
     features = []
-    for row, gi in zip(rows, results, strict=True):
-        hidden = small(row.n, k) or small(getattr(row, "sensitive_n", 0), k)
+    for index, (row, n, gi) in enumerate(zip(rows, published, results, strict=True)):
+        hidden = index in hidden_cells
         features.append(
             {
                 "type": "Feature",
@@ -202,7 +223,7 @@ def hex_features(rows, k: int) -> list[dict]:
                 "geometry": json.loads(row.geometry),
                 "properties": {
                     "cell": f"{row.i}_{row.j}",
-                    "reports": None if hidden else row.n,
+                    "reports": None if hidden else n,
                     "reports_suppressed": hidden,
                     # z and p could be worked back to a small count; the class may stay.
                     "hotspot_z": None if hidden or gi.z is None else round(gi.z, 3),
@@ -215,7 +236,12 @@ def hex_features(rows, k: int) -> list[dict]:
 
 
 def hex_layer(
-    session: Session, filters, size_m: int, k: int, allowed: tuple[int, ...] = HEX_SIZES_M
+    session: Session,
+    filters,
+    size_m: int,
+    k: int,
+    ptable: PTable,
+    allowed: tuple[int, ...] = HEX_SIZES_M,
 ) -> list[dict]:
     """The hexagon hotspot layer for the filters (reports at their displaced public point)."""
     if size_m not in allowed:
@@ -230,10 +256,11 @@ def hex_layer(
         .with_only_columns(
             literal_column("report.public_location").label("pt"),
             Category.sensitive.label("sensitive"),
+            Report.record_key.label("rk"),
         )
     )
     points_sql = str(
         points.compile(dialect=postgresql.dialect(), compile_kwargs={"literal_binds": True})
     )
     rows = hex_counts(session, points_sql, {}, size_m, filters.districts, filters.municipalities)
-    return hex_features(rows, k)
+    return hex_features(rows, k, ptable)

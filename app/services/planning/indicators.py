@@ -1,7 +1,8 @@
 """Per-mahalle indicators, computed in PostGIS from the publicly visible reports.
 
-This is the foundation set: published reports and reports per 1,000 women residents. Any
-count between 1 and k-1 is suppressed (returned as null and marked), never shown as zero.
+Every count is computed next to its cell key and perturbed with the cell key method
+(`suppression.PTable`, DESIGN.md §11); rates and shares rest on the perturbed counts. Any
+published count between 1 and k-1 is then suppressed (null and marked), never shown as zero.
 
 Sensitive reports (harassment, following, assault) are public only as counts, while the other
 reports are public as points. A total is therefore withheld whenever its sensitive part is
@@ -14,6 +15,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping
 from datetime import date
+from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
@@ -38,7 +40,7 @@ from app.services.planning.definitions import COUNT_CODES, INDICATORS
 from app.services.reference import municipality_k
 from app.services.scope import PlannerFilters, filtered_reports, mahalle_scope
 from app.services.statistics import GiResult, empirical_bayes
-from app.services.suppression import protect_partition, small
+from app.services.suppression import PTable, cell_key, protect_partition, small
 
 # Simplification tolerance for display polygons, in degrees (~10 m).
 DISPLAY_TOLERANCE_DEG = 0.0001
@@ -62,6 +64,7 @@ def _report_aggregates(filters: PlannerFilters):
         filtered_reports(filters, prev_since, filters.until)
         .with_only_columns(
             Report.mahalle_id.label("mahalle_id"),
+            Report.record_key.label("rk"),
             (Report.occurred_on >= filters.since).label("cur"),
             Category.sensitive.label("sens"),
             Category.group.label("grp"),
@@ -74,37 +77,41 @@ def _report_aggregates(filters: PlannerFilters):
         )
         .subquery("r")
     )
-    cur, sens = row.c.cur, row.c.sens
+    cur, sens, rk = row.c.cur, row.c.sens, row.c.rk
     count = func.count()
+
+    def cell(name: str, where) -> list[Any]:
+        # Each count with its cell key (sum of the record keys it counts, mod 256).
+        return [count.filter(where).label(name), cell_key(rk, where).label(f"{name}_ckey")]
+
     columns: list[Any] = [
         row.c.mahalle_id.label("mahalle_id"),
-        count.filter(cur).label("reports"),
-        count.filter(cur & sens).label("sensitive_reports"),
-        count.filter(cur & row.c.en).label("reports_evening_night"),
+        *cell("reports", cur),
+        *cell("sensitive_reports", cur & sens),
+        *cell("reports_evening_night", cur & row.c.en),
         # Sensitive parts of cells whose dimension public points also show (time of day,
         # municipal status, month): see `_sensitive_hidden`.
-        count.filter(cur & sens & row.c.en).label("sensitive_evening_night"),
-        count.filter(cur & sens & row.c.fwd).label("sensitive_forwarded"),
-        count.filter(cur & sens & row.c.res).label("sensitive_resolved"),
-        count.filter(~cur & sens).label("sensitive_previous"),
+        *cell("sensitive_evening_night", cur & sens & row.c.en),
+        *cell("sensitive_forwarded", cur & sens & row.c.fwd),
+        *cell("sensitive_resolved", cur & sens & row.c.res),
+        *cell("sensitive_previous", ~cur & sens),
         func.avg(row.c.ps).filter(cur).label("mean_perceived_safety"),
-        count.filter(cur & row.c.fwd).label("forwarded_reports"),
-        count.filter(cur & row.c.res).label("resolved_reports"),
-        count.filter(~cur).label("reports_previous"),
+        *cell("forwarded_reports", cur & row.c.fwd),
+        *cell("resolved_reports", cur & row.c.res),
+        *cell("reports_previous", ~cur),
     ]
-    columns += [
-        count.filter(cur & (row.c.grp == g)).label(f"reports_{g.value}") for g in CategoryGroup
-    ]
+    for group in CategoryGroup:
+        columns += cell(f"reports_{group.value}", cur & (row.c.grp == group))
     for g in Gender:
         match = row.c.gen == g
         if g is Gender.undisclosed:
             match = match | row.c.gen.is_(None)
-        columns.append(count.filter(cur & match).label(f"reports_gender_{g.value}"))
+        columns += cell(f"reports_gender_{g.value}", cur & match)
     for b in AgeBand:
         match = row.c.age == b
         if b is AgeBand.undisclosed:
             match = match | row.c.age.is_(None)
-        columns.append(count.filter(cur & match).label(f"reports_age_{b.value}"))
+        columns += cell(f"reports_age_{b.value}", cur & match)
     return select(*columns).group_by(row.c.mahalle_id).subquery("agg")
 
 
@@ -140,6 +147,8 @@ def _confirmation_aggregates(filters: PlannerFilters):
             func.count(Confirmation.id).label("n"),
             # Public points show their confirmations: the rest would be the sensitive part.
             func.count(Confirmation.id).filter(Category.sensitive).label("sensitive_n"),
+            cell_key(Confirmation.record_key).label("n_ckey"),
+            cell_key(Confirmation.record_key, Category.sensitive).label("sensitive_n_ckey"),
         )
         .group_by(Report.mahalle_id)
         .subquery("conf")
@@ -156,7 +165,8 @@ def _nearest(kinds: tuple[ServiceKind, ...]):
 
 
 def planner_rows(session: Session, filters: PlannerFilters, with_geometry: bool = True):
-    """One row per mahalle in scope with every raw count and value (before suppression)."""
+    """One row per mahalle in scope with every raw count, its cell key (`<code>_ckey`) and
+    value (before perturbation and suppression)."""
     agg = _report_aggregates(filters)
     conf = _confirmation_aggregates(filters)
     med = _resolution_medians(filters)
@@ -179,6 +189,8 @@ def planner_rows(session: Session, filters: PlannerFilters, with_geometry: bool 
         med.c.median_days_to_resolution,
         func.coalesce(conf.c.n, 0).label("confirmations"),
         func.coalesce(conf.c.sensitive_n, 0).label("sensitive_confirmations"),
+        func.coalesce(conf.c.n_ckey, 0).label("confirmations_ckey"),
+        func.coalesce(conf.c.sensitive_n_ckey, 0).label("sensitive_confirmations_ckey"),
         _nearest(COUNSELLING_KINDS).label("distance_counselling_m"),
         _nearest((ServiceKind.police,)).label("distance_police_m"),
         _nearest((ServiceKind.health,)).label("distance_health_m"),
@@ -210,15 +222,40 @@ def _round(value, digits: int = 3):
 
 
 def _share(part: int, whole: int):
-    return round(part / whole, 4) if whole else None
+    # Perturbed counts: a part may exceed its whole by the noise; a share stays within 0..1.
+    return round(min(max(part, 0), whole) / whole, 4) if whole > 0 else None
+
+
+def protected_row(row, ptable: PTable, k: int) -> SimpleNamespace:
+    """The row with every count that has a cell key replaced by its published (perturbed)
+    value; `reports_and_confirmations` is a cell of its own (keys of both kinds of record)."""
+    values = dict(row._mapping)
+    values["reports_and_confirmations"] = ptable.protect(
+        values["reports"] + values["confirmations"],
+        values["reports_ckey"] + values["confirmations_ckey"],
+        k,
+    )
+    for name in [n for n in values if f"{n}_ckey" in values]:
+        values[name] = ptable.protect(values[name], values[f"{name}_ckey"], k)
+    return SimpleNamespace(**values)
 
 
 def planner_indicators(
-    session: Session, filters: PlannerFilters, k: int, *, with_geometry: bool = True
+    session: Session,
+    filters: PlannerFilters,
+    k: int,
+    ptable: PTable,
+    *,
+    with_geometry: bool = True,
 ) -> list[dict]:
-    """Every indicator per mahalle (suppressed for output), with geometry as GeoJSON unless
-    the caller reads only the values (class breaks, one mahalle's detail)."""
-    rows = planner_rows(session, filters, with_geometry)
+    """Every indicator per mahalle (perturbed, then suppressed for output), with geometry as
+    GeoJSON unless the caller reads only the values (class breaks, one mahalle's detail)."""
+    # Each mahalle's cells are withheld below the k of its municipality (a stricter one).
+    ks = municipality_k(session, k)
+    rows = [
+        protected_row(r, ptable, ks.get(r.municipality_id, k))
+        for r in planner_rows(session, filters, with_geometry)
+    ]
     women = np.array([r.women_residents or 0 for r in rows], dtype=float)
     known = women > 0
     eb = np.full(len(rows), np.nan)
@@ -227,8 +264,6 @@ def planner_indicators(
         eb[known] = empirical_bayes(observed[known], women[known]) * 1000
     density = [r.reports / r.area_km2 if r.area_km2 else 0.0 for r in rows]
     gi = hotspots.mahalle_hotspots(session, [r.id for r in rows], density)
-    # Each mahalle's cells are withheld below the k of its municipality (a stricter one).
-    ks = municipality_k(session, k)
     features = []
     for i, row in enumerate(rows):
         features.append(_feature(row, ks.get(row.municipality_id, k), eb[i], gi[i]))
@@ -262,7 +297,7 @@ def _sensitive_hidden(row, k: int) -> set[str]:
 def _feature(row, k: int, eb: float, gi: GiResult) -> dict:
     counts: dict[str, int | None] = {code: getattr(row, code, None) for code in COUNT_CODES}
     counts["confirmations"] = row.confirmations
-    counts["reports_and_confirmations"] = row.reports + row.confirmations
+    counts["reports_and_confirmations"] = row.reports_and_confirmations
     reports = row.reports
     values: dict[str, object] = {
         "reports_per_km2": _round(reports / row.area_km2) if row.area_km2 else None,

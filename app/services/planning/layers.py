@@ -19,7 +19,7 @@ from app.services.planning.indicators import planner_indicators
 from app.services.reference import area_k, municipality_k
 from app.services.scope import PlannerFilters, filtered_reports
 from app.services.statistics import class_breaks
-from app.services.suppression import protect_partition
+from app.services.suppression import PTable, cell_key, protect_partition
 
 LICENCE = {
     "boundaries": "Mahalle boundaries © OpenStreetMap contributors, ODbL 1.0 "
@@ -36,6 +36,10 @@ def metadata(filters: PlannerFilters, k: int, layer: str, **extra) -> dict:
         **filters.as_metadata(),
         "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "suppression_threshold_k": k,
+        "perturbation": "Every count is perturbed with the cell key method before suppression "
+        "(noise of at most ±2, mean zero, the same for the same cell on every request); rates "
+        "and shares rest on the perturbed counts. The table: GET /api/v1/indicators/perturbation; "
+        "see docs/privacy.md.",
         "suppression": "Counts from 1 to k-1 are withheld (null, <code>_suppressed = true), and "
         "so is every value derived from them; zero is shown.",
         "estimate_flags": "`estimate` / `women_is_estimate` = true: the women population is "
@@ -48,12 +52,12 @@ def metadata(filters: PlannerFilters, k: int, layer: str, **extra) -> dict:
     }
 
 
-def indicator_layer(session: Session, filters: PlannerFilters, k: int) -> dict:
+def indicator_layer(session: Session, filters: PlannerFilters, k: int, ptable: PTable) -> dict:
     """Every indicator per mahalle as a FeatureCollection with its metadata."""
     return {
         "type": "FeatureCollection",
         "metadata": metadata(filters, k, "indicators"),
-        "features": planner_indicators(session, filters, k),
+        "features": planner_indicators(session, filters, k, ptable),
     }
 
 
@@ -62,6 +66,7 @@ def hotspot_layer(
     filters: PlannerFilters,
     size_m: int,
     k: int,
+    ptable: PTable,
     allowed: tuple[int, ...] = hotspots.HEX_SIZES_M,
 ) -> dict:
     """The hexagon Gi* layer as a FeatureCollection with its metadata (hexagons cross
@@ -77,13 +82,14 @@ def hotspot_layer(
             method="Local Getis-Ord Gi* (esda), 999 permutations, seed 12345; "
             "see docs/indicators.md",
         ),
-        "features": hotspots.hex_layer(session, filters, size_m, k, allowed),
+        "features": hotspots.hex_layer(session, filters, size_m, k, ptable, allowed),
     }
 
 
-def _cells(rows, k: int) -> list[dict]:
-    """Rows of (key, count) as cells, with primary and secondary suppression."""
-    counts = {str(key): n for key, n in rows}
+def _cells(rows, k: int, ptable: PTable) -> list[dict]:
+    """Rows of (key, count, cell key) as cells, perturbed, with primary and secondary
+    suppression."""
+    counts = {str(key): ptable.protect(n, ckey, k) or 0 for key, n, ckey in rows}
     hidden = protect_partition(counts, True, k)
     return [
         {"key": key, "reports": None if key in hidden else n, "reports_suppressed": key in hidden}
@@ -91,14 +97,14 @@ def _cells(rows, k: int) -> list[dict]:
     ]
 
 
-def _month_cells(by_month, props: dict, k: int) -> list[dict]:
-    """Reports per month, withheld when small, or when their sensitive part could be worked
-    out (public points show their month), with secondary suppression on both partitions."""
-    totals = {m: n for m, n, _s in by_month}
+def _month_cells(by_month, props: dict, k: int, ptable: PTable) -> list[dict]:
+    """Reports per month (perturbed), withheld when small, or when their sensitive part could
+    be worked out (public points show their month), with secondary suppression on both
+    partitions."""
+    totals = {m: ptable.protect(n, nk, k) or 0 for m, n, nk, _s, _sk in by_month}
+    sensitive = {m: ptable.protect(s, sk, k) or 0 for m, _n, _nk, s, sk in by_month}
     hidden = protect_partition(totals, not props["reports_suppressed"], k)
-    hidden |= protect_partition(
-        {m: s for m, _n, s in by_month}, not props["sensitive_reports_suppressed"], k
-    )
+    hidden |= protect_partition(sensitive, not props["sensitive_reports_suppressed"], k)
     shown = [(n, m) for m, n in totals.items() if m not in hidden and n > 0]
     if len(hidden) == 1 and shown and not props["reports_suppressed"]:
         hidden.add(min(shown)[1])
@@ -108,7 +114,9 @@ def _month_cells(by_month, props: dict, k: int) -> list[dict]:
     ]
 
 
-def mahalle_detail(session: Session, code: str, filters: PlannerFilters, k: int) -> dict:
+def mahalle_detail(
+    session: Session, code: str, filters: PlannerFilters, k: int, ptable: PTable
+) -> dict:
     """One mahalle: its indicators, reports per category, per month, and response times."""
     mahalle = session.scalar(select(Mahalle).where(Mahalle.code == code))
     if mahalle is None or (
@@ -120,7 +128,7 @@ def mahalle_detail(session: Session, code: str, filters: PlannerFilters, k: int)
     feature = next(
         (
             f
-            for f in planner_indicators(session, filters, k, with_geometry=False)
+            for f in planner_indicators(session, filters, k, ptable, with_geometry=False)
             if f["properties"]["code"] == code
         ),
         None,
@@ -132,7 +140,7 @@ def mahalle_detail(session: Session, code: str, filters: PlannerFilters, k: int)
         Report.mahalle_id == mahalle.id
     )
     by_category = session.execute(
-        base.with_only_columns(Category.code, func.count(Report.id))
+        base.with_only_columns(Category.code, func.count(Report.id), cell_key(Report.record_key))
         .group_by(Category.code, Category.sort_order)
         .order_by(Category.sort_order)
     ).all()
@@ -140,18 +148,22 @@ def mahalle_detail(session: Session, code: str, filters: PlannerFilters, k: int)
     month = func.to_char(Report.occurred_on, "YYYY-MM")
     by_month = session.execute(
         base.with_only_columns(
-            month, func.count(Report.id), func.count(Report.id).filter(Category.sensitive)
+            month,
+            func.count(Report.id),
+            cell_key(Report.record_key),
+            func.count(Report.id).filter(Category.sensitive),
+            cell_key(Report.record_key, Category.sensitive),
         )
         .group_by(month)
         .order_by(month)
     ).all()
     props = feature["properties"]
     # The category and month cells add up to `reports`: none may be shown when it is withheld.
-    categories = _cells(by_category, k)
+    categories = _cells(by_category, k, ptable)
     locale = i18n.current_locale()
     for cell in categories:
         cell["label"] = (labels.get(cell["key"]) or {}).get(locale, cell["key"])
-    months = _month_cells(by_month, props, k)
+    months = _month_cells(by_month, props, k, ptable)
     if props["reports_suppressed"]:
         for cell in categories + months:
             if cell["reports"]:
@@ -179,7 +191,13 @@ def mahalle_detail(session: Session, code: str, filters: PlannerFilters, k: int)
 
 
 def indicator_classes(
-    session: Session, filters: PlannerFilters, k: int, code: str, method: str, classes: int
+    session: Session,
+    filters: PlannerFilters,
+    k: int,
+    ptable: PTable,
+    code: str,
+    method: str,
+    classes: int,
 ) -> dict:
     """Classes of one indicator over the mahalle, computed on the values the map shows."""
     item = definitions.BY_CODE.get(code)
@@ -187,6 +205,6 @@ def indicator_classes(
         raise InvalidInput(f"{code!r} is not a numeric indicator.", field="indicator")
     values = [
         f["properties"].get(code)
-        for f in planner_indicators(session, filters, k, with_geometry=False)
+        for f in planner_indicators(session, filters, k, ptable, with_geometry=False)
     ]
     return {"indicator": code, **class_breaks(values, method, classes)}

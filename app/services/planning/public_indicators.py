@@ -5,6 +5,8 @@ of municipalities, never below the deployment's (`reference.strictest_k`), whate
 query asks about, so a stricter district is not undone by a query for the whole deployment.
 A mahalle's total is withheld too when its sensitive count is (secondary suppression: the
 total minus the non-sensitive points on the map would give the sensitive count away).
+Every count is first perturbed with the cell key method (`suppression.PTable`); suppression
+and the rate work on the published counts.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import json
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Float, case, cast, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.geo.geojson import feature_collection
@@ -26,7 +28,7 @@ from app.models import (
 from app.services.planning.definitions import BY_CODE
 from app.services.planning.indicators import DISPLAY_TOLERANCE_DEG
 from app.services.reference import area_for_code, public_k, strictest_k
-from app.services.suppression import small
+from app.services.suppression import PTable, cell_key, small
 from app.services.visibility import visible_reports
 
 
@@ -44,8 +46,8 @@ def suppress(count: int | None, k: int) -> tuple[int | None, bool]:
 
 
 def mahalle_report_counts(session: Session, filters: IndicatorFilters, k: int):
-    """Rows of (mahalle columns..., reports, k of its municipality, geometry GeoJSON) for every
-    mahalle of the area (`k`: the deployment's threshold, raised by municipalities' own)."""
+    """Rows of (mahalle columns..., reports, sensitive reports, their cell keys, k of its
+    municipality, geometry GeoJSON) for every mahalle of the area (`k`: the deployment's threshold, raised by municipalities' own)."""
     area = area_for_code(session, filters.municipality)
     visible = visible_reports(None, area).join(Category, Category.id == Report.category_id)
     if filters.since:
@@ -54,9 +56,9 @@ def mahalle_report_counts(session: Session, filters: IndicatorFilters, k: int):
         visible = visible.where(Report.occurred_on <= filters.until)
     if filters.groups:
         visible = visible.where(Category.group.in_(filters.groups))
-    reports = visible.with_only_columns(Report.id, Report.mahalle_id, Category.sensitive).subquery(
-        "visible"
-    )
+    reports = visible.with_only_columns(
+        Report.id, Report.mahalle_id, Report.record_key, Category.sensitive
+    ).subquery("visible")
     count = func.count(reports.c.id)
     sensitive = func.count(reports.c.id).filter(reports.c.sensitive)
     ks = strictest_k(k)
@@ -72,13 +74,8 @@ def mahalle_report_counts(session: Session, filters: IndicatorFilters, k: int):
             Mahalle.population_year,
             count.label("reports"),
             sensitive.label("sensitive_reports"),
-            case(
-                (
-                    Mahalle.women_residents > 0,
-                    cast(count, Float) * 1000.0 / Mahalle.women_residents,
-                ),
-                else_=None,
-            ).label("rate"),
+            cell_key(reports.c.record_key).label("reports_ckey"),
+            cell_key(reports.c.record_key, reports.c.sensitive).label("sensitive_reports_ckey"),
             ks.c.k,
             func.ST_AsGeoJSON(
                 func.ST_SimplifyPreserveTopology(Mahalle.geom, DISPLAY_TOLERANCE_DEG), 6
@@ -94,16 +91,24 @@ def mahalle_report_counts(session: Session, filters: IndicatorFilters, k: int):
     return session.execute(stmt).all()
 
 
-def indicator_features(session: Session, filters: IndicatorFilters, k: int) -> list[dict]:
-    """GeoJSON features of the indicators per mahalle, with small cells suppressed below the
-    k of each mahalle's municipality (at least `k`, the deployment's)."""
+def indicator_features(
+    session: Session, filters: IndicatorFilters, k: int, ptable: PTable
+) -> list[dict]:
+    """GeoJSON features of the indicators per mahalle: counts perturbed with `ptable`, then
+    small cells suppressed below the k of each mahalle's municipality (at least `k`)."""
     features = []
     for row in mahalle_report_counts(session, filters, k):
-        sensitive, sensitive_suppressed = suppress(row.sensitive_reports, row.k)
-        reports, suppressed = suppress(row.reports, row.k)
+        sensitive, sensitive_suppressed = suppress(
+            ptable.protect(row.sensitive_reports, row.sensitive_reports_ckey, row.k), row.k
+        )
+        reports, suppressed = suppress(ptable.protect(row.reports, row.reports_ckey, row.k), row.k)
         if sensitive_suppressed:  # secondary suppression, see the module docstring
             reports, suppressed = None, True
-        rate = None if suppressed or row.rate is None else round(row.rate, 3)
+        rate = (
+            None
+            if suppressed or reports is None or not row.women_residents
+            else round(reports * 1000.0 / row.women_residents, 3)
+        )
         features.append(
             {
                 "type": "Feature",
@@ -131,6 +136,12 @@ def indicator_features(session: Session, filters: IndicatorFilters, k: int) -> l
     return features
 
 
+PERTURBATION_NOTE = (
+    "Counts are perturbed with the cell key method (noise of at most ±2, mean zero, the same "
+    "for the same cell on every request), then counts from 1 to k-1 are withheld; rates rest "
+    "on the published counts. The table: GET /api/v1/indicators/perturbation."
+)
+
 # The public layer's indicators, described by the one source of definitions.
 PUBLIC_CODES = ("reports", "sensitive_reports", "reports_per_1000_women")
 
@@ -138,10 +149,12 @@ PUBLIC_CODES = ("reports", "sensitive_reports", "reports_per_1000_women")
 DEFINITIONS = {code: BY_CODE[code].as_dict() for code in PUBLIC_CODES}
 
 
-def indicator_collection(session: Session, filters: IndicatorFilters, k: int) -> dict:
+def indicator_collection(
+    session: Session, filters: IndicatorFilters, k: int, ptable: PTable
+) -> dict:
     """The indicators as a FeatureCollection with the metadata a reader needs (`k`: the
     deployment's threshold; the area's own, or a mahalle's, may be higher)."""
-    features = indicator_features(session, filters, k)
+    features = indicator_features(session, filters, k, ptable)
     return feature_collection(
         features,
         metadata={
@@ -152,8 +165,24 @@ def indicator_collection(session: Session, filters: IndicatorFilters, k: int) ->
             },
             "groups": [g.value for g in filters.groups],
             "suppression_threshold_k": public_k(session, k, filters.municipality),
+            "perturbation": PERTURBATION_NOTE,
             "definitions": DEFINITIONS,
             "attribution": "Boundaries © OpenStreetMap contributors (ODbL 1.0); "
             "population: Kaynak: TÜİK",
         },
     )
+
+
+def perturbation_description(ptable: PTable) -> dict:
+    """The perturbation table as published: method, parameters, noise per count, rows."""
+    return {
+        "method": "cell key perturbation (UK ONS): record keys 0..255 drawn once per report "
+        "and confirmation; cell key = sum of the cell's record keys mod 256; published = "
+        "count + pvalue(pcv, ckey), pcv = min(count, max_pcv); zero is never perturbed; "
+        "then counts from 1 to k-1 are withheld.",
+        "key_range": 256,
+        "max_pcv": ptable.max_pcv,
+        "noise": ptable.summary(),
+        "columns": ["pcv", "ckey", "pvalue"],
+        "rows": [[r["pcv"], r["ckey"], r["pvalue"]] for r in ptable.as_records()],
+    }
