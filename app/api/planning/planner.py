@@ -15,6 +15,12 @@ from app.api.deps import PlannerApi, SessionDep, SettingsDep
 from app.api.filters import GroupsDep, MunicipalityCode, public_period_query
 from app.models import TimeBand
 from app.schemas.common import STAFF_ERRORS
+from app.schemas.planning import (
+    ClassBreaks,
+    IndicatorDefinitions,
+    MahalleDetail,
+    PlannerLayer,
+)
 from app.services import reference, suppression
 from app.services.planning import definitions, layers
 from app.services.scope import PlannerFilters, default_period
@@ -64,7 +70,7 @@ HexSize = Annotated[
 ]
 
 
-@router.get("/indicators/definitions")
+@router.get("/indicators/definitions", response_model=IndicatorDefinitions)
 def indicator_definitions() -> dict:
     """Every indicator: code, names (tr, en), definition, formula, unit, caveats, YEEP theme."""
     return {
@@ -74,7 +80,7 @@ def indicator_definitions() -> dict:
     }
 
 
-@router.get("/planner/indicators", responses=ERRORS)
+@router.get("/planner/indicators", response_model=PlannerLayer, responses=ERRORS)
 def planner_indicators(
     user: PlannerApi, db: SessionDep, settings: SettingsDep, filters: FiltersDep, ptable: PTableDep
 ) -> dict:
@@ -82,7 +88,7 @@ def planner_indicators(
     return layers.indicator_layer(db, filters, settings.k_threshold, ptable)
 
 
-@router.get("/planner/hotspots", responses=ERRORS)
+@router.get("/planner/hotspots", response_model=PlannerLayer, responses=ERRORS)
 def planner_hotspots(
     user: PlannerApi,
     db: SessionDep,
@@ -97,7 +103,7 @@ def planner_hotspots(
     )
 
 
-@router.get("/planner/classes", responses=ERRORS)
+@router.get("/planner/classes", response_model=ClassBreaks, responses=ERRORS)
 def planner_classes(
     user: PlannerApi,
     db: SessionDep,
@@ -114,7 +120,7 @@ def planner_classes(
     )
 
 
-@router.get("/planner/mahalle/{code:path}", responses=ERRORS)
+@router.get("/planner/mahalle/{code:path}", response_model=MahalleDetail, responses=ERRORS)
 def planner_mahalle(
     code: Annotated[str, Path(max_length=64)],
     user: PlannerApi,
