@@ -46,11 +46,18 @@ def test_publishing_a_period_publishes_a_frozen_report(client, db, settings, tmp
     html = client.get(report["html_url"])
     assert html.status_code == 200 and html.headers["content-type"].startswith("text/html")
     assert "İzleme raporu" in html.text and "Test Yerel Eşitlik Eylem Planı" in html.text
-    assert "236" in html.text and "compliant" in html.text
+    assert "236" in html.text and "Uyumlu" in html.text  # the board's rating, in words
+    assert "not_started" not in html.text and "compliant" not in html.text  # never raw codes
     pdf = client.get(report["pdf_url"])
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF-")
     text = _pdf_text(pdf.content, tmp_path)
-    for expected in ("İzleme raporu", "Test Yerel Eşitlik Eylem Planı", "Lamba yenileme", "236"):
+    for expected in (
+        "İzleme raporu",
+        "Test Yerel Eşitlik Eylem Planı",
+        "Lamba yenileme",
+        "236",
+        "Uyumlu",
+    ):
         assert expected in html.text and expected in text, expected
     # Later edits do not change the published report.
     item = plans.item_by_code(db, world.plan, "1.1")
