@@ -210,7 +210,7 @@ def municipal_reports(
         .limit(limit)
         .offset(offset)
     ).mappings()
-    codes = dict(session.execute(select(Municipality.id, Municipality.code)).all())
+    names = {m.id: (m.code, m.name) for m in session.execute(select(Municipality)).scalars()}
     duties: dict[tuple[int, CategoryGroup], dict] = {}
     items = []
     for r in rows:
@@ -218,15 +218,15 @@ def municipal_reports(
         key = (item.pop("municipality_id"), item.pop("category_group"))
         responsible = item.pop("responsible_municipality_id")
         if responsible is not None:  # forwarded: to whom it went
-            body = session.get_one(Municipality, responsible)
+            code, name = names[responsible]
             duty = {
-                "code": body.code,
-                "name": body.name,
+                "code": code,
+                "name": name,
                 "department": item["municipal_department"],
             }
         else:
             if key not in duties:
                 duties[key] = responsible_for(session, *key).as_dict()
             duty = duties[key]
-        items.append({**item, "municipality": codes[key[0]], "responsible": duty})
+        items.append({**item, "municipality": names[key[0]][0], "responsible": duty})
     return total, items

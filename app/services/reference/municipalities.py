@@ -156,3 +156,14 @@ def municipality_code(session: Session, municipality_id: int | None) -> str | No
     if municipality_id is None:
         return None
     return session.scalar(select(Municipality.code).where(Municipality.id == municipality_id))
+
+
+def ancestors(session: Session, municipality_id: int | None) -> list[int]:
+    """The municipality and those it lies in, nearest first (at most MAX_DEPTH + 1)."""
+    chain: list[int] = []
+    while municipality_id is not None and len(chain) <= MAX_DEPTH:
+        chain.append(municipality_id)
+        municipality_id = session.scalar(
+            select(Municipality.parent_id).where(Municipality.id == municipality_id)
+        )
+    return chain

@@ -31,6 +31,7 @@ from app.services import audit
 from app.services.reference.municipalities import (
     MAX_DEPTH,
     all_municipalities,
+    ancestors,
     check_code,
     map_view,
     municipality_by_code,
@@ -62,16 +63,6 @@ class MunicipalityFields:
     clear_k: bool = False
 
 
-def _ancestors(session: Session, municipality_id: int | None) -> list[int]:
-    chain: list[int] = []
-    while municipality_id is not None and len(chain) <= MAX_DEPTH:
-        chain.append(municipality_id)
-        municipality_id = session.scalar(
-            select(Municipality.parent_id).where(Municipality.id == municipality_id)
-        )
-    return chain
-
-
 def _languages(codes: list[str]) -> list[str] | None:
     """Language codes as stored (lower case, each once, in the given order); None for none."""
     found: list[str] = []
@@ -91,7 +82,7 @@ def _apply_parent(session: Session, m: Municipality, parent_code: str) -> None:
         m.parent_id = None
         return
     parent = municipality_by_code(session, parent_code, field="parent")
-    chain = _ancestors(session, parent.id)
+    chain = ancestors(session, parent.id)
     if m.id is not None and m.id in chain:
         raise InvalidInput(
             f"{parent.code!r} is inside {m.code!r}: a municipality cannot be its own ancestor.",

@@ -19,7 +19,7 @@ from app.errors import InvalidInput, NotFound
 from app.models import CategoryGroup, Municipality, Responsibility, User
 from app.services import audit
 from app.services.reference.municipalities import (
-    MAX_DEPTH,
+    ancestors,
     municipality_by_code,
     municipality_code,
 )
@@ -44,31 +44,19 @@ class Duty:
         }
 
 
-def _chain(session: Session, municipality_id: int) -> list[int]:
-    """The municipality and its ancestors, nearest first."""
-    chain: list[int] = []
-    node: int | None = municipality_id
-    while node is not None and len(chain) <= MAX_DEPTH:
-        chain.append(node)
-        node = session.scalar(select(Municipality.parent_id).where(Municipality.id == node))
-    return chain
-
-
 def responsible_for(session: Session, municipality_id: int, group: CategoryGroup) -> Duty:
     """Who acts on a report of `group` in municipality `municipality_id`."""
-    node: int | None = municipality_id
-    for _ in range(MAX_DEPTH + 1):
-        if node is None:
-            break
-        row = session.execute(
-            select(Responsibility, Municipality)
-            .join(Municipality, Municipality.id == Responsibility.responsible_id)
-            .where(Responsibility.area_id == node, Responsibility.category_group == group)
-        ).first()
-        if row is not None:
-            duty, body = row
+    chain = ancestors(session, municipality_id)
+    rows = session.execute(
+        select(Responsibility, Municipality)
+        .join(Municipality, Municipality.id == Responsibility.responsible_id)
+        .where(Responsibility.area_id.in_(chain), Responsibility.category_group == group)
+    ).all()
+    by_area = {duty.area_id: (duty, body) for duty, body in rows}
+    for node in chain:  # the nearest row on the chain decides
+        if node in by_area:
+            duty, body = by_area[node]
             return Duty(body.id, body.code, body.name, duty.department, duty.contact_email)
-        node = session.scalar(select(Municipality.parent_id).where(Municipality.id == node))
     own = session.get(Municipality, municipality_id)
     assert own is not None
     return Duty(own.id, own.code, own.name)
@@ -121,7 +109,7 @@ def set_responsibility(
     """Say who acts on `group` in the area of `area_code` (replacing what was there)."""
     area = municipality_by_code(session, area_code, field="area")
     body = municipality_by_code(session, responsible_code, field="responsible")
-    if body.id not in _chain(session, area.id):
+    if body.id not in ancestors(session, area.id):
         raise InvalidInput(
             f"{body.code!r} is not {area.code!r} or a municipality it is part of: the body "
             "that acts in an area is the area's own municipality or one above it.",
