@@ -8,7 +8,7 @@ assessment with the municipality's response. Idempotent: a second run leaves it 
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from sqlalchemy import select
@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from app.config import Settings
 from app.models import EqualityPlan, EvidenceKind, PeriodState, PlanState, Role, User
+from app.schemas.interventions import InterventionCreate, PlaceGeometry
 from app.schemas.monitoring import (
     AssessmentCreate,
     BoardMemberCreate,
@@ -30,6 +31,7 @@ from app.services.monitoring import (
     board,
     import_plan_file,
     indicators,
+    interventions,
     periods,
     plans,
     reports,
@@ -156,6 +158,25 @@ def load_demo_plan(session: Session, settings: Settings) -> list[str]:
         OPERATOR,
         assessment,
         "Gece durakları için Ulaşım Dairesi ile çalışma başlatıldı. (Örnek yanıt.)",
+    )
+    interventions.create_intervention(
+        session,
+        OPERATOR,
+        plan,
+        InterventionCreate(
+            code="ORNEK-AYDINLATMA-1",
+            kind="lighting",
+            title_tr="ÖRNEK: Atatürk Bulvarı'nın Kızılay–Kolej kesiminde aydınlatma yenilendi",
+            title_en="EXAMPLE: street lighting renewed on Atatürk Boulevard, Kızılay–Kolej",
+            description="Örnek bir uygulama: gerçek bir çalışma değildir.",
+            completed_on=date.today() - timedelta(days=120),
+            item="6.1.1.1",
+            geometry=PlaceGeometry(
+                type="LineString", coordinates=[(32.8541, 39.9208), (32.8600, 39.9262)]
+            ),
+            radius_m=500,
+            category_groups=["lighting", "environment"],
+        ),
     )
     return [
         f"Example equality plan (an EXAMPLE, not Çankaya's real plan): {CODE} with {item_count} "

@@ -3,6 +3,7 @@
 from app.models.base import Base
 from app.models.category import Category, CategoryGroup
 from app.models.intake import IntakeCount
+from app.models.intervention import Intervention, InterventionKind
 from app.models.mahalle import Mahalle
 from app.models.moderation import ModerationEvent, RejectReason
 from app.models.monitoring import (
@@ -73,6 +74,8 @@ __all__ = [
     "IndicatorObservation",
     "IndicatorSource",
     "IntakeCount",
+    "Intervention",
+    "InterventionKind",
     "ItemKind",
     "ItemStatus",
     "LocationPrecision",

@@ -28,3 +28,11 @@ def test_the_example_plan_loads_once_and_shows_as_an_example(client, db, setting
     assert [u["review_state"] for u in detail["updates"]] == ["accepted"]  # the public's view
     page = client.get(f"/plans/{CODE}").text
     assert "Örnek plan, belediyenin gerçek planı değil" in page
+    (intervention,) = client.get(f"/api/v1/plans/{CODE}/interventions").json()["interventions"]
+    assert intervention["item"] == "6.1.1.1" and intervention["kind"] == "lighting"
+    assert intervention["page_url"] in page
+    effect = client.get(intervention["page_url"].replace("/plans", "/api/v1/plans", 1))
+    assert effect.status_code == 200
+    assert effect.json()["effect"]["state"] in ("ok", "withheld")  # 120 days: comparable
+    assert effect.json()["effect"]["near"]["area_km2"] > 0.5  # a 500 m band along 800 m
+    assert client.get(intervention["page_url"]).status_code == 200

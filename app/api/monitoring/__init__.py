@@ -2,8 +2,9 @@
 
 from fastapi import APIRouter
 
-from app.api.monitoring import plans, work
+from app.api.monitoring import interventions, plans, work
 
 router = APIRouter()
 router.include_router(plans.router)
 router.include_router(work.router)
+router.include_router(interventions.router)

@@ -3,6 +3,7 @@ Monitoring Board's ratings with the municipality's responses."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Request
@@ -11,6 +12,7 @@ from fastapi.responses import HTMLResponse
 from app.api.deps import OptionalUser, SessionDep, SettingsDep
 from app.api.pages.templating import render
 from app.services import monitoring
+from app.services.clock import LOCAL_TZ
 from app.services.pages import site
 
 router = APIRouter(include_in_schema=False)
@@ -38,3 +40,19 @@ def plan_page(
     config = site.page_config(settings, demo=site.demo_data_present(db))
     plan = monitoring.plan_page(db, settings, code, viewer)
     return render(request, "plan.html", {"config": config, "plan": plan}, settings)
+
+
+@router.get("/plans/{code}/interventions/{intervention}", response_class=HTMLResponse)
+def intervention_page(
+    request: Request,
+    code: Annotated[str, Path(max_length=64)],
+    intervention: Annotated[str, Path(max_length=64)],
+    db: SessionDep,
+    settings: SettingsDep,
+    viewer: OptionalUser,
+) -> HTMLResponse:
+    """One intervention: where and when, and report rates near it before and after."""
+    config = site.page_config(settings, demo=site.demo_data_present(db))
+    today = datetime.now(LOCAL_TZ).date()
+    data = monitoring.intervention_page(db, settings, code, intervention, viewer, today)
+    return render(request, "intervention.html", {"config": config, "intervention": data}, settings)

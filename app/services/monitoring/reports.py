@@ -27,6 +27,7 @@ from app.models import (
     User,
 )
 from app.services.monitoring import access
+from app.services.monitoring.charts import indicator_chart
 from app.services.monitoring.periods import change_period_state
 from app.services.monitoring.views import plan_detail
 
@@ -38,27 +39,6 @@ _env.filters.update(format_number=i18n.format_number)
 REPORT_LOCALE = "tr"  # a published report is a document of record: Turkish first
 
 
-def _chart(indicator: dict) -> dict:
-    """Bars for baseline, each headline value and the target, scaled to the largest."""
-    bars = []
-    if indicator["baseline"]["value"] is not None:
-        bars.append(
-            ("baseline", str(indicator["baseline"]["period"]), indicator["baseline"]["value"])
-        )
-    for obs in indicator["observations"]:
-        if not obs["disaggregation"] and obs["value"] is not None:
-            bars.append(("value", obs["period"], obs["value"]))
-    if indicator["target"]["value"] is not None:
-        bars.append(("target", str(indicator["target"]["period"]), indicator["target"]["value"]))
-    top = max((abs(v) for _, _, v in bars), default=0) or 1
-    return {
-        "bars": [
-            {"kind": k, "label": lab, "value": v, "width": round(300 * abs(v) / top)}
-            for k, lab, v in bars
-        ]
-    }
-
-
 def render_html(snapshot: dict, period_label: str) -> str:
     token = i18n.set_locale(REPORT_LOCALE)
     try:
@@ -67,7 +47,7 @@ def render_html(snapshot: dict, period_label: str) -> str:
         def walk(nodes: list[dict]) -> None:
             for node in nodes:
                 for indicator in node["indicators"]:
-                    indicators.append({**indicator, "chart": _chart(indicator)})
+                    indicators.append({**indicator, "chart": indicator_chart(indicator)})
                 walk(node["children"])
 
         walk(snapshot["items"])

@@ -403,11 +403,6 @@ def long_csv(rows: list[dict[str, Any]]) -> str:
     return out.getvalue()
 
 
-def plan_page(session: Session, settings: Settings, code: str, viewer: User | None) -> dict:
-    """The public plan page's data (the same as `GET /api/v1/plans/{code}`)."""
-    return plan_detail(session, settings, access.plan_or_404(session, code, viewer), viewer)
-
-
 def plan_index(session: Session, viewer: User | None) -> dict:
     """Every plan the viewer may see, for the plans page."""
     return plan_list(session, plans_of(session, viewer, None))
