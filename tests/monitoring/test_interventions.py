@@ -81,9 +81,9 @@ def test_difference_in_differences_is_computed_from_the_counts(client, db, setti
     assert own.name not in names
     comparison = list(db.scalars(select(Mahalle).where(Mahalle.name.in_(names))))
     other = comparison[0]
-    spot = db.scalar(select(func.ST_AsText(func.ST_PointOnSurface(Mahalle.geom))).where(
-        Mahalle.id == other.id
-    ))
+    spot = db.scalar(
+        select(func.ST_AsText(func.ST_PointOnSurface(Mahalle.geom))).where(Mahalle.id == other.id)
+    )
     lon, lat = (float(v) for v in spot.removeprefix("POINT(").rstrip(")").split())
     for days_ago in range(DAYS + 1, DAYS + 11):  # 10 near before
         _published(db, settings, KIZILAY[0], KIZILAY[1], days_ago)

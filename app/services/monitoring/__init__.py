@@ -4,7 +4,18 @@ What other domains may use is exported here; the modules inside are this domain'
 """
 
 from app.services.monitoring.public_pages import intervention_page, plan_page
-from app.services.monitoring.spreadsheet import PlanHeader, import_plan_file
+from app.services.monitoring.spreadsheet import (
+    PlanHeader,
+    import_plan_file,
+    import_uploaded_plan,
+)
 from app.services.monitoring.views import plan_index
 
-__all__ = ["PlanHeader", "import_plan_file", "intervention_page", "plan_index", "plan_page"]
+__all__ = [
+    "PlanHeader",
+    "import_plan_file",
+    "import_uploaded_plan",
+    "intervention_page",
+    "plan_index",
+    "plan_page",
+]

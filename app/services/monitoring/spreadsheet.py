@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -350,3 +351,33 @@ def _import(
                 details=[f"row {row.number}: {where}: {exc.message}"],
             ) from exc
     return plan, len(rows), count
+
+
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+UPLOAD_SUFFIXES = (".xlsx", ".csv")
+
+
+def import_uploaded_plan(
+    session: Session,
+    user: User,
+    filename: str,
+    data: bytes,
+    municipality_code: str,
+    header: PlanHeader,
+) -> tuple[EqualityPlan, int, int]:
+    """`import_plan_file` for a file sent over HTTP (XLSX or CSV, at most 5 MB)."""
+    name = Path(filename or "").name
+    suffix = Path(name).suffix.lower()
+    if suffix not in UPLOAD_SUFFIXES:
+        raise InvalidInput(
+            "Send the plan as an .xlsx or .csv file (see the template).", field="file"
+        )
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise InvalidInput("The file is larger than 5 MB.", field="file")
+    if not data:
+        raise InvalidInput("The file is empty.", field="file")
+    safe = "".join(c if c.isalnum() or c in "._-" else "_" for c in Path(name).stem)[:80]
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"{safe or 'plan'}{suffix}"
+        path.write_bytes(data)
+        return import_plan_file(session, path, municipality_code, header, actor=user)
