@@ -2,10 +2,12 @@
 
 from fastapi import APIRouter
 
-from app.api.monitoring import imports, interventions, plans, work
+from app.api.monitoring import compare, imports, interventions, plans, work
 
 router = APIRouter()
-router.include_router(imports.router)  # before plans: /plans/import is not a plan code
+# Before plans: /plans/import and /plans/compare are not plan codes.
+router.include_router(imports.router)
+router.include_router(compare.router)
 router.include_router(plans.router)
 router.include_router(work.router)
 router.include_router(interventions.router)

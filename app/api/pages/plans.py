@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse
 
 from app.api.deps import OptionalUser, SessionDep, SettingsDep
@@ -26,6 +26,21 @@ def plans_page(
     config = site.page_config(settings, demo=site.demo_data_present(db))
     data = monitoring.plan_index(db, viewer)
     return render(request, "plans.html", {"config": config, "data": data}, settings)
+
+
+@router.get("/plans/compare", response_class=HTMLResponse)
+def compare_page(
+    request: Request,
+    db: SessionDep,
+    settings: SettingsDep,
+    viewer: OptionalUser,
+    indicator: Annotated[str | None, Query(max_length=200)] = None,
+    period: Annotated[str | None, Query(max_length=32)] = None,
+) -> HTMLResponse:
+    """One computed indicator in one period across the municipalities' plans."""
+    config = site.page_config(settings, demo=site.demo_data_present(db))
+    data = monitoring.compare_plans(db, settings, viewer, indicator or None, period or None)
+    return render(request, "plans_compare.html", {"config": config, "data": data}, settings)
 
 
 @router.get("/plans/{code}", response_class=HTMLResponse)

@@ -3,6 +3,7 @@
 What other domains may use is exported here; the modules inside are this domain's own.
 """
 
+from app.services.monitoring.compare import compare as compare_plans
 from app.services.monitoring.public_pages import intervention_page, plan_page
 from app.services.monitoring.spreadsheet import (
     PlanHeader,
@@ -13,6 +14,7 @@ from app.services.monitoring.views import plan_index
 
 __all__ = [
     "PlanHeader",
+    "compare_plans",
     "import_plan_file",
     "import_uploaded_plan",
     "intervention_page",

@@ -8,6 +8,7 @@ from app.services.reference.areas import (
     mahalle_at,
     mahalle_by_code,
     mahalle_name,
+    turkish_sort_key,
 )
 from app.services.reference.categories import active_category_by_code, seed_categories
 from app.services.reference.municipalities import (
@@ -107,5 +108,6 @@ __all__ = [
     "staff_area",
     "staff_scope",
     "strictest_k",
+    "turkish_sort_key",
     "update_municipality",
 ]
