@@ -39,3 +39,23 @@ class Comparison(BaseModel):
     period: str | None
     rows: list[CompareRow]
     options: list[CompareOption]
+
+
+class MahalleTarget(BaseModel):
+    plan: str
+    plan_title: OptionalLabels
+    municipality: str
+    item: str
+    kind: str
+    title: OptionalLabels
+    status: str
+    progress: float | None
+    url: str
+
+
+class MahalleTargets(BaseModel):
+    """Plan items (usually targets) that name a mahalle among those they target."""
+
+    mahalle: str
+    name: str
+    targets: list[MahalleTarget]

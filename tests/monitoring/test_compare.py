@@ -128,3 +128,35 @@ def test_an_unknown_indicator_is_refused(client, db, settings):
     assert refused.status_code == 422 and "indicator" in refused.text
     options = client.get("/api/v1/plans/compare").json()
     assert options["rows"] == [] and KEY in [o["key"] for o in options["options"]]
+
+
+def test_a_mahalle_lists_the_plan_targets_that_name_it(client, db, settings):
+    world = build_plan(db, settings)  # target 1.1.T names the Kızılay mahalle
+    answer = client.get("/api/v1/plans/targets", params={"mahalle": world.mahalle_code})
+    assert answer.status_code == 200, answer.text
+    targets = answer.json()["targets"]
+    assert [(t["plan"], t["item"], t["kind"]) for t in targets] == [
+        ("YEEP-TEST", "1.1.T", "target")
+    ]
+    assert targets[0]["url"] == "/plans/YEEP-TEST" and targets[0]["progress"] == 0
+    other = db.scalar(select(Mahalle.code).where(Mahalle.code != world.mahalle_code).limit(1))
+    assert client.get("/api/v1/plans/targets", params={"mahalle": other}).json()["targets"] == []
+    missing = client.get("/api/v1/plans/targets", params={"mahalle": "no-such"})
+    assert missing.status_code == 404
+    item = plans.item_by_code(db, world.plan, "1.1.T")
+    item.is_public = False
+    db.flush()
+    assert (
+        client.get("/api/v1/plans/targets", params={"mahalle": world.mahalle_code}).json()[
+            "targets"
+        ]
+        == []
+    )
+
+
+def test_a_draft_plan_s_targets_stay_inside(client, db, settings):
+    world = build_plan(db, settings, state="draft")
+    params = {"mahalle": world.mahalle_code}
+    assert client.get("/api/v1/plans/targets", params=params).json()["targets"] == []
+    login(client, world.planner)
+    assert len(client.get("/api/v1/plans/targets", params=params).json()["targets"]) == 1

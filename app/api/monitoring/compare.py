@@ -1,4 +1,5 @@
-"""The same indicator in the same period across municipalities (before `/plans/{code}`)."""
+"""Across plans (before `/plans/{code}`): the same indicator in the same period side by side,
+and the plan items that name a mahalle."""
 
 from __future__ import annotations
 
@@ -9,8 +10,9 @@ from fastapi import APIRouter, Query
 from app.api.deps import OptionalUser, SessionDep, SettingsDep
 from app.api.filters import MunicipalityCode
 from app.schemas.common import PUBLIC_ERRORS
-from app.schemas.plan_compare import Comparison
+from app.schemas.plan_compare import Comparison, MahalleTargets
 from app.services.monitoring.compare import compare
+from app.services.monitoring.mahalle_targets import targets_naming
 from app.services.reference import area_for_code
 
 router = APIRouter(prefix="/api/v1", tags=["monitoring"])
@@ -29,3 +31,14 @@ def compare_plans(
     label such as `2026-H1`), side by side; without `indicator`, only the options."""
     area = area_for_code(db, municipality)
     return compare(db, settings, viewer, indicator, period, area)
+
+
+@router.get("/plans/targets", response_model=MahalleTargets, responses=PUBLIC_ERRORS)
+def mahalle_targets(
+    db: SessionDep,
+    settings: SettingsDep,
+    viewer: OptionalUser,
+    mahalle: Annotated[str, Query(min_length=1, max_length=64, description="A mahalle code.")],
+) -> dict:
+    """The plan items whose target mahalle include this one (for its panel on the map)."""
+    return targets_naming(db, settings, mahalle, viewer)

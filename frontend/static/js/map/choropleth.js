@@ -1,5 +1,6 @@
 // The mahalle choropleth: reports per 1,000 women in up to five quantile classes, counts below
 // k suppressed (grey, dashed), "no data" hatched; a popup per mahalle and the legend's classes.
+import { api } from '../lib/api.js';
 import { config } from '../lib/config.js';
 import { $, el, svgEl } from '../lib/dom.js';
 import { t } from '../lib/i18n.js';
@@ -66,6 +67,23 @@ function areaPopup(p) {
   );
 }
 
+/** The equality-plan items that target this mahalle, added to its popup when known. */
+async function addPlanTargets(popup, code) {
+  const result = await api(`/api/v1/plans/targets?mahalle=${encodeURIComponent(code)}`);
+  const targets = (result.status === 200 && result.body && result.body.targets) || [];
+  if (!targets.length) return;
+  const en = document.documentElement.lang === 'en';
+  popup.append(
+    el('h4', { class: 'popup__section' }, t('Equality plan targets here')),
+    el('ul', { class: 'popup__targets' }, ...targets.map((item) => el(
+      'li',
+      null,
+      el('a', { href: item.url }, `${item.item} ${(en && item.title.en) || item.title.tr}`),
+      item.progress === null || item.progress === undefined ? '' : ` (${fmt(item.progress)} %)`,
+    ))),
+  );
+}
+
 /** The legend's k: one threshold, or the range when municipalities set their own. */
 function legendK(features) {
   const ks = [...new Set(features.map((f) => kOf(f.properties)))].sort((a, b) => a - b);
@@ -116,10 +134,9 @@ export function addChoropleth(view) {
       layer.on('click', (event) => {
         if (view.reporting) return; // the report form's click handler places the pin
         L.DomEvent.stopPropagation(event);
-        L.popup({ maxWidth: 260 })
-          .setLatLng(event.latlng)
-          .setContent(areaPopup(feature.properties))
-          .openOn(map);
+        const content = areaPopup(feature.properties);
+        L.popup({ maxWidth: 260 }).setLatLng(event.latlng).setContent(content).openOn(map);
+        addPlanTargets(content, feature.properties.code);
       });
     },
   }).addTo(map);
