@@ -10,6 +10,7 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse
 
 from app.api.deps import OptionalUser, SessionDep, SettingsDep
+from app.api.pages.staff import PageLoginRequired
 from app.api.pages.templating import render
 from app.services import monitoring
 from app.services.clock import LOCAL_TZ
@@ -71,3 +72,20 @@ def intervention_page(
     today = datetime.now(LOCAL_TZ).date()
     data = monitoring.intervention_page(db, settings, code, intervention, viewer, today)
     return render(request, "intervention.html", {"config": config, "intervention": data}, settings)
+
+
+@router.get("/plans/{code}/work", response_class=HTMLResponse)
+def plan_work_page(
+    request: Request,
+    code: Annotated[str, Path(max_length=64)],
+    db: SessionDep,
+    settings: SettingsDep,
+    user: OptionalUser,
+) -> HTMLResponse:
+    """The plan's staff page: progress updates, observations, review, board assessments."""
+    if user is None:
+        raise PageLoginRequired()
+    config = site.page_config(settings, demo=site.demo_data_present(db))
+    config["user"] = {"email": user.email, "role": user.role.value}
+    data = monitoring.work_page(db, settings, code, user)
+    return render(request, "plan_work.html", {"config": config, "plan": data}, settings)

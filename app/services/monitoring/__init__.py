@@ -11,6 +11,7 @@ from app.services.monitoring.spreadsheet import (
     import_uploaded_plan,
 )
 from app.services.monitoring.views import plan_index
+from app.services.monitoring.work_pages import work_page
 
 __all__ = [
     "PlanHeader",
@@ -20,4 +21,5 @@ __all__ = [
     "intervention_page",
     "plan_index",
     "plan_page",
+    "work_page",
 ]

@@ -28,6 +28,7 @@ def plan_page(session: Session, settings: Settings, code: str, viewer: User | No
     detail = plan_detail(session, settings, plan, viewer)
     _with_charts(detail["items"])
     detail["published_reports"] = reports_of(session, plan)
+    detail["can_work"] = access.is_inside(session, viewer, plan.municipality_id)
     detail["interventions"] = [
         interventions.describe(session, plan, i)
         for i in interventions.interventions_of(session, plan, viewer)
