@@ -214,6 +214,20 @@ def format_number(value: float | int | None, format: str | None = None) -> str:
     return _format_decimal(value, format=format, locale=babel_locale(), numbering_system="latn")
 
 
+@cache
+def browser_formats(locale: str) -> dict:
+    """Month names and number separators (Babel's CLDR data) for the scripts, for browsers
+    whose Intl lacks the locale (Chromium has no Kurmanji): lib/i18n.js falls back to them."""
+    data = babel_locale(locale)
+    symbols = data.number_symbols["latn"]
+    months = data.months["format"]["wide"]
+    return {
+        "months": [months[m] for m in range(1, 13)],
+        "decimal": symbols["decimal"],
+        "group": symbols["group"],
+    }
+
+
 def labels(english: str, **given: str) -> dict[str, str]:
     """A label in every language: `given` ones ({"tr": ...}), the others from the catalogues
     (`english` is the message id, so mark it with N_() where it is written)."""

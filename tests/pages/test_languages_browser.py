@@ -159,7 +159,38 @@ def test_the_kurdish_report_flow_on_a_phone(server, db, chromium):
         code = report_in(page, phone, "ku")
         assert stored_report(db, server, code).status == ReportStatus.pending
         track_in(page, "ku", code)
+        # Chromium's Intl has no Kurmanji: the month comes from Babel's names (config.formats).
+        month = i18n.browser_formats("ku")["months"][date.today().month - 1]
+        assert month in page.locator("#report-created").inner_text()
         assert axe_serious(page, "ku-track") == []
+        phone.screenshot("ku-track")
+
+
+@pytest.mark.parametrize("locale", ["ar", "ku"])
+def test_plural_forms_in_the_page_follow_the_language(server, chromium, locale):
+    """The mahalle search counts with the catalogue's form for its number (Arabic: six)."""
+    with phone_context(chromium, server.url) as (_, phone):
+        page = phone.page
+        page.goto(f"/?lang={locale}")
+        wait_for_map(page)
+        page.locator("#open-report").click()
+        page.locator("#when-earlier-choice").check()
+        page.fill("#occurred-on", date.today().replace(day=1).isoformat())
+        page.select_option("#time-band", "day")
+        page.locator("#step-next").click()
+        page.locator("#no-map-toggle").click()
+        page.wait_for_function("() => document.getElementById('mahalle-count').textContent")
+        counts = set()
+        for query in ("a", "Kızılay", "zzzz"):
+            page.fill("#mahalle-search", query)
+            n, text = page.evaluate(
+                """() => [document.querySelectorAll('#mahalle-select option').length,
+                          document.getElementById('mahalle-count').textContent]"""
+            )
+            form = i18n.translations(locale).ngettext("{n} mahalle found", "{n} mahalle found", n)
+            assert text == form.replace("{n}", str(n)), (query, n)
+            counts.add(n)
+        assert 0 in counts and len(counts) == 3
 
 
 @pytest.mark.parametrize("locale", ["ar", "ku"])

@@ -60,6 +60,7 @@ def render(
         config = context.setdefault("config", {})
         config["locale"] = i18n.current_locale()
         config["messages"] = i18n.js_catalog(i18n.current_locale())
+        config["formats"] = i18n.browser_formats(i18n.current_locale())
         context["languages"] = i18n.page_languages(name)
         return templates.TemplateResponse(
             request, name, context, headers=headers or site.page_headers(settings)
