@@ -40,6 +40,11 @@ def box(page: Page, selector: str) -> dict:
     return found
 
 
+def fits(page: Page) -> bool:
+    """Nothing sticks out sideways (in Arabic it would push the page off to the left)."""
+    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
 def report_in(page: Page, phone, locale: str, axe: bool = True) -> str:
     """Walk the whole flow in `locale` (an earlier dark street, tapped on the map); the code."""
     page.goto(f"/?lang={locale}")
@@ -127,6 +132,7 @@ def test_the_arabic_report_flow_reads_right_to_left_on_a_phone(server, db, chrom
         assert name["x"] + name["width"] > width - 40, name  # text starts on the right
         assert page.locator(".leaflet-control-zoom-in").get_attribute("title") == "تكبير"
         assert axe_serious(page, "ar-map") == []
+        assert fits(page)
         phone.screenshot("ar-map")
 
         code = report_in(page, phone, "ar")
@@ -140,6 +146,7 @@ def test_the_arabic_report_flow_reads_right_to_left_on_a_phone(server, db, chrom
         card = box(page, "#report")
         assert abs((title["x"] + title["width"]) - (card["x"] + card["width"])) < 40
         assert axe_serious(page, "ar-track") == []
+        assert fits(page)
         phone.screenshot("ar-track")
 
 
@@ -193,13 +200,39 @@ def test_plural_forms_in_the_page_follow_the_language(server, chromium, locale):
         assert 0 in counts and len(counts) == 3
 
 
+def rated_plan(db, settings) -> None:
+    """The monitoring tests' plan, one target rated "partly compliant" by the board."""
+    from app.schemas.monitoring import AssessmentCreate
+    from app.services.monitoring import board
+    from tests.monitoring.support import YEAR, build_plan
+
+    world = build_plan(db, settings)
+    assessment = board.create_assessment(
+        db,
+        world.monitor,
+        world.plan,
+        AssessmentCreate(period=str(YEAR), item="1.1.T", rating="partly_compliant"),
+    )
+    board.publish_assessment(db, world.monitor, assessment)
+    db.commit()
+
+
 @pytest.mark.parametrize("locale", ["ar", "ku"])
-def test_public_plan_pages_and_an_unknown_municipality_pass_axe(server, chromium, locale):
+def test_public_plan_pages_and_an_unknown_municipality_pass_axe(
+    server, db, settings, chromium, locale
+):
+    rated_plan(db, settings)
     with phone_context(chromium, server.url) as (_, phone):
         page = phone.page
         page.goto(f"/plans?lang={locale}")
         assert page.locator("h1").inner_text() == say(locale, "Local equality action plans")
         assert axe_serious(page, f"{locale}-plans") == []
+        page.goto("/plans/YEEP-TEST")
+        assert say(locale, "Partly compliant") in page.locator("main").inner_text()
+        assert say(locale, "Monitoring Board ratings") in page.locator("main").inner_text()
+        assert axe_serious(page, f"{locale}-plan") == []
+        assert fits(page), "the plan page is wider than the phone"
+        phone.screenshot(f"{locale}-plan")
         page.goto("/m/no-such-place")
         assert page.evaluate("document.documentElement.lang") == locale
         assert axe_serious(page, f"{locale}-municipality-not-found") == []
