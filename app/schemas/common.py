@@ -18,8 +18,12 @@ CleanStr = Annotated[str, AfterValidator(_no_nul)]
 
 
 class Labels(BaseModel):
+    """A name per interface language; Arabic and Kurdish where a translation exists."""
+
     tr: str
     en: str
+    ar: str | None = None
+    ku: str | None = None
 
 
 class LonLat(BaseModel):

@@ -34,7 +34,7 @@ def test_the_plan_page_in_turkish_and_english(client, db, settings):
     page = client.get("/plans/YEEP-TEST")
     assert page.status_code == 200
     html = page.text
-    assert '<html lang="tr">' in html
+    assert '<html lang="tr" dir="ltr">' in html
     assert "Test Yerel Eşitlik Eylem Planı" in html
     assert 'progress max="100" value="25.0"' in html  # 1.1.T = mean(50, 0)
     assert "Kısmen uyumlu" in html and "Gece hattı 2026&#39;da açılacak." in html

@@ -63,7 +63,7 @@ def test_unknown_municipality_is_a_404_page_in_turkish(client, url):
     page = client.get(url, follow_redirects=False)
     assert page.status_code == 404
     assert page.headers["content-type"].startswith("text/html")
-    assert '<html lang="tr">' in page.text
+    assert '<html lang="tr" dir="ltr">' in page.text
     assert "Bu belediye bu haritada yok" in page.text
     # The way on: the municipalities served here, and the whole map.
     assert 'href="/?municipality=cankaya"' in page.text
@@ -75,7 +75,7 @@ def test_unknown_municipality_is_a_404_page_in_turkish(client, url):
 def test_unknown_municipality_page_names_the_code_and_speaks_english_too(client):
     page = client.get("/?municipality=atlantis&lang=en")
     assert page.status_code == 404
-    assert '<html lang="en">' in page.text
+    assert '<html lang="en" dir="ltr">' in page.text
     assert "This municipality is not on this map" in page.text
     assert "atlantis" in page.text
     hostile = client.get("/", params={"municipality": "<script>alert(1)</script>"})

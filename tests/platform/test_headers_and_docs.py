@@ -78,4 +78,6 @@ def test_the_language_choice_lasts_only_the_session(client):
     assert cookie.startswith("mh_lang=en")
     assert "max-age" not in cookie and "expires" not in cookie  # a session cookie
     assert "httponly" not in cookie  # quick exit deletes it from the page
-    assert client.get("/").text.startswith('<!doctype html>\n<html lang="en">')
+    assert client.get("/").text.startswith('<!doctype html>\n<html lang="en" dir="ltr">')
+    arabic = client.get("/?lang=ar").headers["set-cookie"].lower()
+    assert arabic.startswith("mh_lang=ar") and "max-age" not in arabic and "expires" not in arabic

@@ -123,6 +123,8 @@ def test_created_report_lists_the_three_nearest_services_without_echoing_the_poi
     assert first["kind_label"] == {
         "tr": "Kadın danışma merkezi",
         "en": "Women's counselling centre",
+        "ar": "مركز استشارات للنساء",
+        "ku": "Navenda şêwirmendiyê ya jinan",
     }
     assert first["phone"] == "0312 000 00 00" and first["hours"] == "09:00-17:00"
     true_distance = haversine_m(*exact, 32.8552, 39.9186)

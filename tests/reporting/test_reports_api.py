@@ -158,7 +158,7 @@ def test_tracking_code_shows_status_and_wrong_code_is_404(client, db, settings):
     assert "tracking code" in wrong.json()["error"]["message"]
 
 
-def test_categories_list_labels_in_both_languages(client):
+def test_categories_list_labels_in_every_language(client):
     body = client.get("/api/v1/categories").json()
     codes = [c["code"] for c in body]
     assert len(codes) == 16 and codes[0] == "dark_street"
@@ -167,6 +167,8 @@ def test_categories_list_labels_in_both_languages(client):
     assert harassment["labels"] == {
         "tr": "Takip edilme / ısrarlı takip",
         "en": "Following / stalking",
+        "ar": "ملاحقة / تعقّب",
+        "ku": "Şopandin / dûketina bi israr",
     }
 
 

@@ -34,7 +34,10 @@ def language_href(request: Request, locale: str) -> str:
 
 
 templates.env.globals.update(
-    current_locale=i18n.current_locale, locales=i18n.LOCALES, language_href=language_href
+    current_locale=i18n.current_locale,
+    text_direction=i18n.direction,
+    locales=i18n.LOCALES,
+    language_href=language_href,
 )
 templates.env.filters.update(
     format_date=i18n.format_date,
@@ -50,10 +53,17 @@ def render(
     settings: Settings,
     headers: dict[str, str] | None = None,
 ) -> HTMLResponse:
-    """Render a page in the request's language; `context["config"]` gains the JS catalogue."""
-    config = context.setdefault("config", {})
-    config["locale"] = i18n.current_locale()
-    config["messages"] = i18n.js_catalog(i18n.current_locale())
-    return templates.TemplateResponse(
-        request, name, context, headers=headers or site.page_headers(settings)
-    )
+    """Render a page in the request's language (staff pages: Turkish or English);
+    `context["config"]` gains the JS catalogue, `context["languages"]` the page's choices."""
+    token = i18n.set_locale(i18n.page_locale(name, i18n.current_locale()))
+    try:
+        config = context.setdefault("config", {})
+        config["locale"] = i18n.current_locale()
+        config["messages"] = i18n.js_catalog(i18n.current_locale())
+        config["formats"] = i18n.browser_formats(i18n.current_locale())
+        context["languages"] = i18n.page_languages(name)
+        return templates.TemplateResponse(
+            request, name, context, headers=headers or site.page_headers(settings)
+        )
+    finally:
+        i18n.reset_locale(token)

@@ -9,18 +9,20 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
 from app.errors import InvalidInput
+from app.i18n import N_, labels
 from app.models import Category, CategoryGroup
 
 G = CategoryGroup
-# (code, group, sensitive, Turkish label, English label, icon)
+# (code, group, sensitive, Turkish label, English label, icon); the Arabic and Kurdish labels
+# come from the catalogues (translations/*/LC_MESSAGES/citizen.po), the English one their id.
 SEED_TAXONOMY: tuple[tuple[str, CategoryGroup, bool, str, str, str], ...] = (
-    ("dark_street", G.lighting, False, "Karanlık sokak", "Dark street", "lamp-off"),
+    ("dark_street", G.lighting, False, "Karanlık sokak", N_("Dark street"), "lamp-off"),
     (
         "broken_street_light",
         G.lighting,
         False,
         "Bozuk sokak lambası",
-        "Broken street light",
+        N_("Broken street light"),
         "lamp",
     ),
     (
@@ -28,7 +30,7 @@ SEED_TAXONOMY: tuple[tuple[str, CategoryGroup, bool, str, str, str], ...] = (
         G.transport,
         False,
         "Güvensiz veya ıssız durak",
-        "Unsafe or remote transport stop",
+        N_("Unsafe or remote transport stop"),
         "bus-stop",
     ),
     (
@@ -36,7 +38,7 @@ SEED_TAXONOMY: tuple[tuple[str, CategoryGroup, bool, str, str, str], ...] = (
         G.transport,
         False,
         "Gece ulaşım yok",
-        "No transport service at night",
+        N_("No transport service at night"),
         "bus-off",
     ),
     (
@@ -44,25 +46,32 @@ SEED_TAXONOMY: tuple[tuple[str, CategoryGroup, bool, str, str, str], ...] = (
         G.harassment,
         True,
         "Toplu taşımada taciz",
-        "Harassment in transport",
+        N_("Harassment in transport"),
         "bus-alert",
     ),
-    ("verbal_harassment", G.harassment, True, "Sözlü taciz", "Verbal harassment", "speech"),
+    ("verbal_harassment", G.harassment, True, "Sözlü taciz", N_("Verbal harassment"), "speech"),
     (
         "following",
         G.harassment,
         True,
         "Takip edilme / ısrarlı takip",
-        "Following / stalking",
+        N_("Following / stalking"),
         "footsteps",
     ),
-    ("physical_harassment", G.harassment, True, "Fiziksel taciz", "Physical harassment", "hand"),
+    (
+        "physical_harassment",
+        G.harassment,
+        True,
+        "Fiziksel taciz",
+        N_("Physical harassment"),
+        "hand",
+    ),
     (
         "deserted_area",
         G.environment,
         False,
         "Issız veya tenha alan",
-        "Deserted or isolated area",
+        N_("Deserted or isolated area"),
         "empty",
     ),
     (
@@ -70,7 +79,7 @@ SEED_TAXONOMY: tuple[tuple[str, CategoryGroup, bool, str, str, str], ...] = (
         G.environment,
         False,
         "Terk edilmiş bina",
-        "Abandoned building",
+        N_("Abandoned building"),
         "building",
     ),
     (
@@ -78,7 +87,7 @@ SEED_TAXONOMY: tuple[tuple[str, CategoryGroup, bool, str, str, str], ...] = (
         G.environment,
         False,
         "Görüşü kapalı yer (kör köşe, bakımsız bitki örtüsü)",
-        "No visibility (blind corner, overgrown)",
+        N_("No visibility (blind corner, overgrown)"),
         "eye-off",
     ),
     (
@@ -86,20 +95,27 @@ SEED_TAXONOMY: tuple[tuple[str, CategoryGroup, bool, str, str, str], ...] = (
         G.environment,
         False,
         "Güvensiz alt veya üst geçit",
-        "Unsafe underpass or overpass",
+        N_("Unsafe underpass or overpass"),
         "underpass",
     ),
-    ("unsafe_park", G.environment, False, "Güvensiz park", "Unsafe park", "tree"),
-    ("broken_sidewalk", G.infrastructure, False, "Bozuk kaldırım", "Broken sidewalk", "sidewalk"),
+    ("unsafe_park", G.environment, False, "Güvensiz park", N_("Unsafe park"), "tree"),
+    (
+        "broken_sidewalk",
+        G.infrastructure,
+        False,
+        "Bozuk kaldırım",
+        N_("Broken sidewalk"),
+        "sidewalk",
+    ),
     (
         "no_crossing",
         G.infrastructure,
         False,
         "Yaya geçidi yok",
-        "No pedestrian crossing",
+        N_("No pedestrian crossing"),
         "crossing",
     ),
-    ("other", G.other, False, "Diğer", "Other", "dots"),
+    ("other", G.other, False, "Diğer", N_("Other"), "dots"),
 )
 
 
@@ -110,7 +126,7 @@ def seed_categories(session: Session) -> int:
             "code": code,
             "group": group.value,
             "sensitive": sensitive,
-            "labels": {"tr": tr, "en": en},
+            "labels": labels(en, tr=tr),
             "icon": icon,
             "sort_order": (index + 1) * 10,
         }

@@ -5,26 +5,37 @@ Their exact locations are public: they are public institutions, not reporters.
 
 from __future__ import annotations
 
+from functools import cache
+
 from geoalchemy2 import Geography
 from sqlalchemy import cast, func, select, text
 from sqlalchemy.orm import Session
 
 from app.geo.geojson import feature, feature_collection, point
+from app.i18n import N_, labels
 from app.models import ServiceKind, ServicePoint
 from app.services.reference.scopes import area_for_code
 
 MAX_NEAREST = 10
-KIND_LABELS: dict[ServiceKind, dict[str, str]] = {
-    ServiceKind.counselling: {"tr": "Kadın danışma merkezi", "en": "Women's counselling centre"},
-    ServiceKind.sonim: {
-        "tr": "ŞÖNİM (Şiddet Önleme ve İzleme Merkezi)",
-        "en": "ŞÖNİM (violence prevention and monitoring centre)",
-    },
-    ServiceKind.police: {"tr": "Polis", "en": "Police"},
-    ServiceKind.health: {"tr": "Sağlık", "en": "Health"},
-    ServiceKind.nursery: {"tr": "Kreş", "en": "Nursery"},
-    ServiceKind.womens_centre: {"tr": "Kadın merkezi", "en": "Women's centre"},
+# (Turkish, English) names of each kind; the other languages come from the catalogues.
+KIND_NAMES: dict[ServiceKind, tuple[str, str]] = {
+    ServiceKind.counselling: ("Kadın danışma merkezi", N_("Women's counselling centre")),
+    ServiceKind.sonim: (
+        "ŞÖNİM (Şiddet Önleme ve İzleme Merkezi)",
+        N_("ŞÖNİM (violence prevention and monitoring centre)"),
+    ),
+    ServiceKind.police: ("Polis", N_("Police")),
+    ServiceKind.health: ("Sağlık", N_("Health")),
+    ServiceKind.nursery: ("Kreş", N_("Nursery")),
+    ServiceKind.womens_centre: ("Kadın merkezi", N_("Women's centre")),
 }
+
+
+@cache
+def kind_label(kind: ServiceKind) -> dict[str, str]:
+    """The name of a kind of service in every interface language."""
+    tr, en = KIND_NAMES[kind]
+    return labels(en, tr=tr)
 
 
 def round_distance_m(metres: float) -> int:
@@ -35,7 +46,7 @@ def round_distance_m(metres: float) -> int:
 def _properties(sp: ServicePoint) -> dict:
     return {
         "kind": sp.kind.value,
-        "kind_label": KIND_LABELS[sp.kind],
+        "kind_label": kind_label(sp.kind),
         "name": sp.name,
         "address": sp.address,
         "phone": sp.phone,
@@ -107,7 +118,7 @@ def services_from_json(items: list[dict]) -> list[dict]:
     return [
         {
             **item,
-            "kind_label": KIND_LABELS[ServiceKind(item["kind"])],
+            "kind_label": kind_label(ServiceKind(item["kind"])),
             "distance_m": round_distance_m(item["distance_m"]),
         }
         for item in items

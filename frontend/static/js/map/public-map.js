@@ -3,7 +3,7 @@
 // filter, figures, popup rows and legend swatches. Settings come from the #config block.
 import { config } from '../lib/config.js';
 import { $, el } from '../lib/dom.js';
-import { formatNumber, isoDate } from '../lib/i18n.js';
+import { formatNumber, isoDate, isRtl, t } from '../lib/i18n.js';
 
 /**
  * The map in `container`, as the view the layers and the report form share:
@@ -11,7 +11,25 @@ import { formatNumber, isoDate } from '../lib/i18n.js';
  * she is choosing a place (taps then place the pin); `debug` holds public figures only.
  */
 export function createPublicMap(container, notice) {
-  const map = L.map(container, { center: config.center, zoom: config.zoom, maxZoom: 19 });
+  // Controls sit where the page's reading starts: the zoom at the top inline-start corner,
+  // the attribution at the bottom inline-end one (mirrored in Arabic).
+  const map = L.map(container, {
+    center: config.center,
+    zoom: config.zoom,
+    maxZoom: 19,
+    zoomControl: false,
+    attributionControl: false,
+  });
+  L.control
+    .zoom({
+      position: isRtl ? 'topright' : 'topleft',
+      zoomInTitle: t('Zoom in'),
+      zoomOutTitle: t('Zoom out'),
+    })
+    .addTo(map);
+  map.attributionControl = L.control
+    .attribution({ position: isRtl ? 'bottomleft' : 'bottomright' })
+    .addTo(map);
   if (config.tile_url) {
     L.tileLayer(config.tile_url, { attribution: config.tile_attribution, maxZoom: 19 }).addTo(map);
   }

@@ -3,6 +3,7 @@
 // settings and interface strings from the #config block. Nothing about a report is written to
 // any storage on the device except the outbox of reports not yet sent (report-form/outbox.js).
 import { $ } from '../lib/dom.js';
+import { isRtl } from '../lib/i18n.js';
 import { onMunicipalityChange } from '../lib/municipality.js';
 import { leavingNow } from '../lib/quick-exit.js';
 import { addChoropleth } from '../map/choropleth.js';
@@ -41,7 +42,7 @@ $('filter-group').addEventListener('change', () => {
 $('filter-time-band').addEventListener('change', points.load);
 map.on('moveend', points.load);
 const legend = $('legend');
-const legendControl = L.control({ position: 'bottomright' });
+const legendControl = L.control({ position: isRtl ? 'bottomleft' : 'bottomright' }); // with the attribution
 legendControl.onAdd = () => legend;
 legendControl.addTo(map);
 L.DomEvent.disableClickPropagation(legend);
