@@ -129,6 +129,7 @@ async function savePoint(event) {
   place = null;
   if (marker) { marker.remove(); marker = null; }
   $('point-where').textContent = t('No place chosen yet.');
+  $('record-title').scrollIntoView({ block: 'start' }); // back to the map for the next stop
   if (navigator.onLine === false) status(t('No connection: the point is kept on this phone.'));
   await showQueue();
   await flushPoints();
