@@ -62,3 +62,22 @@ def add_points(client: httpx.Client, walk: str, lon: float, lat: float, n: int, 
         body = point_body(lon + 0.0002 * i, lat, scores={**SCORES, **scores})
         response = client.post(f"/api/v1/audits/walks/{walk}/points", json=body)
         assert response.status_code == 201, response.text
+
+
+def published_walk(db, settings, lon: float, lat: float, n: int, **scores) -> str:
+    """A walk of `n` points near (lon, lat), recorded by one volunteer and approved by another
+    (through the services, so every rule applies); its id."""
+    from app.models import Role
+    from app.schemas.audits import PointCreate, WalkCreate
+    from app.services import audits
+    from tests.support.factories import make_user
+
+    recorder = make_user(db, settings, Role.moderator, ["cankaya"])
+    reviewer = make_user(db, settings, Role.moderator, ["cankaya"])
+    walk = audits.create_walk(db, recorder, WalkCreate(**walk_body(mahalle_code(db, lon, lat))))
+    for i in range(n):
+        body = point_body(lon + 0.0002 * i, lat, scores={**SCORES, **scores})
+        audits.add_point(db, settings, recorder, str(walk.id), PointCreate(**body))
+    audits.submit_walk(db, recorder, str(walk.id))
+    audits.approve_walk(db, reviewer, str(walk.id))
+    return str(walk.id)
