@@ -236,6 +236,8 @@ def test_every_route_outside_the_public_api_refuses_anonymous_users(server, clie
     [
         ("/moderation", M, 200),
         ("/moderation", P, 403),
+        ("/audits", M, 200),
+        ("/audits", P, 403),
         ("/admin/users", M, 403),
         ("/admin/users", A, 200),
         ("/admin/audit", P, 403),
