@@ -63,3 +63,42 @@ async def point_upload(request: Request, settings: SettingsDep) -> PointUpload:
         raise RequestValidationError(
             [{**e, "loc": ("body", *e.get("loc", ()))} for e in exc.errors(include_url=False)]
         ) from None
+
+
+def _inlined(model: type[PointCreate]) -> dict:
+    """The model's JSON schema with its $defs inlined (the body is parsed by hand, so FastAPI
+    does not put the model into the OpenAPI components)."""
+    schema = model.model_json_schema()
+    defs = schema.pop("$defs", {})
+
+    def inline(node):
+        if isinstance(node, dict):
+            ref = node.get("$ref", "")
+            if ref.startswith("#/$defs/"):
+                return inline(defs[ref.removeprefix("#/$defs/")])
+            return {k: inline(v) for k, v in node.items()}
+        if isinstance(node, list):
+            return [inline(v) for v in node]
+        return node
+
+    return inline(schema)
+
+
+POINT_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/json": {"schema": _inlined(PointCreate)},
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": ["point"],
+                    "properties": {
+                        "point": {"type": "string", "description": "PointCreate as JSON."},
+                        "photo": {"type": "string", "format": "binary"},
+                    },
+                }
+            },
+        },
+    }
+}

@@ -10,7 +10,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Response
 
-from app.api.audits.upload import PointUpload, point_upload
+from app.api.audits.upload import POINT_BODY, PointUpload, point_upload
 from app.api.deps import Moderator, SessionDep, SettingsDep, require_role
 from app.models import Role, WalkStatus
 from app.schemas.audits import (
@@ -31,24 +31,6 @@ router = APIRouter(
     responses=STAFF_ERRORS,
 )
 WalkId = Annotated[str, Path(max_length=36)]
-POINT_BODY = {
-    "requestBody": {
-        "required": True,
-        "content": {
-            "application/json": {"schema": {"$ref": "#/components/schemas/PointCreate"}},
-            "multipart/form-data": {
-                "schema": {
-                    "type": "object",
-                    "required": ["point"],
-                    "properties": {
-                        "point": {"type": "string", "description": "PointCreate as JSON."},
-                        "photo": {"type": "string", "format": "binary"},
-                    },
-                }
-            },
-        },
-    }
-}
 
 
 @router.post("/walks", response_model=WalkDetail, status_code=201)
