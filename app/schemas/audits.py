@@ -81,7 +81,7 @@ class WalkDetail(WalkStaff):
 
 
 class WalkList(BaseModel):
-    walks: list[WalkStaff]
+    walks: list[WalkDetail] = Field(description="At most 200, newest first, with their points.")
 
 
 class WalkRejection(BaseModel):

@@ -64,9 +64,11 @@ def add_points(client: httpx.Client, walk: str, lon: float, lat: float, n: int, 
         assert response.status_code == 201, response.text
 
 
-def published_walk(db, settings, lon: float, lat: float, n: int, **scores) -> str:
-    """A walk of `n` points near (lon, lat), recorded by one volunteer and approved by another
-    (through the services, so every rule applies); its id."""
+def published_walk(
+    db, settings, lon: float, lat: float, n: int, approve: bool = True, note: str = "", **scores
+) -> str:
+    """A walk of `n` points near (lon, lat), recorded by one volunteer, submitted and (unless
+    `approve` is false) approved by another, through the services so every rule applies."""
     from app.models import Role
     from app.schemas.audits import PointCreate, WalkCreate
     from app.services import audits
@@ -76,8 +78,9 @@ def published_walk(db, settings, lon: float, lat: float, n: int, **scores) -> st
     reviewer = make_user(db, settings, Role.moderator, ["cankaya"])
     walk = audits.create_walk(db, recorder, WalkCreate(**walk_body(mahalle_code(db, lon, lat))))
     for i in range(n):
-        body = point_body(lon + 0.0002 * i, lat, scores={**SCORES, **scores})
+        body = point_body(lon + 0.0002 * i, lat, scores={**SCORES, **scores}, note=note)
         audits.add_point(db, settings, recorder, str(walk.id), PointCreate(**body))
     audits.submit_walk(db, recorder, str(walk.id))
-    audits.approve_walk(db, reviewer, str(walk.id))
+    if approve:
+        audits.approve_walk(db, reviewer, str(walk.id))
     return str(walk.id)

@@ -68,6 +68,7 @@ def test_full_path_record_submit_moderate_indicators_exports(client, db, setting
     login(client, reviewer)
     queue = client.get("/api/v1/audits/walks", params={"status": "submitted"}).json()["walks"]
     assert [w["id"] for w in queue] == [walk]
+    assert len(queue[0]["point_list"]) == 7  # the reviewer sees what she approves
     approved = client.post(f"/api/v1/audits/walks/{walk}/approve", json={"note": "ok"})
     assert approved.status_code == 200 and approved.json()["status"] == "published"
     event = db.scalar(select(ModerationEvent).where(ModerationEvent.action == "audit_walk.approve"))

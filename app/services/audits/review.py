@@ -25,6 +25,7 @@ from app.services.moderation import hint_kinds
 from app.services.visibility import visible_audit_walks
 
 PHOTO_URL = "/api/v1/audits/photos/{id}"
+LIST_LIMIT = 200  # walks in one list: a municipality's review queue, not an archive
 PointMahalle = aliased(Mahalle, name="point_mahalle")
 
 
@@ -78,6 +79,7 @@ def _summaries(session: Session, walks_stmt) -> list[dict]:
         .join(Municipality, Municipality.id == walks.c.municipality_id)
         .outerjoin(recorder, recorder.id == walks.c.recorded_by_id)
         .order_by(walks.c.created_at.desc())
+        .limit(LIST_LIMIT)
     ).all()
     points = _points(session, [r.id for r in rows])
     out = []
@@ -105,7 +107,8 @@ def _summaries(session: Session, walks_stmt) -> list[dict]:
 
 
 def walks_for_staff(session: Session, viewer: User, status: WalkStatus | None) -> list[dict]:
-    """The walks of the viewer's municipalities (optionally of one status), newest first."""
+    """The walks of the viewer's municipalities (optionally of one status), newest first,
+    at most LIST_LIMIT, each with its points."""
     if viewer.role not in (Role.moderator, Role.admin):
         raise NotPermitted("Audit walks are for moderators (Women's Assembly volunteers).")
     stmt = visible_audit_walks(viewer)
