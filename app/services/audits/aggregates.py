@@ -99,8 +99,8 @@ def public_points(session: Session, deployment_k: int, municipality: str | None)
             AuditWalk.time_band,
             *[getattr(AuditPoint, p) for p in PARAMETERS],
         )
-        # No order that follows the walk: the sequence of points would retrace the route.
-        .order_by(AuditPoint.public_location)
+        # No order that follows the walk (that would retrace the route): ids are random UUIDs.
+        .order_by(AuditPoint.id)
     )
     features = []
     for row in rows:
