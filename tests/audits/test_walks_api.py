@@ -38,7 +38,7 @@ def test_transitions_are_as_written_here():
     }
 
 
-def test_full_path_record_submit_moderate_indicators_exports(client, db, settings):
+def test_full_path_record_submit_moderate_indicators_exports(client, db, settings, tmp_path):
     code = mahalle_code(db, *KIZILAY)
     recorder = make_user(db, settings, Role.moderator, ["cankaya"])
     reviewer = make_user(db, settings, Role.moderator, ["cankaya"])
@@ -88,9 +88,8 @@ def test_full_path_record_submit_moderate_indicators_exports(client, db, setting
     feature = next(f for f in gj.json()["features"] if f["properties"]["code"] == code)
     assert feature["properties"]["audit_points"] == 7
     gpkg = client.get("/api/v1/planner/exports/indicators", params={**PERIOD, "format": "gpkg"})
-    path = f"/tmp/audits-{walk}.gpkg"
-    with open(path, "wb") as f:
-        f.write(gpkg.content)
+    path = tmp_path / "indicators.gpkg"
+    path.write_bytes(gpkg.content)
     frame = pyogrio.read_dataframe(path, layer="indicators")
     assert int(frame.loc[frame["code"] == code, "audit_points"].iloc[0]) == 7
     definitions = pyogrio.read_dataframe(path, layer="definitions", read_geometry=False)
