@@ -1,5 +1,6 @@
 """All tables; importing this module registers them on `Base.metadata`."""
 
+from app.models.audit_walk import AuditParameter, AuditPhoto, AuditPoint, AuditWalk, WalkStatus
 from app.models.base import Base
 from app.models.category import Category, CategoryGroup
 from app.models.intake import IntakeCount
@@ -59,6 +60,10 @@ from app.models.user import ApiToken, LoginFailure, Role, User, UserSession
 __all__ = [
     "AgeBand",
     "ApiToken",
+    "AuditParameter",
+    "AuditPhoto",
+    "AuditPoint",
+    "AuditWalk",
     "Base",
     "BoardAssessment",
     "BoardMember",
@@ -114,4 +119,5 @@ __all__ = [
     "UnitReporter",
     "User",
     "UserSession",
+    "WalkStatus",
 ]

@@ -16,6 +16,8 @@ from __future__ import annotations
 from sqlalchemy import ColumnElement, Select, and_, func, select
 
 from app.models import (
+    AuditPoint,
+    AuditWalk,
     Category,
     LocationPrecision,
     Municipality,
@@ -24,6 +26,7 @@ from app.models import (
     Role,
     StaffMembership,
     User,
+    WalkStatus,
 )
 
 STAFF_WHO_SEE_EVERYTHING = frozenset({Role.moderator, Role.admin})
@@ -126,3 +129,32 @@ def public_text_expr() -> ColumnElement[str]:
 def public_text(report: Report) -> str:
     """`public_text_expr` for a loaded report."""
     return report.redacted_text if report.redacted_text is not None else report.text
+
+
+def visible_audit_points(
+    viewer: User | None, area: Select | tuple[int, ...] | None = None
+) -> Select[AuditPoint]:
+    """Audit points `viewer` may see, by the rule of `visible_reports`: the public (and
+    planners) only those of published walks; staff only in their municipalities; `area`
+    narrows further. The select joins AuditWalk, so callers may filter on the walk."""
+    stmt = select(AuditPoint).join(AuditWalk, AuditWalk.id == AuditPoint.walk_id)
+    if not sees_unpublished(viewer):
+        stmt = stmt.where(AuditWalk.status == WalkStatus.published)
+    if viewer is not None:
+        scope = staff_municipalities(viewer)
+        if scope is not None:
+            stmt = stmt.where(AuditPoint.municipality_id.in_(scope))
+    if area is not None:
+        stmt = stmt.where(AuditPoint.municipality_id.in_(area))
+    return stmt
+
+
+def visible_audit_walks(viewer: User, area: Select | tuple[int, ...] | None = None) -> Select:
+    """Walks a staff member may see and act on: those of the municipalities her role covers."""
+    stmt = select(AuditWalk)
+    scope = staff_municipalities(viewer)
+    if scope is not None:
+        stmt = stmt.where(AuditWalk.municipality_id.in_(scope))
+    if area is not None:
+        stmt = stmt.where(AuditWalk.municipality_id.in_(area))
+    return stmt

@@ -29,6 +29,7 @@ const SHELL = [
   '/static/js/map/choropleth.js',
   '/static/js/map/points.js',
   '/static/js/map/services.js',
+  '/static/js/map/audits.js',
   '/static/js/report-form.js',
   '/static/js/report-form/errors.js',
   '/static/js/report-form/when.js',

@@ -195,6 +195,7 @@ PUBLIC = {
         "/api/v1/monitoring-reports/{report_id}.pdf",
     ),  # of public updates, not private (else 404)
     ("GET", "/api/v1/area"),
+    ("GET", "/api/v1/audits/points"),  # approved walks' points, displaced, scores only
     ("GET", "/api/v1/services"),
     ("GET", "/api/v1/services/nearest"),
     ("POST", "/api/v1/track"),  # the tracking code is the credential
@@ -235,6 +236,8 @@ def test_every_route_outside_the_public_api_refuses_anonymous_users(server, clie
     [
         ("/moderation", M, 200),
         ("/moderation", P, 403),
+        ("/audits", M, 200),
+        ("/audits", P, 403),
         ("/admin/users", M, 403),
         ("/admin/users", A, 200),
         ("/admin/audit", P, 403),

@@ -84,7 +84,9 @@ def _run_all(api_schema, http: requests.Session, base_url: str) -> None:
         except (Exception, BaseExceptionGroup) as exc:  # collect; report all at once
             failures.append(f"{operation.method.upper()} {operation.path}: {_summary(exc)}")
     assert not failures, "\n\n".join(failures)
-    assert len(calls) >= 48, calls  # every operation was called (unless the budget ran out)
+    spent = time.monotonic() - _started_at() > MAX_SECONDS
+    # Every operation was called, unless the budget (shared by the roles) ran out.
+    assert spent or len(calls) >= 48, calls
     statuses = sorted(set(calls))
     print(f"{len(calls)} calls, statuses {statuses}")
 

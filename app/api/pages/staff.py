@@ -17,6 +17,7 @@ from app.api.deps import OptionalUser, SessionDep, SettingsDep
 from app.api.pages.templating import render
 from app.models import Role, User
 from app.services.pages import site
+from app.services.pages.audits import audit_page_config
 
 
 class PageLoginRequired(Exception):
@@ -126,6 +127,19 @@ def moderation_page(
     config = _config(db, settings, user)
     config["lock_minutes"] = settings.edit_lock_minutes
     return render(request, "moderation.html", {"config": config}, settings)
+
+
+@moderators.get("/audits", response_class=HTMLResponse)
+def audits_page(
+    request: Request,
+    db: SessionDep,
+    settings: SettingsDep,
+    user: ModeratorUser,
+) -> HTMLResponse:
+    """Safety audit walks: record a walk on a phone (offline too), and moderate walks."""
+    config = _config(db, settings, user)
+    config.update(audit_page_config(db, user))
+    return render(request, "audits.html", {"config": config}, settings)
 
 
 admins = APIRouter(include_in_schema=False, dependencies=[Depends(_admin_gate)])

@@ -4,5 +4,6 @@ What other domains may use is exported here; the modules inside are this domain'
 """
 
 from app.services.moderation.municipal import MUNICIPAL_GROUPS
+from app.services.moderation.pii import hint_kinds
 
-__all__ = ["MUNICIPAL_GROUPS"]
+__all__ = ["MUNICIPAL_GROUPS", "hint_kinds"]

@@ -22,7 +22,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from pydantic import dataclasses as pydantic_dataclasses
 
-from app.models import AgeBand, CategoryGroup, Gender
+from app.models import AgeBand, AuditParameter, CategoryGroup, Gender
 
 CATALOGUE_FILE = Path(__file__).with_name("indicators.toml")
 
@@ -69,7 +69,7 @@ class _Group(_Names):
 
 
 class _Family(_Strict):
-    each: Literal["category_groups", "genders", "age_bands", "service_kinds"]
+    each: Literal["category_groups", "genders", "age_bands", "service_kinds", "audit_parameters"]
     template: list[dict[str, Any]] = Field(min_length=1)
 
 
@@ -87,6 +87,7 @@ class _Raw(_Strict):
     genders: dict[str, _Names]
     age_bands: dict[str, _Names]
     service_kinds: dict[str, _Names]
+    audit_parameters: dict[str, _Names]
     indicator: list[dict[str, Any]] = Field(min_length=1)
     docs: _Docs
 
@@ -96,6 +97,7 @@ _ENUM_VOCABULARIES: dict[str, type[StrEnum]] = {
     "category_groups": CategoryGroup,
     "genders": Gender,
     "age_bands": AgeBand,
+    "audit_parameters": AuditParameter,
 }
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 

@@ -35,6 +35,7 @@ from app.models import (
     ServicePoint,
     TimeBand,
 )
+from app.services import audits
 from app.services.planning import hotspots
 from app.services.planning.definitions import COUNT_CODES, INDICATORS
 from app.services.reference import municipality_k
@@ -170,6 +171,7 @@ def planner_rows(session: Session, filters: PlannerFilters, with_geometry: bool 
     agg = _report_aggregates(filters)
     conf = _confirmation_aggregates(filters)
     med = _resolution_medians(filters)
+    aud = audits.audit_aggregates(filters)
     count_columns = [c for c in agg.c if c.name != "mahalle_id"]
     columns = [
         Mahalle.id,
@@ -191,6 +193,11 @@ def planner_rows(session: Session, filters: PlannerFilters, with_geometry: bool 
         func.coalesce(conf.c.sensitive_n, 0).label("sensitive_confirmations"),
         func.coalesce(conf.c.n_ckey, 0).label("confirmations_ckey"),
         func.coalesce(conf.c.sensitive_n_ckey, 0).label("sensitive_confirmations_ckey"),
+        *[
+            func.coalesce(c, 0).label(c.name) if c.name.startswith("audit_points") else c
+            for c in aud.c
+            if c.name != "mahalle_id"
+        ],
         _nearest(COUNSELLING_KINDS).label("distance_counselling_m"),
         _nearest((ServiceKind.police,)).label("distance_police_m"),
         _nearest((ServiceKind.health,)).label("distance_health_m"),
@@ -206,6 +213,7 @@ def planner_rows(session: Session, filters: PlannerFilters, with_geometry: bool 
         .outerjoin(agg, agg.c.mahalle_id == Mahalle.id)
         .outerjoin(conf, conf.c.mahalle_id == Mahalle.id)
         .outerjoin(med, med.c.mahalle_id == Mahalle.id)
+        .outerjoin(aud, aud.c.mahalle_id == Mahalle.id)
         .order_by(Mahalle.district, Mahalle.name)
     )
     # JIT compilation costs more than it saves on these wide FILTER aggregates (measured).
@@ -321,6 +329,7 @@ def _feature(row, k: int, eb: float, gi: GiResult) -> dict:
         "distance_health_m": _round(row.distance_health_m, 0),
         "hotspot_z": _round(gi.z, 3),
         "hotspot_class": gi.label,
+        **audits.audit_values(row),
     }
     for g in CategoryGroup:
         values[f"share_{g.value}"] = _share(counts[f"reports_{g.value}"] or 0, reports)

@@ -6,6 +6,7 @@ import { $ } from '../lib/dom.js';
 import { isRtl } from '../lib/i18n.js';
 import { onMunicipalityChange } from '../lib/municipality.js';
 import { leavingNow } from '../lib/quick-exit.js';
+import { addAuditToggle } from '../map/audits.js';
 import { addChoropleth } from '../map/choropleth.js';
 import { addMunicipalityChoice } from '../map/municipality-choice.js';
 import { addReportPoints, renderPointLegend } from '../map/points.js';
@@ -25,6 +26,7 @@ addMunicipalityChoice(view, $('municipality'));
 const areas = addChoropleth(view);
 const points = addReportPoints(view);
 addServicesToggle(view, $('show-services'));
+addAuditToggle(view, $('show-audits'));
 onMunicipalityChange(() => {
   areas.load();
   points.load();

@@ -1,0 +1,124 @@
+"""What leaves moderators' hands: per-mahalle aggregates and the public layer of points.
+
+Only points of published walks count (`visibility.visible_audit_points(None, ...)`). The
+count of points carries its cell key (record keys, DESIGN.md §11) so the planners' indicators
+perturb it like every count; means rest on that count and are withheld with it below k.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Select, func
+from sqlalchemy.orm import Session
+
+from app.models import AuditParameter, AuditPoint, AuditWalk, Mahalle
+from app.services.reference import area_for_code, strictest_k
+from app.services.scope import PlannerFilters
+from app.services.suppression import cell_key
+from app.services.visibility import visible_audit_points
+
+PARAMETERS = tuple(p.value for p in AuditParameter)
+
+
+def _composite():
+    """A point's composite score: the mean of its nine scores (0–3)."""
+    total = getattr(AuditPoint, PARAMETERS[0])
+    for name in PARAMETERS[1:]:
+        total = total + getattr(AuditPoint, name)
+    return total / float(len(PARAMETERS))
+
+
+def published_points(filters: PlannerFilters) -> Select:
+    """Points of published walks walked in the period, in the time bands asked for."""
+    stmt = visible_audit_points(None, filters.municipalities).where(
+        AuditWalk.walked_on.between(filters.since, filters.until)
+    )
+    if filters.time_bands:
+        stmt = stmt.where(AuditWalk.time_band.in_(filters.time_bands))
+    return stmt
+
+
+def audit_aggregates(filters: PlannerFilters):
+    """Per mahalle: `audit_points` with its cell key, the mean of each parameter
+    (`audit_<parameter>`) and the composite `audit_score` (the mean of the nine means, which
+    equals the mean of the points' own composites: every point scores all nine)."""
+    columns: list[Any] = [
+        AuditPoint.mahalle_id.label("mahalle_id"),
+        func.count().label("audit_points"),
+        cell_key(AuditPoint.record_key).label("audit_points_ckey"),
+        *[func.avg(getattr(AuditPoint, p)).label(f"audit_{p}") for p in PARAMETERS],
+        func.avg(_composite()).label("audit_score"),
+    ]
+    return (
+        published_points(filters)
+        .with_only_columns(*columns)
+        .group_by(AuditPoint.mahalle_id)
+        .subquery("aud")
+    )
+
+
+AGGREGATE_VALUES = (*[f"audit_{p}" for p in PARAMETERS], "audit_score")
+
+
+def audit_values(row) -> dict[str, float | None]:
+    """The mean values of one indicator row, rounded for output (null without points)."""
+    return {
+        code: None if getattr(row, code, None) is None else round(float(getattr(row, code)), 2)
+        for code in AGGREGATE_VALUES
+    }
+
+
+def public_points(session: Session, deployment_k: int, municipality: str | None) -> list[dict]:
+    """Approved audit points as GeoJSON features: the displaced point, the walk's month and
+    time band, the nine scores; never the note, the photo, the day or the exact point.
+
+    Only mahalle with at least k approved points (the k of the mahalle's municipality) show
+    their points: fewer would let anyone count what the indicators withhold below k.
+    """
+    area = area_for_code(session, municipality)
+    ks = strictest_k(deployment_k)
+    dense = (
+        visible_audit_points(None, area)
+        .join(ks, ks.c.municipality_id == AuditPoint.municipality_id)
+        .with_only_columns(AuditPoint.mahalle_id)
+        .group_by(AuditPoint.mahalle_id, ks.c.k)
+        .having(func.count() >= ks.c.k)
+    )
+    lon = func.ST_X(AuditPoint.public_location).label("lon")
+    lat = func.ST_Y(AuditPoint.public_location).label("lat")
+    rows = session.execute(
+        visible_audit_points(None, area)
+        .where(AuditPoint.mahalle_id.in_(dense))
+        .outerjoin(Mahalle, Mahalle.id == AuditPoint.mahalle_id)
+        .with_only_columns(
+            lon,
+            lat,
+            Mahalle.name.label("mahalle"),
+            AuditWalk.walked_on,
+            AuditWalk.time_band,
+            *[getattr(AuditPoint, p) for p in PARAMETERS],
+        )
+        # No order that follows the walk (that would retrace the route): ids are random UUIDs.
+        .order_by(AuditPoint.id)
+    )
+    features = []
+    for row in rows:
+        scores = {p: getattr(row, p) for p in PARAMETERS}
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {
+                    "type": "Point",
+                    "coordinates": [round(row.lon, 6), round(row.lat, 6)],
+                },
+                "properties": {
+                    "mahalle": row.mahalle,
+                    "walked_month": row.walked_on.isoformat()[:7],
+                    "time_band": row.time_band,
+                    "scores": scores,
+                    "score": round(sum(scores.values()) / len(scores), 2),
+                },
+            }
+        )
+    return features

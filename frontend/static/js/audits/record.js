@@ -1,0 +1,223 @@
+// Recording a walk on a phone: start it, place each point by a tap or GPS, score the nine
+// parameters, save it (sent at once, or kept on the phone offline and sent when the
+// connection returns), then submit the walk for moderation.
+import { api, errorMessage } from '../lib/api.js';
+import { config } from '../lib/config.js';
+import { $ } from '../lib/dom.js';
+import { formatNumber, isoDate, t, tn } from '../lib/i18n.js';
+import { dropPoint, keepPoint, waitingPoints } from './outbox.js';
+import { sendPoint } from './send.js';
+
+const ACTIVE = 'mh-audit-walk'; // the id of the walk being recorded on this phone
+let walk = null;
+let map = null;
+let marker = null;
+let place = null;
+let flushing = false;
+
+function status(text) {
+  $('walk-status').textContent = text;
+}
+
+async function showQueue() {
+  const n = (await waitingPoints().catch(() => [])).filter((e) => e.walk === (walk && walk.id)).length;
+  const line = $('point-queue');
+  line.hidden = n === 0;
+  line.textContent = n
+    ? tn('{n} point is kept on this phone, not yet sent. It is sent when the connection returns.',
+      '{n} points are kept on this phone, not yet sent. They are sent when the connection returns.', n)
+    : '';
+  return n;
+}
+
+function summary() {
+  const m = config.mahalle.find((x) => x.code === walk.mahalle_code);
+  $('walk-summary').textContent = t('{mahalle}, {date}: {n} points sent', {
+    mahalle: m ? m.name : walk.mahalle, date: walk.walked_on, n: formatNumber(walk.points),
+  });
+}
+
+function ensureMap() {
+  if (map) return;
+  map = L.map('audit-map', { center: config.center, zoom: Math.max(config.zoom, 15) });
+  if (config.tile_url) {
+    L.tileLayer(config.tile_url, { attribution: config.tile_attribution, maxZoom: 19 }).addTo(map);
+  }
+  map.attributionControl.addAttribution(config.osm_attribution);
+  map.on('click', (event) => setPlace(event.latlng.lng, event.latlng.lat));
+  // Test hook (the browser tests tap the map through it), as on the public map page.
+  // eslint-disable-next-line no-restricted-syntax -- the page's one global, for the tests
+  window.__mh = { map };
+}
+
+function setPlace(lon, lat) {
+  place = { lon, lat };
+  if (marker) marker.setLatLng([lat, lon]);
+  else marker = L.circleMarker([lat, lon], { radius: 8, color: '#54278f', fillOpacity: 0.8 }).addTo(map);
+  $('point-where').textContent = t('Place chosen: {lat}, {lon}', { lat: lat.toFixed(5), lon: lon.toFixed(5) });
+}
+
+function showWalk(found) {
+  walk = found;
+  localStorage.setItem(ACTIVE, walk.id);
+  $('start').hidden = true;
+  $('record').hidden = false;
+  ensureMap();
+  summary();
+  showQueue();
+}
+
+async function startWalk(event) {
+  event.preventDefault();
+  const form = event.target;
+  const body = {
+    mahalle_code: form.mahalle_code.value,
+    walked_on: form.walked_on.value,
+    time_band: form.time_band.value,
+    group_size: Number(form.group_size.value),
+  };
+  let result;
+  try {
+    result = await api('/api/v1/audits/walks', { json: body });
+  } catch {
+    status(t('A walk is started with a connection; its points can then be saved offline.'));
+    return;
+  }
+  if (result.status !== 201) {
+    status(errorMessage(result, t('The walk could not be started.')));
+    return;
+  }
+  showWalk(result.body);
+  status(t('Walk started. Add a point at each stop.'));
+}
+
+function scores(form) {
+  const out = {};
+  for (const p of config.parameters) {
+    const chosen = form.querySelector(`input[name="${p.code}"]:checked`);
+    if (!chosen) return { missing: p };
+    out[p.code] = Number(chosen.value);
+  }
+  return { scores: out };
+}
+
+async function savePoint(event) {
+  event.preventDefault();
+  const form = event.target;
+  const errors = $('point-errors');
+  errors.textContent = '';
+  if (!place) {
+    errors.textContent = t('Choose the place first: tap the map or use your position.');
+    return;
+  }
+  const scored = scores(form);
+  if (scored.missing) {
+    errors.textContent = t('Give a score for every parameter: {name} is missing.', { name: scored.missing.name });
+    $(`score-${scored.missing.code}`).querySelector('input').focus();
+    return;
+  }
+  const point = {
+    client_id: crypto.randomUUID(),
+    location: place,
+    scores: scored.scores,
+    note: form.note.value.trim(),
+    recorded_at: new Date().toISOString(),
+  };
+  const photo = form.photo.files[0] || null;
+  await keepPoint({ walk: walk.id, point: JSON.stringify(point), photo });
+  form.reset();
+  place = null;
+  if (marker) { marker.remove(); marker = null; }
+  $('point-where').textContent = t('No place chosen yet.');
+  $('record-title').scrollIntoView({ block: 'start' }); // back to the map for the next stop
+  if (navigator.onLine === false) status(t('No connection: the point is kept on this phone.'));
+  await showQueue();
+  await flushPoints();
+}
+
+/** Send the points kept on this phone, oldest first, while the connection holds. */
+export async function flushPoints() {
+  if (flushing || navigator.onLine === false) return;
+  flushing = true;
+  try {
+    for (const entry of await waitingPoints().catch(() => [])) {
+      let result;
+      try {
+        result = await sendPoint(entry.walk, entry.point, entry.photo);
+      } catch {
+        break; // still no connection: the `online` event tries again
+      }
+      if (result.status === 200 || result.status === 201) {
+        await dropPoint(entry.id);
+        if (walk && entry.walk === walk.id) walk.points += result.status === 201 ? 1 : 0;
+        status(t('Point sent.'));
+      } else if (result.status >= 400 && result.status < 500 && result.status !== 429) {
+        await dropPoint(entry.id); // refused for good: say why, do not keep it
+        status(t('A point kept on this phone was not accepted: {reason}', { reason: errorMessage(result, String(result.status)) }));
+      } else {
+        break; // the server is busy or failing: later
+      }
+    }
+  } finally {
+    flushing = false;
+    if (walk) summary();
+    await showQueue();
+  }
+}
+
+async function submitWalk() {
+  await flushPoints();
+  if (await showQueue()) {
+    status(t('Some points are still on this phone. Submit the walk once they are sent.'));
+    return;
+  }
+  let result;
+  try {
+    result = await api(`/api/v1/audits/walks/${walk.id}/submit`, { method: 'POST' });
+  } catch {
+    status(t('No connection: submit the walk when the connection returns.'));
+    return;
+  }
+  if (result.status !== 200) {
+    status(errorMessage(result, t('The walk could not be submitted.')));
+    return;
+  }
+  localStorage.removeItem(ACTIVE);
+  walk = null;
+  $('record').hidden = true;
+  $('start').hidden = false;
+  status(t('Walk submitted for review. Thank you.'));
+}
+
+async function resume() {
+  const id = localStorage.getItem(ACTIVE);
+  if (!id) return;
+  const result = await api(`/api/v1/audits/walks/${encodeURIComponent(id)}`).catch(() => null);
+  if (result && result.status === 200 && result.body.status === 'recording') showWalk(result.body);
+  else if (result) localStorage.removeItem(ACTIVE);
+}
+
+function usePosition() {
+  if (!navigator.geolocation) {
+    status(t('This phone cannot give its position; tap the map instead.'));
+    return;
+  }
+  navigator.geolocation.getCurrentPosition(
+    (pos) => {
+      setPlace(pos.coords.longitude, pos.coords.latitude);
+      map.setView([pos.coords.latitude, pos.coords.longitude], 17);
+    },
+    () => status(t('The position is not available; tap the map instead.')),
+    { enableHighAccuracy: true, timeout: 15000 },
+  );
+}
+
+export function wireRecording() {
+  $('walk-date').value = isoDate(new Date());
+  $('start-form').addEventListener('submit', startWalk);
+  $('point-form').addEventListener('submit', savePoint);
+  $('submit-walk').addEventListener('click', submitWalk);
+  $('use-gps').addEventListener('click', usePosition);
+  window.addEventListener('online', flushPoints);
+  resume().then(flushPoints);
+}
