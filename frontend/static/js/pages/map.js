@@ -8,6 +8,7 @@ import { leavingNow } from '../lib/quick-exit.js';
 import { addChoropleth } from '../map/choropleth.js';
 import { addMunicipalityChoice } from '../map/municipality-choice.js';
 import { addReportPoints, renderPointLegend } from '../map/points.js';
+import { addReportList } from '../map/report-list.js';
 import { createPublicMap } from '../map/public-map.js';
 import { addServicesToggle } from '../map/services.js';
 import { startReportForm } from '../report-form.js';
@@ -23,16 +24,19 @@ window.__mh = view.debug;
 addMunicipalityChoice(view, $('municipality'));
 const areas = addChoropleth(view);
 const points = addReportPoints(view);
+const reportList = addReportList(view, $('report-list'));
 addServicesToggle(view, $('show-services'));
 onMunicipalityChange(() => {
   areas.load();
   points.load();
+  reportList.load();
 });
 
 // --- filters and legend --------------------------------------------------------------------------
 $('period').addEventListener('change', () => {
   areas.load();
   points.load();
+  reportList.load();
 });
 $('filter-group').addEventListener('change', () => {
   areas.load();
