@@ -90,7 +90,12 @@ export function addReportPoints(view) {
       icon: L.divIcon({ className: `mh-report mh-report--${p.category_group}`, iconSize: [18, 18] }),
       title: categoryLabel(p),
       keyboard: false,
-    }).bindPopup(() => reportPopup(p), { maxWidth: 260 });
+    }).bindPopup(() => reportPopup(p), {
+      maxWidth: 260,
+      // Clear of the zoom control (top left) and the notice line over the map.
+      autoPanPaddingTopLeft: L.point(64, 72),
+      autoPanPadding: L.point(12, 12),
+    });
   }
 
   async function load() {
