@@ -149,6 +149,13 @@ function wireDecisions(node, item, on) {
     event.preventDefault();
     const form = event.target;
     const note = form.elements.note.value.trim();
+    if (!form.elements.reason.value) {
+      form.elements.reason.setAttribute('aria-invalid', 'true');
+      node.querySelector('.queue-item__status').textContent = t('Choose the reason for rejecting it.');
+      form.elements.reason.focus();
+      return;
+    }
+    form.elements.reason.removeAttribute('aria-invalid');
     on.act(node, 'reject', { reason: form.elements.reason.value, note: note || null }, t('Rejected'), true);
   });
   node.querySelector('.js-lock').addEventListener('click', () => on.lock(node));

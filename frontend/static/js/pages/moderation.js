@@ -177,7 +177,14 @@ async function bulk(action) {
   const ids = [...selected];
   if (!ids.length) return;
   const json = { action, public_ids: ids };
-  if (action === 'reject') json.reason = $('bulk-reason').value;
+  if (action === 'reject') {
+    json.reason = $('bulk-reason').value;
+    if (!json.reason) {
+      say(t('Choose the reason for rejecting it.'));
+      $('bulk-reason').focus();
+      return;
+    }
+  }
   say(t('Working…'));
   const result = await api('/api/v1/moderation/bulk', { json });
   if (result.status !== 200 || !result.body) { say(errorOf(result, t('The action failed.'))); return; }
