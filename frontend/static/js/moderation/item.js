@@ -5,6 +5,7 @@ import { config } from '../lib/config.js';
 import { $ } from '../lib/dom.js';
 import { formatDate, localName, t, tn } from '../lib/i18n.js';
 import { MUNICIPAL_STATUS, duty } from '../lib/municipal-status.js';
+import { wireMerge } from './merge.js';
 
 const TIME_BANDS = { day: t('Day'), evening: t('Evening'), night: t('Night') };
 const HINT_KINDS = {
@@ -177,11 +178,7 @@ function wireEdits(node, item, on, categories) {
   const move = node.querySelector('.js-move');
   move.hidden = !item.location;
   move.addEventListener('click', () => on.move(node));
-  node.querySelector('.js-merge').addEventListener('submit', (event) => {
-    event.preventDefault();
-    const into = event.target.elements.into.value.trim();
-    on.act(node, 'merge', { into }, t('Merged into {id}', { id: into }), true);
-  });
+  wireMerge(node, item, on);
   node.querySelector('.js-note').addEventListener('submit', (event) => {
     event.preventDefault();
     on.act(node, 'notes', { body: event.target.elements.body.value.trim() }, t('Note added'), false);
