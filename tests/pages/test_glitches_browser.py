@@ -45,3 +45,33 @@ def test_the_rejection_reason_in_words_on_the_tracking_page(
     assert "iç not" not in page.content()
     assert axe_serious(page, f"track-rejected-{lang}") == []
     phone.screenshot(f"track-rejected-{lang}")
+
+
+def test_me_too_says_the_radius_it_uses(phone, db, settings, server):
+    from sqlalchemy import func, select
+
+    from app.models import Report, ReportStatus
+    from tests.support.citizen_browser_support import centre_map, open_flow, step_what
+
+    original, _ = make_report(db, settings, status=ReportStatus.published)
+    db.commit()
+    with server.lock:
+        shown = db.scalar(
+            select(func.ST_AsText(Report.public_location)).where(Report.id == original.id)
+        )
+    lon, lat = (float(v) for v in shown.removeprefix("POINT(").removesuffix(")").split())
+    page = phone.page
+    open_flow(page)
+    page.get_by_label("Şu an, burada oluyor").check()
+    page.get_by_role("button", name="İleri").click()
+    centre_map(page, lon, lat, zoom=17)
+    phone.tap_map_at(lon, lat + 0.0009)  # ~100 m north of the shown point
+    with page.expect_request("**/api/v1/reports/nearby*") as asked:
+        step_what(page)
+    assert "radius_m=150" in asked.value.url
+    page.locator("#metoo-list li").first.wait_for()
+    radius = page.locator("#metoo-radius").inner_text()
+    assert "150 m" in radius and "50–200 m" in radius
+    distances = page.locator("#metoo-list .hint").all_inner_texts()
+    assert distances and all("Yaklaşık 100 m" in d or "Yaklaşık 90 m" in d for d in distances)
+    phone.screenshot("metoo-radius")
