@@ -75,3 +75,30 @@ def test_me_too_says_the_radius_it_uses(phone, db, settings, server):
     distances = page.locator("#metoo-list .hint").all_inner_texts()
     assert distances and all("Yaklaşık 100 m" in d or "Yaklaşık 90 m" in d for d in distances)
     phone.screenshot("metoo-radius")
+
+
+def test_the_offline_notice_stays_off_the_form_and_goes_on_reconnect(chromium, server):
+    from tests.support.browser import phone_context
+    from tests.support.citizen_browser_support import wait_for_map
+
+    with phone_context(chromium, server.url) as (context, phone):
+        page = phone.page
+        page.goto("/")
+        wait_for_map(page)
+        context.set_offline(True)
+        page.evaluate("() => window.__mh.map.panBy([200, 0], {animate: false})")
+        notice = page.locator("#map-notice")
+        page.get_by_text("Bildirimler yüklenemedi.").wait_for()
+        page.get_by_role("button", name="Bir yer bildir").click()
+        page.locator("#step-when").wait_for()
+        title = page.locator("#report-title").bounding_box()
+        box = notice.bounding_box() if notice.is_visible() else None
+        overlaps = box is not None and not (
+            box["y"] + box["height"] <= title["y"] or box["y"] >= title["y"] + title["height"]
+        )
+        assert not overlaps, (box, title)
+        phone.screenshot("offline-notice-form")
+        page.get_by_role("button", name="Vazgeç").click()
+        context.set_offline(False)
+        page.wait_for_function("() => !document.getElementById('map-notice').textContent")
+        assert not notice.is_visible()

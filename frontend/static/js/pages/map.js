@@ -63,6 +63,13 @@ if ('serviceWorker' in navigator) {
   });
 }
 
+// Back online: load again, so a "could not load" notice goes with the next good answer.
+window.addEventListener('online', () => {
+  areas.load();
+  points.load();
+  reportList.load();
+});
+
 startReportForm(view);
 areas.load();
 points.load();
