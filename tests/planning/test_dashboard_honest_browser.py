@@ -16,7 +16,7 @@ pytestmark = pytest.mark.browser
 pytest_plugins = ("tests.support.browser",)
 
 # Leaflet draws each mahalle as an SVG path; the "0 reports" style is white at this opacity.
-ZERO_PATHS = "() => document.querySelectorAll('path[fill=\"#ffffff\"][fill-opacity=\"0.85\"]').length"
+ZERO_PATHS = '() => document.querySelectorAll(\'path[fill="#ffffff"][fill-opacity="0.85"]\').length'
 
 
 def unit_of(page, code: str) -> str:
@@ -34,7 +34,10 @@ def test_crude_first_smoothed_one_click_away_zero_not_coloured(chromium, server,
     planner = make_user(db, settings, Role.planner)
     db.commit()
     with browser_page(
-        chromium, server.url, timeout_ms=20_000, viewport={"width": 1366, "height": 768},
+        chromium,
+        server.url,
+        timeout_ms=20_000,
+        viewport={"width": 1366, "height": 768},
         locale="tr-TR",
     ) as (context, page, traffic):
         assert context.request.post(

@@ -161,7 +161,7 @@ def rejection_reason(session: Session, report: Report) -> RejectReason | None:
         .order_by(ModerationEvent.id.desc())
         .limit(1)
     )
-    return RejectReason(reason) if reason in RejectReason._value2member_map_ else None
+    return RejectReason(reason) if reason in set(RejectReason) else None
 
 
 def tracking_view(session: Session, key: str, code: str) -> TrackingView:
