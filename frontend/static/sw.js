@@ -11,7 +11,7 @@
 // Nothing kept here may say what the site is for (a shared phone's browser lists its caches):
 // the cache has a neutral name, and the copy of the map page gets its neutral heading
 // (`data-neutral`). Quick exit (lib/quick-exit.js) deletes the cache and this worker.
-const CACHE = 'static-v3';
+const CACHE = 'static-v2';
 const REFERENCE = ['/api/v1/categories', '/api/v1/municipalities', '/api/v1/area', '/api/v1/mahalle'];
 const SHELL = [
   '/',
