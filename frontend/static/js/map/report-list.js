@@ -19,7 +19,8 @@ function item(p) {
     t('Felt safety: {n} of 5', { n: p.perceived_safety }),
     tn('{n} “me too”', '{n} “me too”', p.confirmations || 0)].filter(Boolean);
   return el('li', { class: 'report-list__item', 'data-public-id': p.public_id },
-    el('strong', null, categoryLabel(p)), ` — ${parts.join(', ')}`);
+    el('strong', null, categoryLabel(p)), ` — ${parts.join(', ')}`,
+    p.text ? el('blockquote', null, p.text) : null);
 }
 
 /** The list in `details` (#report-list) for the public map `view`. */
