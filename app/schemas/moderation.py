@@ -70,6 +70,36 @@ class MergeRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     into: CleanStr = Field(min_length=1, max_length=16, description="Public id of the original.")
+    reason: CleanStr | None = Field(
+        default=None,
+        max_length=2000,
+        description="Required when the reports are in different category groups or more "
+        "than 500 m apart (audited).",
+    )
+
+
+class UnmergeRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    note: CleanStr | None = Field(default=None, max_length=2000)
+
+
+class MergeCandidate(BaseModel):
+    """A report a duplicate may be merged into (moderators only: exact location)."""
+
+    public_id: str
+    status: ReportStatus
+    created_at: datetime
+    text: str
+    redacted_text: str | None
+    perceived_safety: int
+    category: str
+    category_group: CategoryGroup
+    category_labels: Labels
+    mahalle: str | None
+    confirmations: int
+    distance_m: float = Field(description="Metres between the two exact points.")
+    location: LonLat
 
 
 class NoteRequest(BaseModel):

@@ -12,6 +12,7 @@ from app.models import (
     Gender,
     LocationPrecision,
     MunicipalStatus,
+    RejectReason,
     ReportStatus,
     TimeBand,
 )
@@ -207,6 +208,10 @@ class TrackingView(BaseModel):
     location_precision: LocationPrecision
     timeline: list[TimelineEntry]
     merged_into: str | None = Field(description="Public id of the report this was merged into.")
+    rejection_reason: RejectReason | None = Field(
+        default=None,
+        description="Why it was not published (the reason code only, never the note).",
+    )
     can_comment: bool
     can_delete: bool
 

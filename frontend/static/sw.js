@@ -28,6 +28,7 @@ const SHELL = [
   '/static/js/map/categories.js',
   '/static/js/map/choropleth.js',
   '/static/js/map/points.js',
+  '/static/js/map/report-list.js',
   '/static/js/map/services.js',
   '/static/js/map/audits.js',
   '/static/js/report-form.js',

@@ -30,6 +30,7 @@ BODIES = {
     "location": {"location": {"lon": KIZILAY[0] + 0.001, "lat": KIZILAY[1]}},
     "merge": {"into": "{original}"},
     "notes": {"body": "Bildiriminiz için teşekkürler."},
+    "unmerge": {},
 }
 # Written out by hand (not read from TRANSITIONS), so that a change to the table is noticed.
 ALLOWED = {
@@ -41,8 +42,15 @@ ALLOWED = {
     "location": {S.pending, S.published, S.hidden},
     "merge": {S.pending, S.published, S.hidden},
     "notes": {S.pending, S.published, S.hidden, S.merged, S.rejected},
+    "unmerge": {S.merged},
 }
-RESULT = {"approve": S.published, "reject": S.rejected, "hide": S.hidden, "merge": S.merged}
+RESULT = {
+    "approve": S.published,
+    "reject": S.rejected,
+    "hide": S.hidden,
+    "merge": S.merged,
+    "unmerge": S.pending,  # what it was before its merge
+}
 
 
 @pytest.mark.parametrize("status", list(S), ids=lambda s: s.value)
@@ -54,6 +62,11 @@ def test_every_transition(client, db, settings, action, status):
     body = BODIES[action]
     if action == "merge":
         body = {"into": original.public_id}
+    if action == "unmerge" and status is S.merged:
+        # A real merge first (from pending), so the audit log knows what to restore.
+        report.status = S.pending
+        db.flush()
+        assert client.post(mod_url(report, "merge"), json={"into": original.public_id}).is_success
     before = db.scalar(select(func.count(ModerationEvent.id)))
     response = client.post(mod_url(report, action), json=body)
     db.refresh(report)

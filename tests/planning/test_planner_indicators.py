@@ -245,3 +245,19 @@ def test_confirmations_withheld_when_their_sensitive_part_is_small(db, settings,
     m = by_code(db)["M22"]
     assert m["confirmations"] is None and m["confirmations_suppressed"] is True
     assert m["reports_and_confirmations"] is None
+
+
+def test_the_total_is_shown_when_only_a_few_confirmations_exist(db, settings, grid_mahalle):
+    """Issue 13.7: 1–4 confirmations are withheld, but the total of reports and confirmations
+    (a protected cell of its own) stays."""
+    from app.models import Confirmation
+
+    points = add_reports(db, settings, 2, 2, 6)
+    for report in points[:3]:  # 3 confirmations, all on public points
+        db.add(Confirmation(report_id=report.id, municipality_id=report.municipality_id))
+    db.flush()
+    m = by_code(db)["M22"]
+    assert m["reports"] == 6
+    assert m["confirmations"] is None and m["confirmations_suppressed"] is True
+    assert m["reports_and_confirmations"] == 9
+    assert m["reports_and_confirmations_suppressed"] is False

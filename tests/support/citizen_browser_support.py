@@ -84,6 +84,8 @@ def step_what(page: Page, category: str = "dark_street", safety: int = 2, text: 
     page.locator(f"label[for='category-{category}']").click()
     page.check(f"#safety-{safety}")
     if text:
+        if not page.locator("#what-more").evaluate("d => d.open"):
+            page.locator("#what-more summary").click()  # the optional part, folded away
         page.fill("#report-text", text)
 
 

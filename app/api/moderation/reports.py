@@ -23,6 +23,7 @@ from app.schemas.moderation import (
     LocationCorrection,
     LockResult,
     MahalleCount,
+    MergeCandidate,
     MergeRequest,
     ModerationQueue,
     ModerationResult,
@@ -30,10 +31,12 @@ from app.schemas.moderation import (
     NoteResult,
     RedactRequest,
     RejectRequest,
+    UnmergeRequest,
 )
 from app.services import reference
 from app.services.moderation import actions as moderation
 from app.services.moderation import bulk as moderation_bulk
+from app.services.moderation import merges as moderation_merges
 from app.services.moderation import queue as moderation_queue
 
 # Authenticated by default: every route here needs a moderator (or admin).
@@ -135,10 +138,32 @@ def correct_location(
     return moderation.correct_location(db, settings, user, public_id, lon, lat)
 
 
+@router.get("/reports/{public_id}/merge-candidates", response_model=list[MergeCandidate])
+def merge_candidates(
+    public_id: str,
+    db: SessionDep,
+    user: Moderator,
+    radius_m: Annotated[float, Query(gt=0, le=moderation_merges.MAX_RADIUS_M)] = (
+        moderation_merges.FAR_M
+    ),
+):
+    """Reports this one may be merged into: same category group, within `radius_m` metres,
+    pending or published, in the viewer's municipalities; nearest first."""
+    return moderation_merges.merge_candidates(db, user, public_id, radius_m)
+
+
 @router.post("/reports/{public_id}/merge", response_model=ModerationResult)
 def merge(public_id: str, body: MergeRequest, db: SessionDep, user: Moderator):
-    """Merge this duplicate into an original; confirmations move, the tracking code still works."""
-    return moderation.merge(db, user, public_id, body.into)
+    """Merge this duplicate into an original; confirmations move, the tracking code still works.
+
+    409 without a `reason` when the two are in different category groups or over 500 m apart."""
+    return moderation_merges.merge(db, user, public_id, body.into, body.reason)
+
+
+@router.post("/reports/{public_id}/unmerge", response_model=ModerationResult)
+def unmerge(public_id: str, db: SessionDep, user: Moderator, body: UnmergeRequest | None = None):
+    """Undo a merge: the duplicate's status and confirmations come back (audited)."""
+    return moderation_merges.unmerge(db, user, public_id, body.note if body else None)
 
 
 @router.post("/reports/{public_id}/notes", response_model=NoteResult, status_code=201)

@@ -14,7 +14,7 @@ from typing import Any
 
 from geoalchemy2.shape import from_shape
 from shapely import Point
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.config import Settings
@@ -27,7 +27,6 @@ from app.errors import (
 )
 from app.models import (
     Category,
-    Confirmation,
     LocationPrecision,
     NoteAuthor,
     RejectReason,
@@ -64,6 +63,8 @@ TRANSITIONS: Mapping[str, Transition] = {
     "change_category": Transition(EDITABLE, None, "change the category of"),
     "correct_location": Transition(EDITABLE, None, "move"),
     "note": Transition(EDITABLE | {S.merged, S.rejected}, None, "add a note to"),
+    # Back to the status it had before the merge (read from the merge's audit event).
+    "unmerge": Transition(frozenset({S.merged}), None, "unmerge"),
 }
 # A duplicate can only be merged into a report that is itself in one of these.
 MERGE_TARGETS = frozenset({S.pending, S.published})
@@ -101,7 +102,7 @@ def _lock_conflict(holder: str, report: Report) -> Conflict:
     )
 
 
-def _check_transition(report: Report, action: str) -> Transition:
+def check_transition(report: Report, action: str) -> Transition:
     rule = TRANSITIONS[action]
     if report.status not in rule.allowed_from:
         allowed = ", ".join(sorted(s.value for s in rule.allowed_from))
@@ -112,7 +113,7 @@ def _check_transition(report: Report, action: str) -> Transition:
     return rule
 
 
-def _act(
+def act(
     session: Session,
     actor: User,
     report: Report,
@@ -122,16 +123,21 @@ def _act(
     note: str | None = None,
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
+    to: ReportStatus | None = None,
 ) -> None:
-    """Check the state machine and the edit lock, apply the status, release the lock, audit."""
-    rule = _check_transition(report, action)
+    """Check the state machine and the edit lock, apply the status, release the lock, audit.
+
+    `to` is the status an undo restores, for a transition whose target is not fixed.
+    """
+    rule = check_transition(report, action)
     holder = _lock_holder(session, report, actor)
     if holder is not None:
         raise _lock_conflict(holder, report)
     before = {"status": report.status.value, **(before or {})}
-    if rule.to is not None:
-        report.status = rule.to
-        if rule.to is S.published and report.published_at is None:
+    target = to or rule.to
+    if target is not None:
+        report.status = target
+        if target is S.published and report.published_at is None:
             report.published_at = func.now()
     report.locked_by_id = None
     report.locked_until = None
@@ -156,7 +162,7 @@ def approve(
     with a reason; the override is audited with the hint kinds, never the data itself.
     """
     report = report_by_public_id(session, actor, public_id)
-    _check_transition(report, "approve")
+    check_transition(report, "approve")
     holder = _lock_holder(session, report, actor)
     if holder is not None:
         raise _lock_conflict(holder, report)
@@ -171,7 +177,7 @@ def approve(
             details={"hint_kinds": kinds},
         )
     if kinds:
-        _act(
+        act(
             session,
             actor,
             report,
@@ -181,7 +187,7 @@ def approve(
             after={"personal_data_override": {"hint_kinds": kinds}},
         )
     else:
-        _act(session, actor, report, "approve")
+        act(session, actor, report, "approve")
     return report
 
 
@@ -197,14 +203,14 @@ def reject(
     if reason is RejectReason.other and not note:
         raise InvalidInput("Write a note saying why, when the reason is 'other'.", field="note")
     report = report_by_public_id(session, actor, public_id)
-    _act(session, actor, report, "reject", reason=reason.value, note=note)
+    act(session, actor, report, "reject", reason=reason.value, note=note)
     return report
 
 
 def hide(session: Session, actor: User, public_id: str, note: str | None) -> Report:
     """Take a published report off the public map (it can be approved again)."""
     report = report_by_public_id(session, actor, public_id)
-    _act(session, actor, report, "hide", note=_clean_note(note))
+    act(session, actor, report, "hide", note=_clean_note(note))
     return report
 
 
@@ -215,7 +221,7 @@ def redact(session: Session, actor: User, public_id: str, redacted_text: str | N
     """
     report = report_by_public_id(session, actor, public_id)
     # The published versions only: the original text never goes into the log.
-    _act(
+    act(
         session,
         actor,
         report,
@@ -235,7 +241,7 @@ def change_category(session: Session, actor: User, public_id: str, code: str) ->
     old = session.scalar(select(Category.code).where(Category.id == report.category_id))
     if category.id == report.category_id:
         raise InvalidInput(f"The report is already in category '{code}'.", field="category")
-    _act(
+    act(
         session,
         actor,
         report,
@@ -254,7 +260,7 @@ def correct_location(
     """Move a report's point a short distance; its mahalle follows, and its public point moves
     by the same offset (never a second independent draw: see `move_placement`)."""
     report = report_by_public_id(session, actor, public_id)
-    _check_transition(report, "correct_location")
+    check_transition(report, "correct_location")
     new_point = func.ST_SetSRID(func.ST_MakePoint(lon, lat), 4326)
     distance = session.scalar(
         select(func.ST_Distance(func.Geography(Report.location), func.Geography(new_point))).where(
@@ -272,7 +278,7 @@ def correct_location(
     keep = report.location_precision is LocationPrecision.point
     placement = move_placement(session, settings, report, lon, lat, keep_offset=keep)
     old_mahalle = report.mahalle_id
-    _act(
+    act(
         session,
         actor,
         report,
@@ -292,71 +298,13 @@ def correct_location(
     return report
 
 
-def merge(session: Session, actor: User, public_id: str, into_public_id: str) -> Report:
-    """Merge a duplicate into an original report.
-
-    The duplicate's confirmations move to the original, and the duplicate itself becomes one
-    more "me too" of it (her report is not lost from the counts). The duplicate keeps its row
-    and tracking code, with status 'merged' and merged_into_id pointing at the original.
-    """
-    if public_id == into_public_id:
-        raise InvalidInput("A report cannot be merged into itself.", field="into")
-    duplicate = report_by_public_id(session, actor, public_id)
-    original = session.scalar(
-        visible_reports(actor).where(Report.public_id == into_public_id).with_for_update()
-    )
-    if original is None:
-        raise InvalidInput(f"No report with id '{into_public_id}' to merge into.", field="into")
-    if original.status not in MERGE_TARGETS:
-        raise InvalidTransition(
-            f"Cannot merge into report {original.public_id}: it is {original.status.value}; "
-            "the original must be published or pending."
-        )
-    _check_transition(duplicate, "merge")
-    moved = len(
-        session.scalars(
-            update(Confirmation)
-            .where(Confirmation.report_id == duplicate.id)
-            .values(report_id=original.id, municipality_id=original.municipality_id)
-            .returning(Confirmation.id)
-        ).all()
-    )
-    session.add(
-        Confirmation(
-            report_id=original.id,
-            municipality_id=original.municipality_id,
-            created_at=duplicate.created_at,
-            reporter_gender=duplicate.reporter_gender,
-            reporter_age_band=duplicate.reporter_age_band,
-        )
-    )
-    _act(
-        session,
-        actor,
-        duplicate,
-        "merge",
-        before={"merged_into": None},
-        after={"merged_into": original.public_id, "confirmations_moved": moved},
-    )
-    duplicate.merged_into_id = original.id
-    audit.record(
-        session,
-        "report.merge_received",
-        actor=actor,
-        report_id=original.id,
-        after={"duplicate": duplicate.public_id, "confirmations_added": moved + 1},
-    )
-    session.flush()
-    return duplicate
-
-
 def add_public_note(session: Session, actor: User, public_id: str, body: str) -> ReportNote:
     """A moderator's note the reporter reads on her tracking page."""
     body = body.strip()
     if not body:
         raise InvalidInput("Write the note.", field="body")
     report = report_by_public_id(session, actor, public_id)
-    _act(session, actor, report, "note", note=body)
+    act(session, actor, report, "note", note=body)
     note = ReportNote(
         report_id=report.id,
         municipality_id=report.municipality_id,

@@ -298,7 +298,9 @@ def _sensitive_hidden(row, k: int) -> set[str]:
     if small(row.sensitive_previous, k):
         hidden.add("reports_previous")
     if small(row.sensitive_confirmations, k):
-        hidden.add("confirmations")
+        # The total minus the reports would give the confirmations back, and so their
+        # sensitive part: both go.
+        hidden |= {"confirmations", "reports_and_confirmations"}
     return hidden - {"_rest"}
 
 
@@ -381,7 +383,10 @@ def suppress_row(
     # `reports` is withheld with its sensitive part: the rest of it is public as points.
     if "sensitive_reports" in hidden:
         hidden.add("reports")
-    if {"reports", "confirmations"} & hidden:
+    # The total is a protected cell of its own (cell key): it stays when only a small number
+    # of confirmations is withheld (that difference is perturbed noise, and their count is
+    # on the public points anyway); it goes with a withheld `reports`.
+    if "reports" in hidden:
         hidden.add("reports_and_confirmations")
     for cells in partitions:
         hidden |= protect_partition(cells, "reports" not in hidden, k)

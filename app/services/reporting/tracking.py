@@ -18,6 +18,7 @@ from app.errors import Conflict, ReportNotFound, TooManyAttempts
 from app.models import (
     ModerationEvent,
     NoteAuthor,
+    RejectReason,
     Report,
     ReportNote,
     ReportStatus,
@@ -149,6 +150,20 @@ def timeline(session: Session, report: Report) -> list[TimelineEntry]:
     return [e[2] for e in entries]
 
 
+def rejection_reason(session: Session, report: Report) -> RejectReason | None:
+    """The reason code of the report's rejection (never the moderator's note), if rejected."""
+    if report.status is not ReportStatus.rejected:
+        return None
+    reason = session.scalar(
+        select(ModerationEvent.reason)
+        .where(ModerationEvent.report_id == report.id)
+        .where(ModerationEvent.action == "report.reject")
+        .order_by(ModerationEvent.id.desc())
+        .limit(1)
+    )
+    return RejectReason(reason) if reason in set(RejectReason) else None
+
+
 def tracking_view(session: Session, key: str, code: str) -> TrackingView:
     """What the code's holder sees: status, municipal status, timeline, what she may do."""
     report = report_for_code(session, key, code)
@@ -164,6 +179,7 @@ def tracking_view(session: Session, key: str, code: str) -> TrackingView:
         location_precision=report.location_precision,
         timeline=timeline(session, report),
         merged_into=merged_into,
+        rejection_reason=rejection_reason(session, report),
         can_comment=open_,
         can_delete=open_,
     )

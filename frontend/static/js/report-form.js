@@ -10,7 +10,7 @@ import { forgetMetooChoice, onMetooChosen } from './report-form/metoo.js';
 import { wireOutbox } from './report-form/offline.js';
 import { closePanel, openPanel } from './report-form/panel.js';
 import { wireResult } from './report-form/result.js';
-import { STEPS, back, currentStep, next, showStep } from './report-form/steps.js';
+import { STEPS, back, currentStep, next, onChoiceEnter, showStep } from './report-form/steps.js';
 import { submitForm } from './report-form/submit.js';
 import { offerMetoo, resetWhat, wireWhat } from './report-form/what.js';
 import { resetWhen, wireWhen } from './report-form/when.js';
@@ -41,6 +41,7 @@ export function startReportForm(view) {
   $('step-next').addEventListener('click', next);
   $('step-back').addEventListener('click', back);
   $('report-form').addEventListener('submit', submitForm);
+  $('report-form').addEventListener('keydown', onChoiceEnter);
 
   resetWhen();
   resetWhat();

@@ -4,7 +4,7 @@ import { api, errorMessage } from '../lib/api.js';
 import { config } from '../lib/config.js';
 import { $, el } from '../lib/dom.js';
 import { formatNumber, t } from '../lib/i18n.js';
-import { WITHHELD, indicators, isSuppressed, valueText } from './values.js';
+import { WITHHELD, isSuppressed, nameWithUnit, valueText } from './values.js';
 
 const FACTS = ['reports', 'confirmations', 'reports_per_1000_women', 'reports_per_1000_women_eb', 'share_evening_night',
   'mean_perceived_safety', 'change_reports', 'distance_counselling_m', 'distance_police_m', 'distance_health_m', 'hotspot_class'];
@@ -12,7 +12,7 @@ const RESPONSE = ['forwarded_reports', 'share_forwarded', 'resolved_reports', 's
 
 function facts(p, codes) {
   return el('dl', { class: 'detail__facts' },
-    ...codes.flatMap((c) => [el('dt', null, indicators[c].name), el('dd', { class: isSuppressed(p, c) ? 'is-withheld' : null }, valueText(p, c))]));
+    ...codes.flatMap((c) => [el('dt', null, nameWithUnit(c)), el('dd', { class: isSuppressed(p, c) ? 'is-withheld' : null }, valueText(p, c))]));
 }
 
 /** Show the detail of `mahalleCode` in #detail; true once shown. `onClose` runs on "Close". */

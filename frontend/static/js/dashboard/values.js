@@ -42,6 +42,21 @@ export const indicators = Object.fromEntries(config.indicators.map((i) => [i.cod
 /** True when the server withheld indicator `c` of mahalle properties `p` (below k). */
 export const isSuppressed = (p, c) => p[`${c}_suppressed`] === true;
 
+/** The unit of indicator `c` to show beside its name ("per 1,000 women", "metres"); '' for
+ * counts and classes, whose name says what they count. */
+export function unitLabel(c) {
+  const item = indicators[c];
+  if (!item || item.kind === 'class' || item.unit === 'count') return '';
+  return item.unit_name || item.unit;
+}
+
+/** The indicator's name with its unit: "Reports per 1,000 women (per 1,000 women)". */
+export function nameWithUnit(c) {
+  const unit = unitLabel(c);
+  const name = indicators[c] ? indicators[c].name : c;
+  return unit ? `${name} (${unit})` : name;
+}
+
 /** Indicator `c` of mahalle properties `p` as the table, tooltips and detail show it. */
 export function valueText(p, c) {
   if (isSuppressed(p, c)) return `${WITHHELD} (< ${config.k})`;
@@ -50,6 +65,7 @@ export function valueText(p, c) {
   if (typeof value === 'string') return CLASS_NAMES[value] || value;
   const item = indicators[c];
   const digits = item && item.unit.startsWith('share') ? { style: 'percent', maximumFractionDigits: 1 } : { maximumFractionDigits: 2 };
-  const text = formatNumber(value, digits);
+  let text = formatNumber(value, digits);
+  if (item && item.unit === 'metres') text = formatNumber(value, { style: 'unit', unit: 'meter', maximumFractionDigits: 0 });
   return item && item.estimate && p.women_is_estimate ? `≈ ${text}` : text;
 }

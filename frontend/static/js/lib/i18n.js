@@ -72,3 +72,11 @@ export function isoDate(date) {
 export function localName(names, fallback) {
   return (names && (names[locale] || names.tr)) || fallback;
 }
+
+/** A month given as 'YYYY-MM' in words ("Mayıs 2026", "May 2026"); '' for none. */
+export function formatMonth(yearMonth) {
+  const match = /^(\d{4})-(\d{2})$/.exec(String(yearMonth || ''));
+  if (!match) return yearMonth || '';
+  const day = new Date(Number(match[1]), Number(match[2]) - 1, 1);
+  return new Intl.DateTimeFormat(locale, { month: 'long', year: 'numeric' }).format(day);
+}

@@ -2,7 +2,7 @@
 // each and the legend of their colours. Points are fetched for the visible box and filters.
 import { config } from '../lib/config.js';
 import { $, el } from '../lib/dom.js';
-import { t } from '../lib/i18n.js';
+import { formatMonth, t } from '../lib/i18n.js';
 import { scoped } from '../lib/municipality.js';
 import { GROUP_COLOURS, categories, categoryLabel, groupColour, groupLabel } from './categories.js';
 import { fmt, periodParams, popupRow, swatch } from './public-map.js';
@@ -39,7 +39,7 @@ function reportPopup(p) {
       'dl',
       null,
       popupRow(t('Felt safety'), `${p.perceived_safety} — ${safety}`),
-      popupRow(t('When'), `${p.occurred_month || ''} · ${band}`),
+      popupRow(t('When'), [formatMonth(p.occurred_month), band].filter(Boolean).join(' · ')),
       p.mahalle ? popupRow(t('Neighbourhood (mahalle)'), p.mahalle) : null,
       popupRow(t('Me too'), fmt(p.confirmations || 0)),
     ),
@@ -67,6 +67,8 @@ async function categoryParam() {
 /** The report points on the public map `view`; `load()` fetches those in view. */
 export function addReportPoints(view) {
   const { map } = view;
+  // Clusters are markers too: not Tab stops either (the list reads every point).
+  if (L.MarkerCluster) L.MarkerCluster.mergeOptions({ keyboard: false });
   const points = L.markerClusterGroup ? L.markerClusterGroup(CLUSTER_OPTIONS) : L.layerGroup();
   points.addTo(map);
   const pointsById = new Map(); // kept across reloads, so an open popup survives a pan
@@ -81,13 +83,19 @@ export function addReportPoints(view) {
   function marker(feature) {
     const p = feature.properties;
     const [lon, lat] = feature.geometry.coordinates;
-    // A focusable marker (role=button, named by its category): Tab reaches it, Enter opens it.
+    // Not a Tab stop: keyboard and screen reader users read the points as a list
+    // (map/report-list.js), instead of tabbing through every marker.
     return L.marker([lat, lon], {
       pane: 'reports',
       icon: L.divIcon({ className: `mh-report mh-report--${p.category_group}`, iconSize: [18, 18] }),
       title: categoryLabel(p),
-      keyboard: true,
-    }).bindPopup(() => reportPopup(p), { maxWidth: 260 });
+      keyboard: false,
+    }).bindPopup(() => reportPopup(p), {
+      maxWidth: 260,
+      // Clear of the zoom control (top left) and the notice line over the map.
+      autoPanPaddingTopLeft: L.point(64, 72),
+      autoPanPadding: L.point(12, 12),
+    });
   }
 
   async function load() {

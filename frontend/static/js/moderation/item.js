@@ -5,6 +5,7 @@ import { config } from '../lib/config.js';
 import { $ } from '../lib/dom.js';
 import { formatDate, localName, t, tn } from '../lib/i18n.js';
 import { MUNICIPAL_STATUS, duty } from '../lib/municipal-status.js';
+import { wireMerge } from './merge.js';
 
 const TIME_BANDS = { day: t('Day'), evening: t('Evening'), night: t('Night') };
 const HINT_KINDS = {
@@ -149,6 +150,13 @@ function wireDecisions(node, item, on) {
     event.preventDefault();
     const form = event.target;
     const note = form.elements.note.value.trim();
+    if (!form.elements.reason.value) {
+      form.elements.reason.setAttribute('aria-invalid', 'true');
+      node.querySelector('.queue-item__status').textContent = t('Choose the reason for rejecting it.');
+      form.elements.reason.focus();
+      return;
+    }
+    form.elements.reason.removeAttribute('aria-invalid');
     on.act(node, 'reject', { reason: form.elements.reason.value, note: note || null }, t('Rejected'), true);
   });
   node.querySelector('.js-lock').addEventListener('click', () => on.lock(node));
@@ -170,11 +178,7 @@ function wireEdits(node, item, on, categories) {
   const move = node.querySelector('.js-move');
   move.hidden = !item.location;
   move.addEventListener('click', () => on.move(node));
-  node.querySelector('.js-merge').addEventListener('submit', (event) => {
-    event.preventDefault();
-    const into = event.target.elements.into.value.trim();
-    on.act(node, 'merge', { into }, t('Merged into {id}', { id: into }), true);
-  });
+  wireMerge(node, item, on);
   node.querySelector('.js-note').addEventListener('submit', (event) => {
     event.preventDefault();
     on.act(node, 'notes', { body: event.target.elements.body.value.trim() }, t('Note added'), false);

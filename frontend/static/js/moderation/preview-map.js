@@ -6,6 +6,7 @@ import { $ } from '../lib/dom.js';
 let map = null;
 let markers = null;
 let moving = null; // the report whose point the next map click moves
+let candidates = null; // the originals offered for a merge
 
 /** Draw the map once; `onMove(node, latlng)` gets the click that moves a report's point. */
 export function ensureMap(onMove) {
@@ -55,4 +56,21 @@ export function startMoving(node) {
   moving = node;
   focusMap(node);
   $('preview-map').classList.add('is-moving');
+}
+
+/** The originals offered for a merge around the duplicate `node`, numbered as in its list. */
+export function showCandidates(node, list) {
+  if (!map) return;
+  if (!candidates) candidates = L.layerGroup().addTo(map);
+  candidates.clearLayers();
+  const placed = list.map((c, i) => L.circleMarker(L.latLng(c.location.lat, c.location.lon), {
+    radius: 9, color: '#b45309', weight: 3, fillOpacity: 0.35,
+  }).bindTooltip(`${i + 1}: ${c.public_id}`, { permanent: true, direction: 'right' }).addTo(candidates));
+  const all = node.marker ? [node.marker, ...placed] : placed;
+  if (all.length) map.fitBounds(L.featureGroup(all).getBounds().pad(0.3), { maxZoom: 17 });
+}
+
+/** Take the merge candidates off the map. */
+export function clearCandidates() {
+  if (candidates) candidates.clearLayers();
 }

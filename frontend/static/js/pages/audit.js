@@ -22,6 +22,33 @@ function json(value) {
   return value ? JSON.stringify(value) : '';
 }
 
+// A merge can be undone from its event: the duplicate's status and confirmations come back
+// (POST .../unmerge, itself audited); nothing is deleted from the log.
+async function unmerge(e, button) {
+  button.disabled = true;
+  const result = await api(`/api/v1/moderation/reports/${encodeURIComponent(e.report)}/unmerge`, { json: {} });
+  if (result.status !== 200) {
+    button.disabled = false;
+    $('page-status').textContent = errorMessage(result, t('The action failed.'));
+    return;
+  }
+  $('page-status').textContent = t('Merge undone: {id} is its own report again.', { id: e.report });
+  load();
+}
+
+function actionCell(e) {
+  const td = cell(e.action);
+  if (e.action === 'report.merge' && e.report) {
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.className = 'button button--small js-unmerge';
+    button.textContent = t('Undo this merge');
+    button.addEventListener('click', () => unmerge(e, button));
+    td.append(' ', button);
+  }
+  return td;
+}
+
 async function load() {
   const p = params();
   $('csv-link').href = `/api/v1/admin/audit.csv?${p.toString()}`;
@@ -38,7 +65,7 @@ async function load() {
     tr.append(
       cell(formatDate(e.created_at, { dateStyle: 'short', timeStyle: 'medium' })),
       cell(e.actor || t('(system)')),
-      cell(e.action),
+      actionCell(e),
       cell([e.report, e.target_user].filter(Boolean).join(' ')),
       cell([e.reason, e.note].filter(Boolean).join(': ')),
       cell(json(e.before), 'json'),

@@ -8,7 +8,7 @@ import { formatNumber, t } from '../lib/i18n.js';
 import { showDetailBox } from '../dashboard/detail.js';
 import { startTokens } from '../dashboard/tokens.js';
 import {
-  BAND_NAMES, CLASS_NAMES, GROUP_NAMES, HOT_COLD, WITHHELD, indicators, isSuppressed, valueText,
+  BAND_NAMES, CLASS_NAMES, GROUP_NAMES, HOT_COLD, WITHHELD, indicators, isSuppressed, nameWithUnit, valueText,
 } from '../dashboard/values.js';
 
 const PURPLES = ['#f2f0f7', '#cbc9e2', '#9e9ac8', '#756bb1', '#54278f', '#3f007d', '#2d004b'];
@@ -24,7 +24,23 @@ for (const item of config.indicators) {
   if (item.kind === 'class') continue;
   indicatorSelect.append(el('option', { value: item.code }, item.name));
 }
-indicatorSelect.value = 'reports_per_1000_women_eb';
+// The crude rate with its counts first; the smoothed (Empirical Bayes) rate one click away.
+const CRUDE = 'reports_per_1000_women';
+const SMOOTHED = 'reports_per_1000_women_eb';
+indicatorSelect.value = CRUDE;
+const smoothing = $('f-smoothing');
+function showSmoothingChoice() {
+  const c = indicatorSelect.value;
+  smoothing.hidden = c !== CRUDE && c !== SMOOTHED;
+  smoothing.textContent = c === SMOOTHED ? t('Show the crude rate') : t('Show the smoothed rate (Empirical Bayes)');
+}
+smoothing.addEventListener('click', () => {
+  indicatorSelect.value = indicatorSelect.value === SMOOTHED ? CRUDE : SMOOTHED;
+  showSmoothingChoice();
+  load();
+});
+indicatorSelect.addEventListener('change', showSmoothingChoice);
+showSmoothingChoice();
 for (const [code, name] of Object.entries(GROUP_NAMES)) $('f-group').append(el('option', { value: code }, name));
 for (const [code, name] of Object.entries(BAND_NAMES)) $('f-band').append(el('option', { value: code }, name));
 
@@ -71,11 +87,16 @@ function colour(value) {
   return PURPLES[Math.min(PURPLES.length - 1, Math.round((i * (PURPLES.length - 2)) / Math.max(1, n - 1)) + 1)];
 }
 
+/** True when the mahalle has no published report in the period (zero is never perturbed). */
+const noReports = (p) => p.reports === 0 && !isSuppressed(p, 'reports');
+
 function areaStyle(feature) {
   const p = feature.properties;
   const value = p[code()];
   const style = { color: '#4a3b5c', weight: 1, opacity: 0.8, fillOpacity: 0.7, dashArray: null };
   if (isSuppressed(p, code())) return { ...style, fillColor: '#bdbdbd', dashArray: '4 3' };
+  // No report at all in the period: never in a coloured class, whatever a rate makes of it.
+  if (noReports(p)) return { ...style, fillColor: '#ffffff', fillOpacity: 0.85 };
   if (value === null || value === undefined) return { ...style, fillColor: '#ffffff', fillOpacity: 0.3 };
   return { ...style, fillColor: colour(value) };
 }
@@ -84,7 +105,8 @@ const areas = L.geoJSON(null, {
   style: areaStyle,
   onEachFeature(feature, layer) {
     layer.on('click', () => showDetail(feature.properties.code));
-    layer.bindTooltip(() => `${feature.properties.name}: ${valueText(feature.properties, code())}`);
+    const zeroText = t('0 reports');
+    layer.bindTooltip(() => [feature.properties.name, noReports(feature.properties) ? zeroText : valueText(feature.properties, code())].join(': '));
   },
 }).addTo(map);
 
@@ -105,6 +127,11 @@ function legend() {
   box.replaceChildren();
   const item = indicators[code()];
   box.append(el('h3', null, item.name, el('span', { class: 'legend__unit' }, ` (${item.unit_name})`)));
+  if (code() === SMOOTHED) {
+    box.append(el('p', { class: 'legend__method' }, t('Smoothed (Empirical Bayes): each mahalle\'s rate is pulled toward the whole area\'s rate, the more so the fewer women live there, so a small mahalle with one or two reports does not top the ranking.')));
+  } else if (code() === CRUDE) {
+    box.append(el('p', { class: 'legend__method' }, t('Crude rate: reports divided by women residents, times 1,000. In a small mahalle one report moves it a lot; the smoothed rate is one click away.')));
+  }
   if (state.classes) {
     const classesLabel = t('Classes');
     box.append(el('p', { class: 'legend__method' }, `${classesLabel}: ${config.class_methods[state.classes.method]}`));
@@ -120,6 +147,9 @@ function legend() {
   box.append(el('div', { class: 'legend__row' },
     el('span', { class: 'legend__swatch legend__swatch--withheld' }),
     [WITHHELD, t('fewer than {k} reports', { k: config.k })].join(': ')));
+  const empty = state.features.filter((f) => noReports(f.properties)).length;
+  box.append(el('div', { class: 'legend__row legend__row--zero' },
+    el('span', { class: 'legend__swatch legend__swatch--zero' }), [t('0 reports: not coloured'), ` (${formatNumber(empty)})`].join('')));
   box.append(el('div', { class: 'legend__row' },
     el('span', { class: 'legend__swatch legend__swatch--none' }), t('no value (e.g. population unknown)')));
   if (item.estimate) box.append(el('p', { class: 'legend__note' }, t('≈ estimate: women residents are estimated for this mahalle')));
@@ -135,10 +165,10 @@ function legend() {
 const COLUMNS = [
   ['name', () => t('Neighbourhood')],
   ['district', () => t('District')],
-  ['value', () => indicators[code()].name],
-  ['reports', () => indicators.reports.name],
-  ['reports_per_1000_women_eb', () => indicators.reports_per_1000_women_eb.name],
-  ['change_reports', () => indicators.change_reports.name],
+  ['value', () => nameWithUnit(code())],
+  ['reports', () => nameWithUnit('reports')],
+  ['reports_per_1000_women_eb', () => nameWithUnit('reports_per_1000_women_eb')],
+  ['change_reports', () => nameWithUnit('change_reports')],
   ['hotspot_class', () => indicators.hotspot_class.name],
 ];
 

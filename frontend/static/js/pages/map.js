@@ -10,6 +10,7 @@ import { addAuditToggle } from '../map/audits.js';
 import { addChoropleth } from '../map/choropleth.js';
 import { addMunicipalityChoice } from '../map/municipality-choice.js';
 import { addReportPoints, renderPointLegend } from '../map/points.js';
+import { addReportList } from '../map/report-list.js';
 import { createPublicMap } from '../map/public-map.js';
 import { addServicesToggle } from '../map/services.js';
 import { startReportForm } from '../report-form.js';
@@ -25,17 +26,20 @@ window.__mh = view.debug;
 addMunicipalityChoice(view, $('municipality'));
 const areas = addChoropleth(view);
 const points = addReportPoints(view);
+const reportList = addReportList(view, $('report-list'));
 addServicesToggle(view, $('show-services'));
 addAuditToggle(view, $('show-audits'));
 onMunicipalityChange(() => {
   areas.load();
   points.load();
+  reportList.load();
 });
 
 // --- filters and legend --------------------------------------------------------------------------
 $('period').addEventListener('change', () => {
   areas.load();
   points.load();
+  reportList.load();
 });
 $('filter-group').addEventListener('change', () => {
   areas.load();
@@ -61,6 +65,13 @@ if ('serviceWorker' in navigator) {
     });
   });
 }
+
+// Back online: load again, so a "could not load" notice goes with the next good answer.
+window.addEventListener('online', () => {
+  areas.load();
+  points.load();
+  reportList.load();
+});
 
 startReportForm(view);
 areas.load();

@@ -23,6 +23,15 @@ function errorOf(result, fallback) {
     const time = formatDate(details.locked_until, { timeStyle: 'short' });
     return t('{who} is working on this report (until {time}).', { who: details.locked_by, time });
   }
+  if (result.status === 409 && details && 'same_group' in details) {
+    // A merge that needs a reason (services/moderation/merges.py): why, in her language.
+    const m = formatNumber(Math.round(details.distance_m));
+    if (!details.same_group && details.distance_m > 500) {
+      return t('These reports are in different category groups and {m} m apart: write why they are the same.', { m });
+    }
+    if (!details.same_group) return t('These reports are in different category groups: write why they are the same.');
+    return t('These reports are {m} m apart (more than 500 m): write why they are the same.', { m });
+  }
   return errorMessage(result, fallback);
 }
 
@@ -177,7 +186,14 @@ async function bulk(action) {
   const ids = [...selected];
   if (!ids.length) return;
   const json = { action, public_ids: ids };
-  if (action === 'reject') json.reason = $('bulk-reason').value;
+  if (action === 'reject') {
+    json.reason = $('bulk-reason').value;
+    if (!json.reason) {
+      say(t('Choose the reason for rejecting it.'));
+      $('bulk-reason').focus();
+      return;
+    }
+  }
   say(t('Working…'));
   const result = await api('/api/v1/moderation/bulk', { json });
   if (result.status !== 200 || !result.body) { say(errorOf(result, t('The action failed.'))); return; }

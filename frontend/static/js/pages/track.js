@@ -20,6 +20,15 @@ const MUNICIPAL = {
   resolved: () => t('Resolved by the municipality'),
   declined: () => t('Declined by the municipality'),
 };
+// Why a volunteer did not publish it: the reason code in plain words, with what she can do.
+const REJECTION = {
+  spam: () => t('It looked like advertising or an automatic message, not a report about a place.'),
+  off_topic: () => t('It was not about feeling unsafe in a place in the city.'),
+  personal_data: () => t('It contained personal information (such as a name or a phone number) that cannot be published. You can send a new report without it.'),
+  duplicate: () => t('The same place had already been reported by someone else.'),
+  abusive: () => t('It contained insulting or abusive words.'),
+  other: () => t('It could not be published for another reason. You can add information below.'),
+};
 const AUTHOR = {
   reporter: () => t('You'),
   moderator: () => t('Volunteer'),
@@ -89,6 +98,9 @@ function timelineItem(entry) {
 
 function render(view) {
   $('report-status').textContent = statusText(view.status, STATUS);
+  const why = view.rejection_reason && REJECTION[view.rejection_reason];
+  $('report-reason').textContent = why ? t('Why: {reason}', { reason: why() }) : '';
+  $('report-reason').hidden = !why;
   $('report-category').textContent = categoryLabel(view.category);
   $('report-created').textContent = formatDate(view.created_at + 'T12:00:00');
   $('report-municipal').textContent = statusText(view.municipal_status, MUNICIPAL);

@@ -47,7 +47,11 @@ export function showErrors(list) {
   list.forEach(({ field }) => {
     const id = FIELDS[field] && FIELDS[field][1];
     const control = id ? $(id) : (field === 'category' ? form.querySelector('input[name="category"]') : null);
-    if (control) control.setAttribute('aria-invalid', 'true');
+    if (control) {
+      control.setAttribute('aria-invalid', 'true');
+      const folded = control.closest('details');
+      if (folded) folded.open = true; // an optional part with a problem: shown
+    }
   });
   if (!list.length) {
     box.replaceChildren();

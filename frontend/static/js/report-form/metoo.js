@@ -6,6 +6,9 @@ import { $, el } from '../lib/dom.js';
 import { formatDate, formatNumber, t, tn } from '../lib/i18n.js';
 import { scoped } from '../lib/municipality.js';
 
+// The one radius: the search and the sentence that tells her about it.
+export const METOO_RADIUS_M = 150;
+
 let lastQuery = '';
 let chosen = null; // the nearby report she chose to confirm instead of a new report
 let onChoose = () => {};
@@ -48,7 +51,7 @@ export async function checkMetoo(lat, lon, category, label) {
     clearMetoo();
     return [];
   }
-  const params = new URLSearchParams({ lat: lat.toFixed(6), lon: lon.toFixed(6), category, radius_m: '150' });
+  const params = new URLSearchParams({ lat: lat.toFixed(6), lon: lon.toFixed(6), category, radius_m: String(METOO_RADIUS_M) });
   const query = scoped('/api/v1/reports/nearby', params); // the chosen municipality's reports
   if (query === lastQuery) return null;
   lastQuery = query;
@@ -56,6 +59,7 @@ export async function checkMetoo(lat, lon, category, label) {
   if (query !== lastQuery) return null; // a newer question was asked meanwhile
   const items = (result.status === 200 && result.body && result.body.items) || [];
   $('metoo-list').replaceChildren(...items.map((report) => item(report, label)));
+  $('metoo-radius').textContent = t('Reports of this kind whose point on the map is within {m} m of your pin. Points on the map are moved 50–200 m from the true place, so the same place can look a little apart.', { m: formatNumber(METOO_RADIUS_M) });
   const section = $('metoo');
   const wasHidden = section.hidden;
   section.hidden = items.length === 0;

@@ -49,6 +49,7 @@ export function showStep(index, focus) {
   $('submit-report').hidden = index !== STEPS.length - 1;
   $('submit-report').textContent = metooChoice() ? t('Send my "me too"') : t('Send report');
   $('metoo-chosen').hidden = !metooChoice();
+  $('location-status').hidden = name !== 'place'; // the pin's confirmation, in the footer
   document.body.dataset.step = name;
   if (name === 'place') {
     $('geolocation-box').hidden = !happeningNow();
@@ -66,6 +67,19 @@ export function next() {
   showErrors(found);
   if (found.length) return;
   showStep(step + 1);
+}
+
+/**
+ * Enter on a choice (radio or check box) goes on, as Enter in a text field submits a form: a
+ * keyboard user does not have to Tab past every optional field to the button.
+ */
+export function onChoiceEnter(event) {
+  const target = event.target;
+  if (event.key !== 'Enter' || event.shiftKey || event.altKey || event.ctrlKey || event.metaKey) return;
+  if (!(target instanceof HTMLInputElement) || !['radio', 'checkbox'].includes(target.type)) return;
+  event.preventDefault();
+  if (step < STEPS.length - 1) next();
+  else form.requestSubmit();
 }
 
 export function back() {

@@ -101,6 +101,7 @@ export function resetWhat() {
   resetPhotos();
   updateCounter();
   $('category-note').hidden = true;
+  $('what-more').open = false;
 }
 
 /** Problems with this step: [{field, message}]. */

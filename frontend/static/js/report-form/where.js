@@ -140,6 +140,20 @@ function setLocation(latlng) {
   return true;
 }
 
+// A pin placed at a city-wide zoom is off by hundreds of metres: a first tap there zooms in to
+// street level around the tapped place, and the next tap places the pin.
+export const STREET_ZOOM = 16;
+const PIN_ZOOM = 17;
+
+function tapped(latlng) {
+  if (map.getZoom() >= STREET_ZOOM || !insideArea(latlng.lat, latlng.lng)) {
+    setLocation(latlng);
+    return;
+  }
+  map.setView(latlng, PIN_ZOOM);
+  sayPlace(t('Zoomed in to the street: now tap the exact place.'), null);
+}
+
 function clearLocation() {
   if (marker) marker.remove();
   marker = null;
@@ -191,9 +205,12 @@ export function wireWhere(publicView, isPlaceStep, onChange) {
   map = publicView.map;
   onPlace = onChange;
   map.on('click', (event) => {
-    if (view.reporting && !noMap && isPlaceStep()) setLocation(event.latlng);
+    if (view.reporting && !noMap && isPlaceStep()) tapped(event.latlng);
   });
-  $('pin-centre').addEventListener('click', () => setLocation(map.getCenter()));
+  $('pin-centre').addEventListener('click', () => {
+    const centre = map.getCenter();
+    if (setLocation(centre) && map.getZoom() < STREET_ZOOM) map.setView(centre, PIN_ZOOM);
+  });
   $('use-location').addEventListener('click', useMyLocation);
   $('no-map-toggle').addEventListener('click', () => setNoMap(!noMap));
   $('mahalle-search').addEventListener('input', filterMahalle);
