@@ -53,6 +53,15 @@ from app.models.report import (
     TimeBand,
 )
 from app.models.service_point import ServiceKind, ServicePoint
+from app.models.standards import (
+    DeliveryState,
+    Open311Key,
+    Open311Request,
+    Webhook,
+    WebhookDelivery,
+    WebhookEvent,
+    WebhookEventKind,
+)
 from app.models.user import ApiToken, LoginFailure, Role, User, UserSession
 
 __all__ = [
@@ -64,6 +73,7 @@ __all__ = [
     "Category",
     "CategoryGroup",
     "Confirmation",
+    "DeliveryState",
     "Direction",
     "EqualityPlan",
     "Evidence",
@@ -86,6 +96,8 @@ __all__ = [
     "MunicipalityKind",
     "NoteAuthor",
     "ObservationState",
+    "Open311Key",
+    "Open311Request",
     "PeriodKind",
     "PeriodState",
     "PlanIndicator",
@@ -111,4 +123,8 @@ __all__ = [
     "UnitReporter",
     "User",
     "UserSession",
+    "Webhook",
+    "WebhookDelivery",
+    "WebhookEvent",
+    "WebhookEventKind",
 ]
