@@ -19,7 +19,9 @@ PUBLISHED = WebhookEventKind.published
 def emit(session: Session, kind: WebhookEventKind, report: Report) -> None:
     """Queue `kind` for `report` in the current transaction (only if any webhook is active)."""
     session.flush()
-    any_hook = select(Webhook.id).where(Webhook.active, Webhook.events.any(kind.value)).exists()
+    any_hook = (
+        select(Webhook.id).where(Webhook.active, Webhook.events.contains([kind.value])).exists()
+    )
     session.execute(
         insert(WebhookEvent).from_select(
             ["kind", "report_id", "municipality_id"],

@@ -176,7 +176,7 @@ def dispatch(session: Session) -> int:
             select(Webhook).where(
                 Webhook.active,
                 Webhook.municipality_id.in_(chain),
-                Webhook.events.any(event.kind.value),
+                Webhook.events.contains([event.kind.value]),
             )
         ).all()
         public_id = session.scalar(select(Report.public_id).where(Report.id == event.report_id))
