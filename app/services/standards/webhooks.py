@@ -213,7 +213,7 @@ def _claim(session: Session, now: datetime) -> list[tuple[int, str, str, str, in
             WebhookDelivery.next_attempt_at <= now,
             Webhook.active,
         )
-        .order_by(WebhookDelivery.next_attempt_at)
+        .order_by(WebhookDelivery.next_attempt_at, WebhookDelivery.id)
         .limit(BATCH)
         .with_for_update(of=WebhookDelivery, skip_locked=True)
     )
@@ -230,6 +230,7 @@ def _claim(session: Session, now: datetime) -> list[tuple[int, str, str, str, in
                WebhookDelivery.kind)
         .join(Webhook, Webhook.id == WebhookDelivery.webhook_id)
         .where(WebhookDelivery.id.in_(ids))
+        .order_by(WebhookDelivery.id)
     )  # fmt: skip
     return [(r[0], r[1], r[2], r[3], r[4]) for r in rows]
 
