@@ -21,7 +21,7 @@ def municipality_feed(request: Request, db: SessionDep, municipality: str) -> Re
     return Response(standards.municipality_feed(db, _base(request), municipality), media_type=ATOM)
 
 
-@router.get("/{municipality}/{mahalle}.atom", summary="Atom feed of a mahalle's new reports")
+@router.get("/{municipality}/{mahalle:path}.atom", summary="Atom feed of a mahalle's new reports")
 def mahalle_feed(request: Request, db: SessionDep, municipality: str, mahalle: str) -> Response:
     body = standards.mahalle_feed(db, _base(request), municipality, mahalle)
     return Response(body, media_type=ATOM)
