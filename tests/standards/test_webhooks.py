@@ -150,7 +150,7 @@ def test_staff_of_another_municipality_are_refused(client, db, settings, role):
             {"municipality": "atlantis", "url": "https://x.example/", "events": ["published"]},
             "municipality",
         ),
-    ],  # fmt: skip
+    ],
 )
 def test_bad_webhooks_are_refused_with_a_message(client, db, settings, body, field):
     login(client, make_user(db, settings, Role.admin))

@@ -73,7 +73,7 @@ def _feed(base_url: str, feed_id: str, title: str, self_url: str, entries: list[
 
 def municipality_feed(session: Session, base_url: str, code: str) -> bytes:
     """Newly published reports in a municipality's area (its districts included)."""
-    municipality = municipality_by_code(session, code, field="municipality")
+    municipality = municipality_by_code(session, code)
     area = area_for_code(session, code)
     entries = _entries(session, public_point_reports(area))
     title = f"Mor Harita — {municipality.name}: yeni bildirimler / new reports"
@@ -82,7 +82,7 @@ def municipality_feed(session: Session, base_url: str, code: str) -> bytes:
 
 def mahalle_feed(session: Session, base_url: str, code: str, mahalle_code: str) -> bytes:
     """Newly published reports in one mahalle of a municipality's area."""
-    municipality = municipality_by_code(session, code, field="municipality")
+    municipality = municipality_by_code(session, code)
     area = area_for_code(session, code)
     try:
         mahalle = mahalle_by_code(session, mahalle_code)

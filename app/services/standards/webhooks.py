@@ -83,7 +83,7 @@ def _in_area(municipality_id: int, area: tuple[int, ...] | None, what: str) -> N
 
 def create_hook(
     session: Session,
-    actor: User,
+    actor: User | None,
     area: tuple[int, ...] | None,
     municipality: str,
     url: str,
