@@ -90,7 +90,9 @@ def list_keys(session: Session, area: tuple[int, ...] | None) -> list[dict]:
     ]
 
 
-def revoke_key(session: Session, key_id: int, area: tuple[int, ...] | None, actor: User) -> None:
+def revoke_key(
+    session: Session, key_id: int, area: tuple[int, ...] | None, actor: User | None
+) -> None:
     """Revoke a client key of a municipality in `area` (idempotent)."""
     key = session.get(Open311Key, key_id)
     if key is None or (area is not None and key.municipality_id not in area):

@@ -179,9 +179,11 @@ def dispatch(session: Session) -> int:
                 Webhook.events.contains([event.kind.value]),
             )
         ).all()
+        if not hooks:
+            continue
         public_id = session.scalar(select(Report.public_id).where(Report.id == event.report_id))
-        found = requests(session, RequestQuery(ids=(public_id,)), "tr") if hooks else []
-        if not found:  # no hook, or the report is not (or no longer) public
+        found = requests(session, RequestQuery(ids=(public_id,)), "tr") if public_id else []
+        if not found:  # the report is not (or no longer) public: nothing is sent
             continue
         for hook in hooks:
             body = {
@@ -204,7 +206,7 @@ def dispatch(session: Session) -> int:
     return made
 
 
-def _claim(session: Session, now: datetime) -> list[tuple[int, str, str, str, int]]:
+def _claim(session: Session, now: datetime) -> list[tuple[int, str, str, str, WebhookEventKind]]:
     due = (
         select(WebhookDelivery.id)
         .join(Webhook, Webhook.id == WebhookDelivery.webhook_id)
