@@ -64,3 +64,10 @@ class WebhookDeliveryPublic(BaseModel):
     next_attempt_at: datetime
     created_at: datetime
     delivered_at: datetime | None
+
+
+class GeoReportError(BaseModel):
+    """One error in GeoReport v2's format; answers are a list of these (or `<errors>`)."""
+
+    code: int = Field(description="The HTTP status code.")
+    description: str

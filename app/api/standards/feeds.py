@@ -6,9 +6,14 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from app.api.deps import SessionDep
+from app.schemas.common import errors
 from app.services import standards
 
-router = APIRouter(prefix="/feeds", tags=["feeds"])
+router = APIRouter(
+    prefix="/feeds",
+    tags=["feeds"],
+    responses={200: {"content": {"application/atom+xml": {}}}, **errors(404, 422)},
+)
 ATOM = "application/atom+xml; charset=utf-8"
 
 

@@ -10,10 +10,21 @@ from fastapi.responses import Response
 from app import i18n
 from app.api.deps import SessionDep, SettingsDep
 from app.api.standards.georeport import answer, check_format
+from app.schemas.standards import GeoReportError
 from app.services import standards
 from app.services.reference import area_for_code
 
-router = APIRouter(prefix="/open311/v2", tags=["open311"])
+# Errors come in GeoReport's format: [{"code": 400, "description": "..."}] (or XML).
+ERRORS: dict[int | str, dict] = {
+    code: {"model": list[GeoReportError], "description": description}
+    for code, description in (
+        (400, "Bad input (a date, a filter, a missing attribute such as consent)"),
+        (403, "Missing, unknown or revoked api_key, or a jurisdiction the key does not hold"),
+        (404, "Unknown or sensitive service, unknown request or token, unknown format"),
+        (429, "Too many requests from this key"),
+    )
+}
+router = APIRouter(prefix="/open311/v2", tags=["open311"], responses=ERRORS)
 SPEC = "http://wiki.open311.org/GeoReport_v2"
 CHANGESET = "2026-12-01T00:00:00+03:00"
 
@@ -107,7 +118,11 @@ async def georeport_form(request: Request) -> dict[str, str]:
     return {k: v for k, v in form.items() if isinstance(v, str)}
 
 
-@router.post("/requests.{fmt}", summary="Post an Open311 service request (API key, consent)")
+@router.post(
+    "/requests.{fmt}",
+    status_code=201,
+    summary="Post an Open311 service request (API key, consent)",
+)
 def post_request(
     db: SessionDep,
     settings: SettingsDep,
