@@ -13,7 +13,7 @@ def test_admin_page_shows_keys_hooks_and_deliveries(client, db, settings, sessio
     key = new_key(db)
     admin = make_user(db, settings, Role.admin)
     with receiver() as hook_receiver:
-        hook, secret = standards.create_hook(
+        _, secret = standards.create_hook(
             db, admin, None, "cankaya", hook_receiver.url, ["published"]
         )
         hook_receiver.secret = secret

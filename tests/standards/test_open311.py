@@ -8,7 +8,9 @@ import pytest
 from georeport import GeoReport
 from sqlalchemy import select
 
+from app.errors import IntakeLimited
 from app.models import Category, MunicipalStatus, Report, ReportSource, ReportStatus, Role
+from app.services import standards
 from tests.standards.support import EXACT, YENIMAHALLE, new_key, post, post_form, published
 from tests.support.citizen_support import leaks
 from tests.support.factories import login, make_report, make_user
@@ -218,3 +220,24 @@ def test_revoked_key_is_refused(client, db, settings):
     mine = next(k for k in keys if key.startswith(k["prefix"]))
     assert client.post(f"/api/v1/admin/open311/keys/{mine['id']}/revoke").status_code == 204
     assert post(client, post_form(key)).status_code == 403
+
+
+def test_posts_count_against_the_intake_ceilings_per_key(db, settings):
+    strict = settings.model_copy(update={"intake_reports_per_client": 2})
+    key, other = new_key(db), new_key(db)
+    for _ in range(2):
+        standards.post_request(db, strict, post_form(key))
+    with pytest.raises(IntakeLimited), db.begin_nested():
+        standards.post_request(db, strict, post_form(key))
+    standards.post_request(db, strict, post_form(other))  # another client system's own count
+    stored = db.scalars(select(Report).where(Report.source == ReportSource.open311)).all()
+    assert len(stored) == 3
+    assert all(r.status is ReportStatus.pending and r.record_key is not None for r in stored)
+    assert all((r.location_precision.value, r.public_location is not None) == ("point", True)
+               for r in stored)  # fmt: skip
+
+
+def test_updated_after_in_the_past_keeps_every_request(client, reports):
+    found = client.get("/open311/v2/requests.json", params={"updated_after": "2000-01-01"})
+    ids = {r["service_request_id"] for r in found.json()}
+    assert {reports["lit"].public_id, reports["yeni"].public_id} <= ids
