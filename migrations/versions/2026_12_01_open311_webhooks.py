@@ -1,4 +1,5 @@
-"""Open311 client keys, webhooks, the webhook event outbox and the delivery queue.
+"""Open311 client keys and the requests they posted (token hashes), webhooks, the webhook
+event outbox and the delivery queue.
 
 `report.source` already has the value `open311` (the column dates from the initial model);
 requests posted through GeoReport v2 are stored with it.
