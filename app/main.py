@@ -9,7 +9,7 @@ from pathlib import Path
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.exc import DataError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
@@ -20,6 +20,7 @@ from app import i18n, localdb
 from app.api import pages
 from app.api import router as api_router
 from app.api.openapi import install_openapi
+from app.api.standards import georeport
 from app.config import Settings, get_settings
 from app.db import engine_for, make_session_factory
 from app.errors import DatabaseUnavailable, DomainError, error_body, status_for
@@ -44,7 +45,12 @@ def install_error_handlers(app: FastAPI) -> None:
     """JSON errors with a message a person can act on; never a bare 500 for bad input."""
 
     @app.exception_handler(DomainError)
-    async def domain_error(request: Request, exc: DomainError) -> JSONResponse:
+    async def domain_error(request: Request, exc: DomainError) -> Response:
+        if georeport.is_georeport(request):  # Open311 clients read the standard's errors
+            status = georeport.georeport_status(exc)
+            return georeport.error_answer(
+                request, status, exc.message, getattr(exc, "headers", None)
+            )
         fields = [{"field": exc.field, "message": exc.message}] if exc.field else []
         extra: dict = {"fields": fields}
         if exc.details is not None:
@@ -56,7 +62,7 @@ def install_error_handlers(app: FastAPI) -> None:
         )
 
     @app.exception_handler(RequestValidationError)
-    async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+    async def validation_error(request: Request, exc: RequestValidationError) -> Response:
         fields = []
         for err in exc.errors():
             message = str(err.get("msg", "invalid value")).removeprefix("Value error, ")
@@ -67,6 +73,8 @@ def install_error_handlers(app: FastAPI) -> None:
                 field, message = "body", "a JSON request body is required"
             fields.append({"field": field, "message": message})
         summary = "; ".join(f"{f['field']}: {f['message']}" for f in fields)
+        if georeport.is_georeport(request):
+            return georeport.error_answer(request, 400, f"Please correct: {summary}")
         return JSONResponse(
             error_body("invalid_input", f"Please correct: {summary}", fields=fields),
             status_code=422,
@@ -112,9 +120,13 @@ def install_error_handlers(app: FastAPI) -> None:
         return JSONResponse(error_body("internal_error", message), status_code=500, headers=headers)
 
     @app.exception_handler(StarletteHTTPException)
-    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         messages = {404: "Not found.", 405: "Method not allowed."}
         message = exc.detail if isinstance(exc.detail, str) else messages.get(exc.status_code, "")
+        if georeport.is_georeport(request):
+            return georeport.error_answer(
+                request, exc.status_code, message or "Request failed.", exc.headers
+            )
         return JSONResponse(
             error_body("http_error", message or "Request failed."),
             status_code=exc.status_code,

@@ -2,7 +2,17 @@
 
 from fastapi import APIRouter
 
-from app.api import accounts, audits, health, moderation, monitoring, planning, reference, reporting
+from app.api import (
+    accounts,
+    audits,
+    health,
+    moderation,
+    monitoring,
+    planning,
+    reference,
+    reporting,
+    standards,
+)
 
 router = APIRouter()
 router.include_router(health.router)
@@ -13,3 +23,4 @@ router.include_router(accounts.router)
 router.include_router(moderation.router)
 router.include_router(monitoring.router)
 router.include_router(audits.router)
+router.include_router(standards.router)

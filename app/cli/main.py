@@ -10,6 +10,7 @@ from app.cli import db as db_cli
 from app.cli import imports as import_cli
 from app.cli import municipalities as municipality_cli
 from app.cli import plans as plan_cli
+from app.cli import standards as standards_cli
 from app.cli import users as user_cli
 from app.cli.common import console_errors, resolved_settings, settings_and_engine
 from app.db import make_session_factory, unit_of_work
@@ -24,6 +25,8 @@ app.add_typer(user_cli.app, name="user")
 app.add_typer(municipality_cli.app, name="municipality")
 app.add_typer(municipality_cli.duties, name="responsibility")
 app.add_typer(plan_cli.app, name="plan")
+app.add_typer(standards_cli.open311, name="open311")
+app.add_typer(standards_cli.webhooks, name="webhooks")
 
 
 @app.command()

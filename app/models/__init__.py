@@ -55,6 +55,15 @@ from app.models.report import (
     TimeBand,
 )
 from app.models.service_point import ServiceKind, ServicePoint
+from app.models.standards import (
+    DeliveryState,
+    Open311Key,
+    Open311Request,
+    Webhook,
+    WebhookDelivery,
+    WebhookEvent,
+    WebhookEventKind,
+)
 from app.models.user import ApiToken, LoginFailure, Role, User, UserSession
 
 __all__ = [
@@ -70,6 +79,7 @@ __all__ = [
     "Category",
     "CategoryGroup",
     "Confirmation",
+    "DeliveryState",
     "Direction",
     "EqualityPlan",
     "Evidence",
@@ -94,6 +104,8 @@ __all__ = [
     "MunicipalityKind",
     "NoteAuthor",
     "ObservationState",
+    "Open311Key",
+    "Open311Request",
     "PeriodKind",
     "PeriodState",
     "PlanIndicator",
@@ -120,4 +132,8 @@ __all__ = [
     "User",
     "UserSession",
     "WalkStatus",
+    "Webhook",
+    "WebhookDelivery",
+    "WebhookEvent",
+    "WebhookEventKind",
 ]

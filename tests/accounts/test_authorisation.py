@@ -213,6 +213,16 @@ PUBLIC = {
     ("GET", "/openapi.json"),
     ("GET", "/docs"),
     ("GET", "/redoc"),
+    # Open311 GeoReport v2: public reads; a POST's credential is its api_key (else 403).
+    ("GET", "/open311/v2/discovery.{fmt}"),
+    ("GET", "/open311/v2/services.{fmt}"),
+    ("GET", "/open311/v2/services/{code}.{fmt}"),
+    ("GET", "/open311/v2/requests.{fmt}"),
+    ("POST", "/open311/v2/requests.{fmt}"),
+    ("GET", "/open311/v2/requests/{public_id}.{fmt}"),
+    ("GET", "/open311/v2/tokens/{token}.{fmt}"),  # the token is the credential
+    ("GET", "/feeds/{municipality}.atom"),
+    ("GET", "/feeds/{municipality}/{mahalle:path}.atom"),
 }
 
 

@@ -62,9 +62,11 @@ def _run_all(api_schema, http: requests.Session, base_url: str) -> None:
     """Every operation, a few generated cases each; every failure is listed at the end."""
     failures: list[str] = []
     calls: list[int] = []
+    spent = False
     for result in api_schema.get_all_operations():
         operation = result.ok()
         if time.monotonic() - _started_at() > MAX_SECONDS:
+            spent = True
             break  # the budget is spent: the remaining operations wait for the next run
         if operation.path in ("/api/v1/auth/logout", "/api/v1/auth/password"):
             session = requests.Session()  # would end the session the other cases use
@@ -84,9 +86,9 @@ def _run_all(api_schema, http: requests.Session, base_url: str) -> None:
         except (Exception, BaseExceptionGroup) as exc:  # collect; report all at once
             failures.append(f"{operation.method.upper()} {operation.path}: {_summary(exc)}")
     assert not failures, "\n\n".join(failures)
-    spent = time.monotonic() - _started_at() > MAX_SECONDS
-    # Every operation was called, unless the budget (shared by the roles) ran out.
-    assert spent or len(calls) >= 48, calls
+    if spent and not calls:
+        pytest.skip(f"the {MAX_SECONDS:.0f} s budget was spent by the roles before this one")
+    assert spent or len(calls) >= 48, calls  # every operation was called (unless out of time)
     statuses = sorted(set(calls))
     print(f"{len(calls)} calls, statuses {statuses}")
 

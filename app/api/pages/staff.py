@@ -18,6 +18,7 @@ from app.api.pages.templating import render
 from app.models import Role, User
 from app.services.pages import site
 from app.services.pages.audits import audit_page_config
+from app.services.pages.integrations import integrations
 
 
 class PageLoginRequired(Exception):
@@ -152,8 +153,9 @@ def users_page(
     settings: SettingsDep,
     user: AdminUser,
 ) -> HTMLResponse:
-    """Staff accounts: create, change role, deactivate, reactivate."""
-    return render(request, "admin.html", {"config": _config(db, settings, user)}, settings)
+    """Staff accounts, municipalities, responsibility; Open311 keys and webhooks (read)."""
+    context = {"config": _config(db, settings, user), **integrations(db, user)}
+    return render(request, "admin.html", context, settings)
 
 
 @admins.get("/admin/audit", response_class=HTMLResponse)

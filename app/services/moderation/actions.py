@@ -36,7 +36,7 @@ from app.models import (
     Role,
     User,
 )
-from app.services import audit
+from app.services import audit, events
 from app.services.moderation.pii import hint_kinds
 from app.services.reference import active_category_by_code
 from app.services.reporting import move_children, move_placement
@@ -137,10 +137,10 @@ def act(
     target = to or rule.to
     if target is not None:
         report.status = target
-        if target is S.published and report.published_at is None:
-            report.published_at = func.now()
-    report.locked_by_id = None
-    report.locked_until = None
+        if target is S.published:
+            report.published_at = report.published_at or func.now()
+            events.emit(session, events.PUBLISHED, report)
+    report.locked_by_id = report.locked_until = None
     audit.record(
         session,
         f"report.{action}",

@@ -28,8 +28,9 @@ from app.models import (
     ReportNote,
     ReportStatus,
     User,
+    WebhookEventKind,
 )
-from app.services import audit
+from app.services import audit, events
 from app.services.moderation.actions import report_by_public_id
 from app.services.reference import municipality_code, responsible_for, staff_scope
 from app.services.visibility import visible_reports
@@ -52,6 +53,13 @@ def forwardable() -> ColumnElement[bool]:
         Category.sensitive.is_(False),
         Category.group.in_(MUNICIPAL_GROUPS),
     )
+
+
+# The municipal steps that municipal systems hear about through their webhooks.
+WEBHOOK_EVENTS: Mapping[MunicipalStatus, WebhookEventKind] = {
+    M.forwarded: WebhookEventKind.forwarded,
+    M.resolved: WebhookEventKind.resolved,
+}
 
 
 # The one table of municipal status changes: new status -> statuses it may follow.
@@ -130,6 +138,8 @@ def record_update(
         report.municipal_department = department
     if status is M.resolved:
         report.resolved_at = func.now()
+    if status in WEBHOOK_EVENTS:
+        events.emit(session, WEBHOOK_EVENTS[status], report)
     entry = ReportNote(
         report_id=report.id,
         municipality_id=report.municipality_id,

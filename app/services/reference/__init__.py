@@ -14,6 +14,7 @@ from app.services.reference.categories import active_category_by_code, seed_cate
 from app.services.reference.municipalities import (
     MunicipalityNotFound,
     all_municipalities,
+    ancestors,
     code_for,
     effective_k,
     fallback_municipality,
@@ -69,6 +70,7 @@ __all__ = [
     "active_category_by_code",
     "add_municipality",
     "all_municipalities",
+    "ancestors",
     "area_for_code",
     "area_k",
     "code_for",

@@ -4,6 +4,7 @@ What other domains may use is exported here; the modules inside are this domain'
 """
 
 from app.services.reporting.codes import hash_tracking_code, new_public_id, new_tracking_code
+from app.services.reporting.intake import client_hash
 from app.services.reporting.photos import MAX_PHOTOS, MAX_SIDE_PX, CleanPhoto, clean_photo
 from app.services.reporting.placement import (
     Placement,
@@ -12,6 +13,7 @@ from app.services.reporting.placement import (
     place_report,
 )
 from app.services.reporting.retention import purge_expired
+from app.services.reporting.submission import submit_report
 
 __all__ = [
     "MAX_PHOTOS",
@@ -19,6 +21,7 @@ __all__ = [
     "CleanPhoto",
     "Placement",
     "clean_photo",
+    "client_hash",
     "hash_tracking_code",
     "move_children",
     "move_placement",
@@ -26,4 +29,5 @@ __all__ = [
     "new_tracking_code",
     "place_report",
     "purge_expired",
+    "submit_report",
 ]

@@ -69,6 +69,7 @@ def _store_report(
     now: datetime | None = None,
     client: str | None = None,
     photo_count: int = 0,
+    source: ReportSource = ReportSource.web,
 ) -> tuple[Report, str, Located]:
     """Store a new pending report; return it with its tracking code (shown once, never stored).
 
@@ -126,7 +127,7 @@ def _store_report(
         reporter_gender=data.reporter_gender,
         reporter_age_band=data.reporter_age_band,
         tracking_code_hash=hash_tracking_code(code),
-        source=ReportSource.web,
+        source=source,
         consent_version=CONSENT_VERSION,
     )
     session.add(report)
@@ -140,6 +141,7 @@ def submit_report(
     data: ReportCreate,
     uploads: Sequence[bytes] = (),
     client: str | None = None,
+    source: ReportSource = ReportSource.web,
 ) -> ReportCreated:
     """A reporter's submission with 0-3 photos, stored together or not at all.
 
@@ -148,7 +150,7 @@ def submit_report(
     """
     cleaned = photos.clean_photos(uploads, settings)  # every photo checked before any write
     report, code, located = _store_report(
-        session, settings, data, client=client, photo_count=len(cleaned)
+        session, settings, data, client=client, photo_count=len(cleaned), source=source
     )
     photos.store_photos(session, report, cleaned)
     # Should the commit's outcome be unknown (the connection lost), the sender still learns

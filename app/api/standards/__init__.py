@@ -1,0 +1,10 @@
+"""Standards for other systems' tools: Open311 GeoReport v2, Atom feeds, webhooks."""
+
+from fastapi import APIRouter
+
+from app.api.standards import admin, feeds, open311
+
+router = APIRouter()
+router.include_router(open311.router)
+router.include_router(feeds.router)
+router.include_router(admin.router)
