@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import HTMLResponse
 
-from app.api.deps import OptionalUser, SessionDep, SettingsDep
+from app.api.deps import OptionalUser, PublicReadSession, SettingsDep
 from app.api.pages.templating import render
 from app.services import monitoring
 from app.services.pages import site
@@ -18,7 +18,7 @@ router = APIRouter(include_in_schema=False)
 
 @router.get("/plans", response_class=HTMLResponse)
 def plans_page(
-    request: Request, db: SessionDep, settings: SettingsDep, viewer: OptionalUser
+    request: Request, db: PublicReadSession, settings: SettingsDep, viewer: OptionalUser
 ) -> HTMLResponse:
     """Every equality plan past its draft (and drafts for the municipality's staff)."""
     config = site.page_config(settings, demo=site.demo_data_present(db))
@@ -30,7 +30,7 @@ def plans_page(
 def plan_page(
     request: Request,
     code: Annotated[str, Path(max_length=64)],
-    db: SessionDep,
+    db: PublicReadSession,
     settings: SettingsDep,
     viewer: OptionalUser,
 ) -> HTMLResponse:
