@@ -20,7 +20,7 @@ from pathlib import Path
 
 import httpx
 import psycopg
-from sqlalchemy import create_engine, event, make_url, text
+from sqlalchemy import create_engine, event, literal_column, make_url, text
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import sessionmaker
 
@@ -51,7 +51,8 @@ def public_points_view_sql() -> str:
         Report.perceived_safety,
         Report.municipal_status,
         Report.published_at,
-        Report.public_location.label("geom"),
+        # The column itself (typed geometry(Point, 4326)), not GeoAlchemy2's ST_AsEWKB of it.
+        literal_column("report.public_location").label("geom"),
     )
     compiled = stmt.compile(dialect=postgresql.dialect(), compile_kwargs={"literal_binds": True})
     return f"CREATE OR REPLACE VIEW {VIEW} AS {compiled}"

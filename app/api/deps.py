@@ -58,18 +58,16 @@ def _staff_request(request: Request) -> bool:
 
 
 def get_public_read_db(
-    request: Request,
-    primary: Annotated[sessionmaker[Session], Depends(get_session_factory)],
-    routing: ReadRoutingDep,
+    request: Request, primary: SessionDep, routing: ReadRoutingDep
 ) -> Iterator[Session]:
     """A read-only session for an anonymous read: on the replica when one is usable.
 
     Staff (a session cookie or a token) always read from the primary, so what they just
-    wrote is on their screen; with no replica configured this is the primary's session.
+    wrote is on their screen; with no replica configured this is the request's primary
+    session itself (the one the viewer's look-up uses; it connects only when queried).
     """
     if routing.replica_factory is None or _staff_request(request):
-        with unit_of_work(primary) as session:
-            yield session
+        yield primary
         return
     factory = routing.public_factory()
     session = factory()

@@ -40,6 +40,8 @@ PUBLIC_READS = {
 
 def _calls(dependant) -> list:
     found = [dependant.call]
+    if dependant.call is get_public_read_db:
+        return found  # it holds the primary session for staff: not a read of its own
     for sub in dependant.dependencies:
         found.extend(_calls(sub))
     return found
