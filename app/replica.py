@@ -112,7 +112,7 @@ class ReadRouting:
             cause = getattr(exc, "orig", None) or exc
             self.mark_down(f"unreachable ({type(cause).__name__})")
             return self.state
-        self.state = _judge(row, self._received, self.max_lag_s, self.clock())
+        self.state = judge_standby(row, self._received, self.max_lag_s, self.clock())
         self._received = None if row.received is None else float(row.received)
         return self.state
 
@@ -128,7 +128,9 @@ class ReadRouting:
             self.replica.dispose()
 
 
-def _judge(row, previous_received: float | None, max_lag_s: float, now: float) -> ReplicaState:  # type: ignore[no-untyped-def]
+def judge_standby(
+    row, previous_received: float | None, max_lag_s: float, now: float
+) -> ReplicaState:  # type: ignore[no-untyped-def]
     """Usable: a standby that replays what it receives, within `max_lag_s`.
 
     The age of the last replayed transaction overstates the lag whenever the primary was

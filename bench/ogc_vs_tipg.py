@@ -20,6 +20,7 @@ and p99 latencies and /proc/loadavg. Never run by `make test`.
 from __future__ import annotations
 
 import argparse
+import json
 import math
 import statistics
 import time
@@ -208,27 +209,51 @@ def indicator_ratios(url: str, repeat: int) -> list[tuple[str, float, float]]:
     return rows
 
 
+def _ratio(a: float, b: float) -> str:
+    return f"{a / b:.2f}" if b else "n/a"
+
+
 def report(results: dict[str, dict[str, list[sbs.Measure]]], floor: dict[str, sbs.Measure]) -> None:
-    """The table: medians over rounds."""
-    head = (
-        f"{'case':24} {'ours r/s':>9} {'tipg r/s':>9} {'ours/tipg':>9} {'floor tx/s':>10} "
-        f"{'ours/floor':>10} {'ours p50/p99 ms':>16} {'tipg p50/p99 ms':>16} {'floor p50/p99':>14}"
+    """The table: medians over rounds (requests/s with one decimal: heavy cases are slow)."""
+    print(
+        f"{'case':24} {'ours r/s':>8} {'tipg r/s':>8} {'ours/tipg':>9} {'floor tx/s':>10} "
+        f"{'ours/floor':>10}  {'ours p50/p99 ms':>17} {'tipg p50/p99 ms':>17} "
+        f"{'floor p50/p99 ms':>17}"
     )
-    print(head)
     for case, by in results.items():
         o = statistics.median(m.rps for m in by["ours"])
         t = statistics.median(m.rps for m in by["tipg"])
         f = floor[case]
-        op50 = statistics.median(m.p50_ms for m in by["ours"])
-        op99 = statistics.median(m.p99_ms for m in by["ours"])
-        tp50 = statistics.median(m.p50_ms for m in by["tipg"])
-        tp99 = statistics.median(m.p99_ms for m in by["tipg"])
+        ours_lat = (
+            statistics.median(m.p50_ms for m in by["ours"]),
+            statistics.median(m.p99_ms for m in by["ours"]),
+        )
+        tipg_lat = (
+            statistics.median(m.p50_ms for m in by["tipg"]),
+            statistics.median(m.p99_ms for m in by["tipg"]),
+        )
         errors = sum(m.errors for m in by["ours"] + by["tipg"])
         print(
-            f"{case:24} {o:9.0f} {t:9.0f} {o / t:9.2f} {f.rps:10.0f} {o / f.rps:10.0%} "
-            f"{op50:7.1f}/{op99:<8.1f} {tp50:7.1f}/{tp99:<8.1f} {f.p50_ms:6.1f}/{f.p99_ms:<7.1f}"
-            + (f"  ({errors} non-2xx)" if errors else "")
+            f"{case:24} {o:8.1f} {t:8.1f} {_ratio(o, t):>9} {f.rps:10.1f} {_ratio(o, f.rps):>10}  "
+            f"{ours_lat[0]:8.0f}/{ours_lat[1]:<8.0f} {tipg_lat[0]:8.0f}/{tipg_lat[1]:<8.0f} "
+            f"{f.p50_ms:8.0f}/{f.p99_ms:<8.0f}" + (f"  ({errors} errors)" if errors else "")
         )
+
+
+def save(results: dict, floor: dict, summary: dict) -> Path:
+    """Every round's figures as JSON under .bench/, so a long run is never lost."""
+    sbs.BENCH_DIR.mkdir(exist_ok=True)
+    path = sbs.BENCH_DIR / f"ogc_vs_tipg-{time.strftime('%Y%m%dT%H%M%S')}.json"
+    data = {
+        "summary": {k: str(v) for k, v in summary.items()},
+        "rounds": {
+            c: {w: [vars(m) for m in ms] for w, ms in by.items()} for c, by in results.items()
+        },
+        "floor": {c: vars(m) for c, m in floor.items()},
+        "loadavg": loadavg(),
+    }
+    path.write_text(json.dumps(data, indent=1))
+    return path
 
 
 def main() -> None:
@@ -239,6 +264,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--reuse", action="store_true", help="keep a database already built")
     parser.add_argument("--only", action="append", help="run only cases containing this text")
+    parser.add_argument("--build-only", action="store_true", help="build the database and stop")
     args = parser.parse_args()
     server = Settings().database_url
     if not server:
@@ -246,6 +272,9 @@ def main() -> None:
     name = f"{make_url(server).database}_ogc_bench"
     url = sbs.build_database(server, name, args.reports, reuse=args.reuse)
     summary = sbs.dataset_summary(url)
+    if args.build_only:
+        print("data:", summary)
+        return
     print("data:", {k: v for k, v in summary.items() if k != "extent"}, flush=True)
     values = placeholders(summary["extent"])
     cases = [c for c in CASES if not args.only or any(o in c[0] for o in args.only)]
@@ -257,6 +286,7 @@ def main() -> None:
         print(f"ours {ours}, tipg {tipg}; {args.rounds} rounds of {args.seconds} s", flush=True)
         results = interleaved(ours, tipg, urls, args.rounds, args.seconds)
     print(f"\nN = {summary['reports']:,} reports, {summary['public_points']:,} public points")
+    print(f"raw figures: {save(results, floor, summary)}")
     report(results, floor)
     print("\nindicators vs a bare GROUP BY over the same rows (median of 5, ms):")
     for label, full, bare in indicator_ratios(url, 5):

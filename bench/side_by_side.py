@@ -210,7 +210,16 @@ def wrk(url: str, seconds: int, connections: int, threads: int = 2) -> Measure:
     if wrk_bin is None:
         raise SystemExit("wrk is missing: run scripts/system-deps.sh bench")
     out = subprocess.run(
-        [wrk_bin, f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", url],
+        [
+            wrk_bin,
+            f"-t{threads}",
+            f"-c{connections}",
+            f"-d{seconds}s",
+            "--timeout",
+            "60s",
+            "--latency",
+            url,
+        ],
         capture_output=True,
         text=True,
         check=True,
@@ -219,7 +228,11 @@ def wrk(url: str, seconds: int, connections: int, threads: int = 2) -> Measure:
     p50 = _ms(re.search(r"\s50%\s+(\S+)", out).group(1))  # type: ignore[union-attr]
     p99 = _ms(re.search(r"\s99%\s+(\S+)", out).group(1))  # type: ignore[union-attr]
     bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
-    return Measure(rps, p50, p99, int(bad.group(1)) if bad else 0)
+    socket = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    errors = (int(bad.group(1)) if bad else 0) + (
+        sum(int(g) for g in socket.groups()) if socket else 0
+    )
+    return Measure(rps, p50, p99, errors)
 
 
 def pgbench(url: str, script: str, seconds: int, clients: int, threads: int = 2) -> Measure:

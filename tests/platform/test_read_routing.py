@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pytest
 from pydantic import ValidationError
 
 from app.api.deps import get_db, get_public_read_db
 from app.config import Settings
+from app.replica import judge_standby
 
 # Public GET routes that read the database. Each must read through PublicReadSession, so a
 # replica serves it; /health asks the primary on purpose.
@@ -106,3 +109,22 @@ def test_a_replica_url_takes_the_psycopg_driver():
         DATABASE_REPLICA_URL="postgres://u@standby/db",
     )
     assert settings.database_replica_url == "postgresql+psycopg://u@standby/db"
+
+
+def _row(standby=True, streaming=True, received=100.0, replayed=100.0, age_s=3600.0):
+    return SimpleNamespace(
+        standby=standby, streaming=streaming, received=received, replayed=replayed, age_s=age_s
+    )
+
+
+def test_an_idle_primary_does_not_look_like_lag():
+    # Nothing written for an hour: the last replayed transaction is old, the standby is not.
+    assert judge_standby(_row(received=120.0, replayed=110.0), 100.0, 10, 0).usable
+    # Still not replayed what it had received at the previous check: behind by that age.
+    stuck = judge_standby(_row(received=120.0, replayed=110.0, age_s=30), 115.0, 10, 0)
+    assert (stuck.usable, stuck.lag_s, stuck.reason) == (False, 30.0, "lagging: 30.0 s behind")
+    assert judge_standby(_row(received=120.0, replayed=110.0, age_s=5), 115.0, 10, 0).usable
+    promoted = judge_standby(_row(standby=False), None, 10, 0)
+    assert (promoted.usable, promoted.reason) == (False, "not a standby (promoted?)")
+    cut_off = judge_standby(_row(streaming=False, age_s=60), 100.0, 10, 0)
+    assert (cut_off.usable, cut_off.reason) == (False, "not streaming: 60.0 s behind")
