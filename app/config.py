@@ -10,6 +10,8 @@ from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from shapely import wkt
 from shapely.geometry.base import BaseGeometry
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 DEV_SECRET = "dev-only-secret-change-me"
 # The weakest argon2id parameters production accepts: OWASP's minimum (19 MiB, 2 passes).
@@ -30,6 +32,32 @@ class Settings(BaseSettings):
 
     # DATABASE_URL is the conventional name, so it is read without the prefix.
     database_url: str | None = Field(default=None, validation_alias="DATABASE_URL")
+    # A streaming replica (hot standby) of DATABASE_URL for the public reads (DESIGN.md §12).
+    database_replica_url: str | None = Field(
+        default=None,
+        validation_alias="DATABASE_REPLICA_URL",
+        description="PostgreSQL URL of a hot standby of DATABASE_URL; anonymous reads (map, "
+        "public layers, indicators, plan pages) go there, everything else to the primary.",
+    )
+    replica_max_lag_s: float = Field(
+        default=10.0,
+        ge=0,
+        description="Replay lag beyond which public reads go back to the primary.",
+    )
+    replica_check_interval_s: float = Field(
+        default=2.0,
+        gt=0,
+        le=300,
+        description="How often (seconds) each worker asks the replica whether it is up and "
+        "how far behind it is.",
+    )
+    replica_connect_timeout_s: int = Field(
+        default=1,
+        ge=1,
+        le=60,
+        description="How long a request waits to reach the replica before it reads from the "
+        "primary instead.",
+    )
     data_dir: Path = Path(".data")
     local_db_port: int = Field(default=54329, ge=1024, le=65535)
 
@@ -165,17 +193,23 @@ class Settings(BaseSettings):
             raise ValueError("MORHARITA_HEX_SIZES_M must list sides between 50 and 5000 metres")
         return tuple(sorted(set(value)))
 
-    @field_validator("database_url")
+    @field_validator("database_url", "database_replica_url")
     @classmethod
-    def _psycopg_driver(cls, value: str | None) -> str | None:
+    def _psycopg_driver(cls, value: str | None, info) -> str | None:  # type: ignore[no-untyped-def]
         """Accept the usual `postgres://` and `postgresql://` forms; we always talk psycopg 3."""
         if value is None or not value.strip():
             return None
+        value = value.strip()
         for prefix in ("postgres://", "postgresql://"):
             if value.startswith(prefix):
-                return "postgresql+psycopg://" + value[len(prefix) :]
+                value = "postgresql+psycopg://" + value[len(prefix) :]
+        name = "DATABASE_URL" if info.field_name == "database_url" else "DATABASE_REPLICA_URL"
         if not value.startswith("postgresql+psycopg://"):
-            raise ValueError("DATABASE_URL must be a PostgreSQL URL (postgresql://user@host/db)")
+            raise ValueError(f"{name} must be a PostgreSQL URL (postgresql://user@host/db)")
+        try:
+            make_url(value)
+        except (ArgumentError, ValueError) as exc:
+            raise ValueError(f"{name} is not a valid URL: {exc}") from exc
         return value
 
     @field_validator("displacement_max_m")
@@ -185,6 +219,15 @@ class Settings(BaseSettings):
         if value <= low:
             raise ValueError("displacement_max_m must be greater than displacement_min_m")
         return value
+
+    @model_validator(mode="after")
+    def _replica_is_another_server(self) -> Settings:
+        if self.database_replica_url and self.database_replica_url == self.database_url:
+            raise ValueError(
+                "DATABASE_REPLICA_URL is the same as DATABASE_URL: give the standby's URL, or "
+                "leave DATABASE_REPLICA_URL unset"
+            )
+        return self
 
     @model_validator(mode="after")
     def _production_needs_a_secret(self) -> Settings:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
@@ -26,6 +26,7 @@ def make_engine(
     connect_timeout_s: int = 2,
     statement_timeout_ms: int | None = None,
     lock_timeout_ms: int | None = None,
+    default_read_only: bool = False,
     **kwargs,
 ) -> Engine:
     """An engine for `url` that never hangs on an absent database and recovers when it returns.
@@ -45,13 +46,15 @@ def make_engine(
         options.append(f"-c statement_timeout={statement_timeout_ms}")
     if lock_timeout_ms:
         options.append(f"-c lock_timeout={lock_timeout_ms}")
+    if default_read_only:
+        options.append("-c default_transaction_read_only=on")
     connect_args = {"connect_timeout": connect_timeout_s, **kwargs.pop("connect_args", {})}
     if options:
         connect_args["options"] = " ".join(options)
     return create_engine(url, connect_args=connect_args, **kwargs)
 
 
-def engine_for(settings: Settings) -> Engine:
+def engine_for(settings: Settings, *, application_name: str = "morharita") -> Engine:
     """The web app's engine: one pool per worker process, sized and bounded by `settings`."""
     assert settings.database_url is not None
     return make_engine(
@@ -62,6 +65,27 @@ def engine_for(settings: Settings) -> Engine:
         pool_size=settings.db_pool_size,
         max_overflow=settings.db_max_overflow,
         pool_timeout=settings.db_pool_timeout_s,
+        connect_args={"application_name": application_name},
+    )
+
+
+def replica_engine_for(settings: Settings, *, application_name: str) -> Engine | None:
+    """The replica's engine (same pool bounds, its own short connect timeout), if configured.
+
+    Its sessions default to read-only transactions, so even a URL that names a writable
+    server by mistake cannot take a write through the public read path.
+    """
+    if not settings.database_replica_url:
+        return None
+    return make_engine(
+        settings.database_replica_url,
+        connect_timeout_s=settings.replica_connect_timeout_s,
+        statement_timeout_ms=settings.db_statement_timeout_ms,
+        default_read_only=True,
+        pool_size=settings.db_pool_size,
+        max_overflow=settings.db_max_overflow,
+        pool_timeout=settings.db_pool_timeout_s,
+        connect_args={"application_name": application_name},
     )
 
 
@@ -71,7 +95,7 @@ def make_session_factory(bind: Engine | Connection) -> sessionmaker[Session]:
 
 
 @contextmanager
-def unit_of_work(factory: sessionmaker[Session]) -> Iterator[Session]:
+def unit_of_work(factory: Callable[[], Session]) -> Iterator[Session]:
     """One transaction: commit on success, roll back on any error. Services only flush.
 
     A domain error marked `keeps_writes` (a counted wrong tracking code) is answered as an

@@ -335,26 +335,57 @@ def up(settings: Settings) -> Cluster:
                 f"port {c.port} is taken by another server; stop it, or delete "
                 f"{settings.data_dir / 'pg.port'} and set MORHARITA_LOCAL_DB_PORT to a free port"
             )
-        started = _run(
-            [
-                str(c.bindir / "pg_ctl"),
-                "-D",
-                str(c.datadir),
-                "-l",
-                str(c.logfile),
-                "-w",
-                "-t",
-                "60",
-                "start",
-            ],
-            as_postgres=True,
-            check=False,
-        )
-        if started.returncode != 0:
-            tail = c.logfile.read_text()[-2000:] if c.logfile.exists() else started.stderr
-            raise LocalDbError(f"PostgreSQL did not start:\n{tail}")
+        start(c)
     ensure_database(c, DB_NAME)
     return c
+
+
+def start(c: Cluster) -> None:
+    """Start the cluster's server and wait until it accepts connections."""
+    started = _run(
+        [
+            str(c.bindir / "pg_ctl"),
+            "-D",
+            str(c.datadir),
+            "-l",
+            str(c.logfile),
+            "-w",
+            "-t",
+            "60",
+            "start",
+        ],
+        as_postgres=True,
+        check=False,
+    )
+    if started.returncode != 0:
+        tail = c.logfile.read_text()[-2000:] if c.logfile.exists() else started.stderr
+        raise LocalDbError(f"PostgreSQL did not start:\n{tail}")
+
+
+def make_standby(primary: Cluster, datadir: Path, port: int) -> Cluster:
+    """A hot standby of `primary` in `datadir` on `port`, streaming (pg_basebackup -R), started.
+
+    For tests and benchmarks of read replicas: the primary's trust rule for replication on
+    127.0.0.1 (initdb's default) lets the standby connect as the superuser.
+    """
+    datadir.parent.mkdir(parents=True, exist_ok=True)
+    if _as_root():
+        _require_postgres_user()
+        shutil.chown(datadir.parent, SERVER_USER, SERVER_USER)
+    _run(
+        [
+            str(primary.bindir / "pg_basebackup"),
+            *("-h", "127.0.0.1", "-p", str(primary.port), "-U", SUPERUSER),
+            *("-D", str(datadir), "-R", "-X", "stream", "--checkpoint=fast"),
+        ],
+        as_postgres=True,
+    )
+    standby = Cluster(datadir=datadir, port=port, bindir=primary.bindir)
+    (datadir / "server.log").unlink(missing_ok=True)  # the primary's, copied along
+    with (datadir / "postgresql.conf").open("a") as fh:
+        fh.write(f"\n# Hot standby of the cluster on port {primary.port}\nport = {port}\n")
+    start(standby)
+    return standby
 
 
 def down(settings: Settings) -> bool:

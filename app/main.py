@@ -16,13 +16,13 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.gzip import GZipMiddleware
 
-from app import i18n, localdb
+from app import i18n, localdb, replica
 from app.api import pages
 from app.api import router as api_router
 from app.api.openapi import install_openapi
 from app.api.standards import georeport
 from app.config import Settings, get_settings
-from app.db import engine_for, make_session_factory
+from app.db import engine_for, make_session_factory, replica_engine_for
 from app.errors import DatabaseUnavailable, DomainError, error_body, status_for
 
 log = logging.getLogger("app")
@@ -146,12 +146,19 @@ def create_app(settings: Settings) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        engine = engine_for(settings)
+        engine = engine_for(settings, application_name=replica.PRIMARY_APPLICATION)
         app.state.engine = engine
         app.state.session_factory = make_session_factory(engine)
+        app.state.read_routing = replica.ReadRouting(
+            engine,
+            replica_engine_for(settings, application_name=replica.REPLICA_APPLICATION),
+            max_lag_s=settings.replica_max_lag_s,
+            check_interval_s=settings.replica_check_interval_s,
+        )
         try:
             yield
         finally:
+            app.state.read_routing.dispose()
             engine.dispose()
 
     app = FastAPI(

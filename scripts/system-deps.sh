@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Install the system packages a task needs, with apt on Debian/Ubuntu (sudo when not root).
-# Usage: scripts/system-deps.sh base|browser
+# Usage: scripts/system-deps.sh base|browser|bench
 # PostgreSQL + PostGIS are installed by `morharita db up` itself, only when DATABASE_URL is unset.
 set -euo pipefail
 
@@ -19,7 +19,11 @@ case "${1:-base}" in
     [ -x /usr/bin/chromium ] || need+=(chromium)
     fc-list 2>/dev/null | grep -qi dejavu || need+=(fonts-dejavu-core)
     ;;
-  *) echo "usage: $0 base|browser" >&2; exit 2 ;;
+  bench)
+    # bench/ogc_vs_tipg.py: the HTTP load generator.
+    command -v wrk >/dev/null 2>&1 || need+=(wrk)
+    ;;
+  *) echo "usage: $0 base|browser|bench" >&2; exit 2 ;;
 esac
 
 [ ${#need[@]} -eq 0 ] && exit 0

@@ -7,12 +7,14 @@ from functools import cache
 from typing import Annotated
 
 from fastapi import Depends, Request
+from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.config import Settings
 from app.db import unit_of_work
 from app.errors import CsrfRefused, NotAuthenticated, NotPermitted
 from app.models import Role, User
+from app.replica import ReadRouting
 from app.services import accounts
 
 SESSION_COOKIE = "mh_session"
@@ -41,6 +43,48 @@ def get_db(
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 # scope="function": commit before the response is sent, so nothing acknowledged is lost.
 SessionDep = Annotated[Session, Depends(get_db, scope="function")]
+
+
+def get_read_routing(request: Request) -> ReadRouting:
+    return request.app.state.read_routing
+
+
+ReadRoutingDep = Annotated[ReadRouting, Depends(get_read_routing)]
+
+
+def _staff_request(request: Request) -> bool:
+    """A request that may be a staff member's (a session cookie or an API token)."""
+    return SESSION_COOKIE in request.cookies or "authorization" in request.headers
+
+
+def get_public_read_db(
+    request: Request, primary: SessionDep, routing: ReadRoutingDep
+) -> Iterator[Session]:
+    """A read-only session for an anonymous read: on the replica when one is usable.
+
+    Staff (a session cookie or a token) always read from the primary, so what they just
+    wrote is on their screen; with no replica configured this is the request's primary
+    session itself (the one the viewer's look-up uses; it connects only when queried).
+    """
+    if routing.replica_factory is None or _staff_request(request):
+        yield primary
+        return
+    factory = routing.public_factory()
+    session = factory()
+    if factory is routing.replica_factory:
+        try:
+            session.connection()  # reach it now, so an outage falls back instead of a 503
+        except (OperationalError, InterfaceError) as exc:
+            session.close()
+            routing.mark_down(f"unreachable ({type(exc.orig).__name__})")
+            session = routing.primary_read_factory()
+    with unit_of_work(lambda: session) as used:
+        yield used
+
+
+# Public GET routes declare this instead of SessionDep (DESIGN.md §12): map pages and their
+# JSON, public layers and indicators, plan pages, tiles, OGC API, Open311 GET.
+PublicReadSession = Annotated[Session, Depends(get_public_read_db, scope="function")]
 
 
 def optional_user(request: Request, db: SessionDep) -> User | None:

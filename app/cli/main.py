@@ -110,6 +110,9 @@ def serve(
         # codes included, tying reporters to their reports (against DESIGN.md §2.5).
         access_log=False,
         server_header=False,
+        # A worker that has not finished importing within uvicorn's 5 s default is killed and
+        # restarted, for ever, on a loaded machine (seen at load 13 on 2 cores).
+        timeout_worker_healthcheck=60,
     )
 
 

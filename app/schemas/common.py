@@ -46,12 +46,26 @@ class ErrorResponse(BaseModel):
     error: ErrorDetail
 
 
+class ReplicaHealth(BaseModel):
+    """Where public reads go: the streaming replica, when one is configured and usable."""
+
+    configured: bool = Field(description="Whether DATABASE_REPLICA_URL is set.")
+    in_use: bool = Field(description="Whether public reads go to the replica right now.")
+    lag_s: float | None = Field(description="Replay lag in seconds, when known.")
+    reason: str = Field(description="Why it is (not) in use: streaming, lagging, unreachable…")
+
+
 class HealthStatus(BaseModel):
-    """GET /health: 200 when the database and PostGIS answer, else 503."""
+    """GET /health: 200 when the database and PostGIS answer, else 503.
+
+    A replica that is down does not make the app unhealthy: public reads then come from the
+    primary, and `replica` says so.
+    """
 
     status: Literal["ok", "unavailable"]
     database: bool
     postgis: str | None = Field(description="PostGIS library version, or null.")
+    replica: ReplicaHealth
 
 
 # The error answers of the public routers (OpenAPI): invalid input, not found.

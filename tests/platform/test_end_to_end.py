@@ -79,7 +79,12 @@ def test_health_is_503_when_the_database_is_unreachable(settings):
     try:
         response = httpx.get(f"{server.url}/health", timeout=30)
         assert response.status_code == 503
-        assert response.json() == {"status": "unavailable", "database": False, "postgis": None}
+        assert response.json() == {
+            "status": "unavailable",
+            "database": False,
+            "postgis": None,
+            "replica": {"configured": False, "in_use": False, "lag_s": None, "reason": "unset"},
+        }
     finally:
         server.stop()
 

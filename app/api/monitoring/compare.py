@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from app.api.deps import OptionalUser, SessionDep, SettingsDep
+from app.api.deps import OptionalUser, PublicReadSession, SettingsDep
 from app.api.filters import MunicipalityCode
 from app.schemas.common import PUBLIC_ERRORS
 from app.schemas.plan_compare import Comparison, MahalleTargets
@@ -20,7 +20,7 @@ router = APIRouter(prefix="/api/v1", tags=["monitoring"])
 
 @router.get("/plans/compare", response_model=Comparison, responses=PUBLIC_ERRORS)
 def compare_plans(
-    db: SessionDep,
+    db: PublicReadSession,
     settings: SettingsDep,
     viewer: OptionalUser,
     municipality: MunicipalityCode,
@@ -35,7 +35,7 @@ def compare_plans(
 
 @router.get("/plans/targets", response_model=MahalleTargets, responses=PUBLIC_ERRORS)
 def mahalle_targets(
-    db: SessionDep,
+    db: PublicReadSession,
     settings: SettingsDep,
     viewer: OptionalUser,
     mahalle: Annotated[str, Query(min_length=1, max_length=64, description="A mahalle code.")],

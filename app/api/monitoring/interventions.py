@@ -8,7 +8,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, status
 
-from app.api.deps import CurrentUser, OptionalUser, SessionDep, SettingsDep
+from app.api.deps import CurrentUser, OptionalUser, PublicReadSession, SessionDep, SettingsDep
 from app.schemas.common import PUBLIC_ERRORS, STAFF_ERRORS
 from app.schemas.interventions import (
     InterventionCreate,
@@ -29,7 +29,7 @@ WindowMonths = Annotated[
 
 
 @router.get("/plans/{code}/interventions", response_model=InterventionList, responses=PUBLIC_ERRORS)
-def list_interventions(code: PlanCode, db: SessionDep, viewer: OptionalUser) -> dict:
+def list_interventions(code: PlanCode, db: PublicReadSession, viewer: OptionalUser) -> dict:
     """What the plan built on the ground, oldest first."""
     plan = access.plan_or_404(db, code, viewer)
     found = interventions.interventions_of(db, plan, viewer)
@@ -47,7 +47,7 @@ def list_interventions(code: PlanCode, db: SessionDep, viewer: OptionalUser) -> 
 def get_intervention(
     code: PlanCode,
     intervention: InterventionCode,
-    db: SessionDep,
+    db: PublicReadSession,
     settings: SettingsDep,
     viewer: OptionalUser,
     window: WindowMonths = 6,

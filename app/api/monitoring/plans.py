@@ -11,7 +11,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, status
 from fastapi.responses import Response
 
-from app.api.deps import CurrentUser, OptionalUser, SessionDep, SettingsDep
+from app.api.deps import CurrentUser, OptionalUser, PublicReadSession, SessionDep, SettingsDep
 from app.api.filters import MunicipalityCode
 from app.schemas.common import PUBLIC_ERRORS, STAFF_ERRORS
 from app.schemas.monitoring import (
@@ -34,13 +34,15 @@ ItemCode = Annotated[str, Path(max_length=64)]
 
 
 @router.get("/plans", responses=PUBLIC_ERRORS)
-def list_plans(db: SessionDep, viewer: OptionalUser, municipality: MunicipalityCode) -> dict:
+def list_plans(db: PublicReadSession, viewer: OptionalUser, municipality: MunicipalityCode) -> dict:
     """Equality plans (YEEP), newest first; `municipality=` narrows to its area."""
     return views.plan_list(db, plans.plans_of(db, viewer, area_for_code(db, municipality)))
 
 
 @router.get("/plans/{code}", responses=PUBLIC_ERRORS)
-def get_plan(code: PlanCode, db: SessionDep, settings: SettingsDep, viewer: OptionalUser) -> dict:
+def get_plan(
+    code: PlanCode, db: PublicReadSession, settings: SettingsDep, viewer: OptionalUser
+) -> dict:
     """The plan: its tree with progress, indicators with on-track status, updates, the
     board's published assessments and the municipality's responses."""
     return views.plan_detail(db, settings, access.plan_or_404(db, code, viewer), viewer)
@@ -48,7 +50,7 @@ def get_plan(code: PlanCode, db: SessionDep, settings: SettingsDep, viewer: Opti
 
 @router.get("/plans/{code}/data.csv", responses=PUBLIC_ERRORS)
 def plan_data_csv(
-    code: PlanCode, db: SessionDep, settings: SettingsDep, viewer: OptionalUser
+    code: PlanCode, db: PublicReadSession, settings: SettingsDep, viewer: OptionalUser
 ) -> Response:
     """Observations in open-sdg's long CSV format (UTF-8 with BOM)."""
     plan = access.plan_or_404(db, code, viewer)
@@ -62,7 +64,7 @@ def plan_data_csv(
 
 @router.get("/plans/{code}/data.json", responses=PUBLIC_ERRORS)
 def plan_data_json(
-    code: PlanCode, db: SessionDep, settings: SettingsDep, viewer: OptionalUser
+    code: PlanCode, db: PublicReadSession, settings: SettingsDep, viewer: OptionalUser
 ) -> dict:
     """The same observations as JSON records."""
     plan = access.plan_or_404(db, code, viewer)

@@ -10,7 +10,7 @@ from typing import Annotated
 from fastapi import APIRouter, File, Form, Path, UploadFile, status
 from fastapi.responses import Response
 
-from app.api.deps import CurrentUser, OptionalUser, SessionDep, SettingsDep
+from app.api.deps import CurrentUser, OptionalUser, PublicReadSession, SessionDep, SettingsDep
 from app.models import EvidenceKind
 from app.schemas.common import PUBLIC_ERRORS, STAFF_ERRORS
 from app.schemas.monitoring import (
@@ -152,7 +152,7 @@ def add_link(update_id: Id, body: EvidenceLink, db: SessionDep, user: CurrentUse
 
 
 @router.get("/evidence/{evidence_id}", responses=PUBLIC_ERRORS)
-def get_evidence(evidence_id: Id, db: SessionDep, viewer: OptionalUser) -> Response:
+def get_evidence(evidence_id: Id, db: PublicReadSession, viewer: OptionalUser) -> Response:
     """An evidence file: public once its update is; private ones to the municipality only."""
     evidence = updates.evidence_file(db, evidence_id, viewer)
     return Response(
@@ -181,7 +181,7 @@ def create_assessment(
 
 
 @router.get("/assessments/{assessment_id}", responses=PUBLIC_ERRORS)
-def get_assessment(assessment_id: Id, db: SessionDep, viewer: OptionalUser) -> dict:
+def get_assessment(assessment_id: Id, db: PublicReadSession, viewer: OptionalUser) -> dict:
     return _assessment(board.assessment_or_404(db, assessment_id, viewer))
 
 
@@ -221,20 +221,20 @@ def respond(assessment_id: Id, body: ResponseWrite, db: SessionDep, user: Curren
 
 
 @router.get("/plans/{code}/reports", responses=PUBLIC_ERRORS)
-def list_reports(code: Code, db: SessionDep, viewer: OptionalUser) -> dict:
+def list_reports(code: Code, db: PublicReadSession, viewer: OptionalUser) -> dict:
     """The plan's published monitoring reports, with `html_url` and `pdf_url`."""
     return {"reports": reports.reports_of(db, access.plan_or_404(db, code, viewer))}
 
 
 @router.get("/monitoring-reports/{report_id}.html", responses=PUBLIC_ERRORS)
-def report_html(report_id: Id, db: SessionDep, viewer: OptionalUser) -> Response:
+def report_html(report_id: Id, db: PublicReadSession, viewer: OptionalUser) -> Response:
     """A published report as an accessible HTML page (frozen when its period was published)."""
     report = reports.report_or_404(db, report_id, viewer)
     return Response(report.html, media_type="text/html; charset=utf-8")
 
 
 @router.get("/monitoring-reports/{report_id}.pdf", responses=PUBLIC_ERRORS)
-def report_pdf(report_id: Id, db: SessionDep, viewer: OptionalUser) -> Response:
+def report_pdf(report_id: Id, db: PublicReadSession, viewer: OptionalUser) -> Response:
     """The same report as PDF."""
     report = reports.report_or_404(db, report_id, viewer)
     return Response(

@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, FastAPI, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse
 
-from app.api.deps import SessionDep, SettingsDep
+from app.api.deps import PublicReadSession, SettingsDep
 from app.api.pages.templating import render
 from app.services.pages import site
 from app.services.reference import MunicipalityNotFound
@@ -28,7 +28,7 @@ class MunicipalityPageNotFound(Exception):
 
 
 def page_municipality(
-    db: SessionDep,
+    db: PublicReadSession,
     municipality: Annotated[str | None, Query(include_in_schema=False)] = None,
 ) -> dict | None:
     """The municipality the page is about (`?municipality=`), None for the whole deployment;
@@ -44,7 +44,7 @@ PageMunicipality = Annotated[dict | None, Depends(page_municipality)]
 
 @router.get("/", response_class=HTMLResponse)
 def map_page(
-    request: Request, db: SessionDep, settings: SettingsDep, municipality: PageMunicipality
+    request: Request, db: PublicReadSession, settings: SettingsDep, municipality: PageMunicipality
 ) -> HTMLResponse:
     """The public map: choropleth, published reports and the report form (`?municipality=`:
     one municipality's area; remembered only in the address)."""
@@ -55,7 +55,7 @@ def map_page(
 
 
 @router.get("/m/{code}")
-def municipality_map(request: Request, code: str, db: SessionDep) -> RedirectResponse:
+def municipality_map(request: Request, code: str, db: PublicReadSession) -> RedirectResponse:
     """The map of one municipality by path: the same page as `/?municipality=CODE`."""
     found = page_municipality(db, code)
     assert found is not None
@@ -75,7 +75,7 @@ def service_worker() -> FileResponse:
 
 
 @router.get("/track", response_class=HTMLResponse)
-def tracking_page(request: Request, db: SessionDep, settings: SettingsDep) -> HTMLResponse:
+def tracking_page(request: Request, db: PublicReadSession, settings: SettingsDep) -> HTMLResponse:
     """The reporter's tracking page: code in, status and timeline out (data via the JSON API)."""
     config = site.page_config(settings, demo=site.demo_data_present(db))
     return render(request, "track.html", {"config": config}, settings)

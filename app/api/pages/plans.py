@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse
 
-from app.api.deps import OptionalUser, SessionDep, SettingsDep
+from app.api.deps import OptionalUser, PublicReadSession, SessionDep, SettingsDep
 from app.api.pages.staff import PageLoginRequired
 from app.api.pages.templating import render
 from app.services import monitoring
@@ -21,7 +21,7 @@ router = APIRouter(include_in_schema=False)
 
 @router.get("/plans", response_class=HTMLResponse)
 def plans_page(
-    request: Request, db: SessionDep, settings: SettingsDep, viewer: OptionalUser
+    request: Request, db: PublicReadSession, settings: SettingsDep, viewer: OptionalUser
 ) -> HTMLResponse:
     """Every equality plan past its draft (and drafts for the municipality's staff)."""
     config = site.page_config(settings, demo=site.demo_data_present(db))
@@ -32,7 +32,7 @@ def plans_page(
 @router.get("/plans/compare", response_class=HTMLResponse)
 def compare_page(
     request: Request,
-    db: SessionDep,
+    db: PublicReadSession,
     settings: SettingsDep,
     viewer: OptionalUser,
     indicator: Annotated[str | None, Query(max_length=200)] = None,
@@ -48,7 +48,7 @@ def compare_page(
 def plan_page(
     request: Request,
     code: Annotated[str, Path(max_length=64)],
-    db: SessionDep,
+    db: PublicReadSession,
     settings: SettingsDep,
     viewer: OptionalUser,
 ) -> HTMLResponse:
@@ -63,7 +63,7 @@ def intervention_page(
     request: Request,
     code: Annotated[str, Path(max_length=64)],
     intervention: Annotated[str, Path(max_length=64)],
-    db: SessionDep,
+    db: PublicReadSession,
     settings: SettingsDep,
     viewer: OptionalUser,
 ) -> HTMLResponse:

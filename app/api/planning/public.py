@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from app.api.deps import SessionDep, SettingsDep
+from app.api.deps import PublicReadSession, SettingsDep
 from app.api.filters import GroupsDep, MunicipalityCode, PublicPeriodDep
 from app.api.planning.planner import PTableDep
 from app.schemas.common import PUBLIC_ERRORS
@@ -17,7 +17,7 @@ ERRORS = PUBLIC_ERRORS
 
 @router.get("/indicators", response_model=IndicatorCollection, responses=ERRORS)
 def list_indicators(
-    db: SessionDep,
+    db: PublicReadSession,
     settings: SettingsDep,
     period: PublicPeriodDep,
     group: GroupsDep,

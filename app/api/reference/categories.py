@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from app.api.deps import SessionDep
+from app.api.deps import PublicReadSession
 from app.schemas.reference import CategoryPublic
 from app.services.reference import categories
 
@@ -12,6 +12,6 @@ router = APIRouter(prefix="/api/v1", tags=["public"])
 
 
 @router.get("/categories", response_model=list[CategoryPublic])
-def list_categories(db: SessionDep):
+def list_categories(db: PublicReadSession):
     """Active report categories with their labels in Turkish and English."""
     return categories.active_categories(db)

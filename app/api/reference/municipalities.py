@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response
 
-from app.api.deps import SessionDep
+from app.api.deps import PublicReadSession
 from app.schemas.reference import MunicipalityList
 from app.services.reference import municipalities
 
@@ -14,7 +14,7 @@ CACHE_AN_HOUR = "public, max-age=3600"
 
 
 @router.get("/municipalities", response_model=MunicipalityList)
-def list_municipalities(db: SessionDep, response: Response) -> MunicipalityList:
+def list_municipalities(db: PublicReadSession, response: Response) -> MunicipalityList:
     """Every municipality: code (the `municipality=` of the public endpoints), name, kind,
     parent, bbox of its area, and its own map view, languages and contact."""
     response.headers["Cache-Control"] = CACHE_AN_HOUR

@@ -10,7 +10,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
-from app.api.deps import SessionDep, SettingsDep
+from app.api.deps import PublicReadSession, SettingsDep
 from app.api.filters import MunicipalityCode
 from app.schemas.common import ErrorResponse
 from app.schemas.reference import AreaFeature, MahalleList, NearestServices, ServiceCollection
@@ -24,7 +24,9 @@ CACHE_AN_HOUR = "public, max-age=3600"
 
 
 @router.get("/services", response_model=ServiceCollection, responses=ERRORS)
-def list_services(db: SessionDep, response: Response, municipality: MunicipalityCode) -> dict:
+def list_services(
+    db: PublicReadSession, response: Response, municipality: MunicipalityCode
+) -> dict:
     """Support services (counselling, ŞÖNİM, police, health) as GeoJSON, at their real places.
 
     These are public institutions; shelters are never in this layer.
@@ -36,7 +38,7 @@ def list_services(db: SessionDep, response: Response, municipality: Municipality
 
 @router.get("/services/nearest", response_model=NearestServices, responses=ERRORS)
 def nearest_services(
-    db: SessionDep,
+    db: PublicReadSession,
     lat: Annotated[float, Query(ge=-90, le=90)],
     lon: Annotated[float, Query(ge=-180, le=180)],
     municipality: MunicipalityCode,
@@ -49,7 +51,9 @@ def nearest_services(
 
 
 @router.get("/mahalle", response_model=MahalleList, responses=ERRORS)
-def list_mahalle(db: SessionDep, response: Response, municipality: MunicipalityCode) -> MahalleList:
+def list_mahalle(
+    db: PublicReadSession, response: Response, municipality: MunicipalityCode
+) -> MahalleList:
     """Every mahalle (code, name, district) in Turkish alphabetical order, for the no-map path."""
     items = areas.mahalle_list(db, municipality)
     response.headers["Cache-Control"] = CACHE_AN_HOUR
@@ -58,7 +62,7 @@ def list_mahalle(db: SessionDep, response: Response, municipality: MunicipalityC
 
 @router.get("/area", response_model=AreaFeature, responses=ERRORS)
 def deployment_area(
-    db: SessionDep, settings: SettingsDep, response: Response, municipality: MunicipalityCode
+    db: PublicReadSession, settings: SettingsDep, response: Response, municipality: MunicipalityCode
 ) -> dict:
     """The area this map covers (the municipality's mahalle, or the whole deployment), as a
     GeoJSON Feature simplified to about 20 m.

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response, status
 
-from app.api.deps import OptionalUser, SessionDep, SettingsDep
+from app.api.deps import OptionalUser, PublicReadSession, SessionDep, SettingsDep
 from app.api.filters import BBoxDep, CategoriesDep, MunicipalityCode, PageDep, PublicPeriodDep
 from app.api.reporting.submission import SUBMISSION_BODY, Submission, report_submission
 from app.schemas.common import PUBLIC_ERRORS, ErrorResponse
@@ -61,7 +61,7 @@ def create_report(
 
 @router.get("/reports/nearby", response_model=NearbyReports, responses=ERRORS)
 def nearby_reports(
-    db: SessionDep,
+    db: PublicReadSession,
     settings: SettingsDep,
     lat: Annotated[float, Query(ge=-90, le=90)],
     lon: Annotated[float, Query(ge=-180, le=180)],
@@ -106,7 +106,9 @@ def confirm_report(
     response_class=Response,
     responses={200: {"content": {"image/jpeg": {}}}, 404: {"model": ErrorResponse}},
 )
-def get_photo(photo_id: Annotated[str, Path(max_length=36)], db: SessionDep, viewer: OptionalUser):
+def get_photo(
+    photo_id: Annotated[str, Path(max_length=36)], db: PublicReadSession, viewer: OptionalUser
+):
     """A report photo (JPEG, no metadata): public once the report is published, unless its
     category is sensitive; moderators see all. Otherwise 404, so existence is not revealed."""
     photo = photos.photo_for_viewer(db, viewer, photo_id)
@@ -120,7 +122,7 @@ def get_photo(photo_id: Annotated[str, Path(max_length=36)], db: SessionDep, vie
 
 @router.get("/reports", response_model=ReportCollection, responses=ERRORS)
 def list_reports(
-    db: SessionDep,
+    db: PublicReadSession,
     bbox: BBoxDep,
     period: PublicPeriodDep,
     category: CategoriesDep,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from app.api.deps import SessionDep
+from app.api.deps import PublicReadSession
 from app.schemas.common import errors
 from app.services import standards
 
@@ -22,11 +22,13 @@ def _base(request: Request) -> str:
 
 
 @router.get("/{municipality}.atom", summary="Atom feed of a municipality's new reports")
-def municipality_feed(request: Request, db: SessionDep, municipality: str) -> Response:
+def municipality_feed(request: Request, db: PublicReadSession, municipality: str) -> Response:
     return Response(standards.municipality_feed(db, _base(request), municipality), media_type=ATOM)
 
 
 @router.get("/{municipality}/{mahalle:path}.atom", summary="Atom feed of a mahalle's new reports")
-def mahalle_feed(request: Request, db: SessionDep, municipality: str, mahalle: str) -> Response:
+def mahalle_feed(
+    request: Request, db: PublicReadSession, municipality: str, mahalle: str
+) -> Response:
     body = standards.mahalle_feed(db, _base(request), municipality, mahalle)
     return Response(body, media_type=ATOM)

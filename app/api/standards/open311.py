@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
 from app import i18n
-from app.api.deps import SessionDep, SettingsDep
+from app.api.deps import PublicReadSession, SessionDep, SettingsDep
 from app.api.standards.georeport import answer, check_format
 from app.schemas.standards import GeoReportError
 from app.services import standards
@@ -61,14 +61,16 @@ def discovery(request: Request, fmt: Format) -> Response:
 
 
 @router.get("/services.{fmt}", summary="Open311 services (infrastructure categories only)")
-def service_list(db: SessionDep, fmt: Format, jurisdiction_id: Jurisdiction = None) -> Response:
+def service_list(
+    db: PublicReadSession, fmt: Format, jurisdiction_id: Jurisdiction = None
+) -> Response:
     area_for_code(db, jurisdiction_id, field="jurisdiction_id")  # an unknown one is refused
     return answer(fmt, "services", standards.services(db, _lang()))
 
 
 @router.get("/services/{code}.{fmt}", summary="Open311 service definition")
 def service_definition(
-    db: SessionDep, code: str, fmt: Format, jurisdiction_id: Jurisdiction = None
+    db: PublicReadSession, code: str, fmt: Format, jurisdiction_id: Jurisdiction = None
 ) -> Response:
     area_for_code(db, jurisdiction_id, field="jurisdiction_id")
     return answer(fmt, "service_definition", standards.service_definition(db, code))
@@ -105,7 +107,7 @@ def request_query(
 
 @router.get("/requests.{fmt}", summary="Open311 service requests (published, displaced)")
 def request_list(
-    db: SessionDep,
+    db: PublicReadSession,
     fmt: Format,
     query: Annotated[standards.RequestQuery, Depends(request_query)],
 ) -> Response:
@@ -135,7 +137,7 @@ def post_request(
 
 @router.get("/requests/{public_id}.{fmt}", summary="One Open311 service request")
 def request_detail(
-    db: SessionDep, public_id: str, fmt: Format, jurisdiction_id: Jurisdiction = None
+    db: PublicReadSession, public_id: str, fmt: Format, jurisdiction_id: Jurisdiction = None
 ) -> Response:
     found = standards.request_by_id(db, public_id, _lang(), jurisdiction_id or None)
     return answer(fmt, "service_requests", [found])

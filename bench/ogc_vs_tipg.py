@@ -1,0 +1,298 @@
+"""Our public points side by side with tipg 1.6 on the same database, and each of our
+queries against its raw PostGIS floor (issue 11, item 8).
+
+    scripts/system-deps.sh bench        # wrk, the load generator (Debian)
+    export DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:54329/dev
+    .venv/bin/python -m bench.ogc_vs_tipg --reports 1000000 [--rounds 3] [--seconds 5] [--reuse]
+
+Builds `<db>_ogc_bench` next to DATABASE_URL: the real Ankara mahalle, N synthetic reports
+in one INSERT ... SELECT (bench/generate.py: skewed per mahalle, 90 % published, sensitive
+and pending ones too, record keys from the column default as the app writes them) and a
+view of exactly the public points (compiled from `visibility.public_point_reports`). Then
+serves tipg (its own virtualenv under .bench/, on loopback, pointed at that view) and our
+app (`morharita serve --workers 2`) on it, and measures interleaved rounds with wrk (the
+server order alternates each round; same URLs), pgbench -f with the statements our app ran
+for each URL (captured in-process, values inlined), and the indicator set against a bare
+GROUP BY over the same rows. Prints requests/s, the ratios ours/tipg and ours/floor, p50
+and p99 latencies and /proc/loadavg. Never run by `make test`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import statistics
+import time
+from collections.abc import Callable
+from datetime import date, timedelta
+from pathlib import Path
+
+from sqlalchemy import create_engine, make_url, text
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.config import Settings
+from app.db import unit_of_work
+from app.main import create_app
+from bench import side_by_side as sbs
+
+# What is measured: one row per case, the same parameters for both servers. Placeholders:
+# {bbox_1km}, {bbox_city}, {tile_bbox}, {z}, {x}, {y}. Until the ogc and tiles branches
+# merge, OURS points at the public points JSON API (tiles: the tile's box as a page of
+# 1,000 points, a stand-in); then OURS becomes /ogc/collections/{id}/items and .../tiles/.
+COLLECTION = f"public.{sbs.VIEW}"
+CASES: list[tuple[str, str, str]] = [
+    # (case, ours, tipg)
+    (
+        "bbox 1 km, limit 100",
+        "/api/v1/reports?bbox={bbox_1km}&limit=100",
+        f"/collections/{COLLECTION}/items?bbox={{bbox_1km}}&limit=100",
+    ),
+    (
+        "bbox 1 km, limit 1000",
+        "/api/v1/reports?bbox={bbox_1km}&limit=1000",
+        f"/collections/{COLLECTION}/items?bbox={{bbox_1km}}&limit=1000",
+    ),
+    (
+        "whole city, limit 100",
+        "/api/v1/reports?bbox={bbox_city}&limit=100",
+        f"/collections/{COLLECTION}/items?bbox={{bbox_city}}&limit=100",
+    ),
+    (
+        "whole city, limit 1000",
+        "/api/v1/reports?bbox={bbox_city}&limit=1000",
+        f"/collections/{COLLECTION}/items?bbox={{bbox_city}}&limit=1000",
+    ),
+    *(
+        (
+            f"tile z{z}",
+            f"/api/v1/reports?bbox={{tile_bbox_{z}}}&limit=1000",
+            f"/collections/{COLLECTION}/tiles/WebMercatorQuad/{{tile_{z}}}",
+        )
+        for z in (12, 13, 14)
+    ),
+]
+KIZILAY = (32.854163, 39.920857)
+CONNECTIONS = 4  # wrk connections and pgbench clients
+
+
+def tile_of(lon: float, lat: float, z: int) -> tuple[int, int]:
+    """The WebMercatorQuad tile holding the point."""
+    n = 2**z
+    x = int((lon + 180) / 360 * n)
+    y = int((1 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2 * n)
+    return x, y
+
+
+def tile_bounds(z: int, x: int, y: int) -> tuple[float, float, float, float]:
+    """(west, south, east, north) of a tile in degrees."""
+    n = 2**z
+
+    def lat(row: int) -> float:
+        return math.degrees(math.atan(math.sinh(math.pi * (1 - 2 * row / n))))
+
+    return x / n * 360 - 180, lat(y + 1), (x + 1) / n * 360 - 180, lat(y)
+
+
+def placeholders(extent: str) -> dict[str, str]:
+    """The values of the URL placeholders: a ~1 km box at Kızılay, the city, the tiles."""
+    lon, lat = KIZILAY
+    dlat = 0.0045  # ~500 m
+    dlon = dlat / math.cos(math.radians(lat))
+    box = (lon - dlon, lat - dlat, lon + dlon, lat + dlat)
+    west, south, east, north = (float(v) for v in extent[4:-1].replace(",", " ").split())
+    values = {
+        "bbox_1km": ",".join(f"{v:.6f}" for v in box),
+        "bbox_city": ",".join(f"{v:.6f}" for v in (west, south, east, north)),
+    }
+    for z in (12, 13, 14):
+        x, y = tile_of(lon, lat, z)
+        values[f"tile_{z}"] = f"{z}/{x}/{y}"
+        values[f"tile_bbox_{z}"] = ",".join(f"{v:.6f}" for v in tile_bounds(z, x, y))
+    return values
+
+
+def loadavg() -> str:
+    """The 1, 5 and 15 minute load averages."""
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+
+
+def floors(url: str, paths: dict[str, str], seconds: int) -> dict[str, sbs.Measure]:
+    """pgbench of the statements our app runs for each path, on the same database."""
+    settings = Settings(_env_file=None, DATABASE_URL=url)
+    found = {}
+    for case, path in paths.items():
+        statements = sbs.captured_sql(lambda: create_app(settings), path)
+        script = sbs.pgbench_script(statements)
+        sbs.pgbench(url, script, 2, CONNECTIONS)  # warm-up
+        found[case] = sbs.pgbench(url, script, seconds, CONNECTIONS)
+        print(f"  floor {case}: {len(statements)} statements, {found[case].rps:.0f} tx/s")
+    return found
+
+
+def interleaved(
+    ours: str, tipg: str, urls: dict[str, tuple[str, str]], rounds: int, seconds: int
+) -> dict[str, dict[str, list[sbs.Measure]]]:
+    """wrk rounds, alternating which server goes first; every case for both each round."""
+    results: dict[str, dict[str, list[sbs.Measure]]] = {c: {"ours": [], "tipg": []} for c in urls}
+    for our_path, tipg_path in urls.values():  # warm-up: plans, caches, catalogues
+        sbs.wrk(ours + our_path, 1, CONNECTIONS)
+        sbs.wrk(tipg + tipg_path, 1, CONNECTIONS)
+    for r in range(rounds):
+        order = ("ours", "tipg") if r % 2 == 0 else ("tipg", "ours")
+        for case, (our_path, tipg_path) in urls.items():
+            for who in order:
+                url = ours + our_path if who == "ours" else tipg + tipg_path
+                results[case][who].append(sbs.wrk(url, seconds, CONNECTIONS))
+        print(f"  round {r + 1}/{rounds} done, load {loadavg()}", flush=True)
+    return results
+
+
+def _median_ms(fn: Callable[[], object], repeat: int) -> float:
+    fn()
+    samples = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        samples.append((time.perf_counter() - start) * 1000)
+    return statistics.median(samples)
+
+
+BARE_GROUP_BY = text(
+    "SELECT mahalle_id, count(*) FROM report WHERE status = 'published' "
+    "AND occurred_on BETWEEN :since AND :until GROUP BY mahalle_id"
+)
+
+
+def indicator_ratios(url: str, repeat: int) -> list[tuple[str, float, float]]:
+    """(path, indicators ms, bare GROUP BY ms) for the public and the planner indicator set."""
+    from app.services.planning import public_indicators
+    from app.services.planning.indicators import planner_indicators
+    from app.services.scope import PlannerFilters
+    from app.services.suppression import perturbation_table
+
+    today = date.today()
+    first = date(today.year - 2 + (today.month == 12), today.month % 12 + 1, 1)
+    until = date(today.year + (today.month == 12), today.month % 12 + 1, 1) - timedelta(days=1)
+    ptable = perturbation_table()
+    engine = create_engine(url)
+    factory = sessionmaker(bind=engine, expire_on_commit=False)
+
+    def run(fn: Callable[[Session], object]) -> Callable[[], object]:
+        def call() -> object:
+            with unit_of_work(factory) as session:
+                return fn(session)
+
+        return call
+
+    bare = run(lambda s: s.execute(BARE_GROUP_BY, {"since": first, "until": until}).all())
+    public_filters = public_indicators.IndicatorFilters(first, until)
+    rows = [
+        (
+            "public /api/v1/indicators",
+            _median_ms(
+                run(lambda s: public_indicators.indicator_collection(s, public_filters, 5, ptable)),
+                repeat,
+            ),
+            _median_ms(bare, repeat),
+        ),
+        (
+            "planner full indicator set",
+            _median_ms(
+                run(lambda s: planner_indicators(s, PlannerFilters(first, until), 5, ptable)),
+                repeat,
+            ),
+            _median_ms(bare, repeat),
+        ),
+    ]
+    engine.dispose()
+    return rows
+
+
+def _ratio(a: float, b: float) -> str:
+    return f"{a / b:.2f}" if b else "n/a"
+
+
+def report(results: dict[str, dict[str, list[sbs.Measure]]], floor: dict[str, sbs.Measure]) -> None:
+    """The table: medians over rounds (requests/s with one decimal: heavy cases are slow)."""
+    print(
+        f"{'case':24} {'ours r/s':>8} {'tipg r/s':>8} {'ours/tipg':>9} {'floor tx/s':>10} "
+        f"{'ours/floor':>10}  {'ours p50/p99 ms':>17} {'tipg p50/p99 ms':>17} "
+        f"{'floor p50/p99 ms':>17}"
+    )
+    for case, by in results.items():
+        o = statistics.median(m.rps for m in by["ours"])
+        t = statistics.median(m.rps for m in by["tipg"])
+        f = floor[case]
+        ours_lat = (
+            statistics.median(m.p50_ms for m in by["ours"]),
+            statistics.median(m.p99_ms for m in by["ours"]),
+        )
+        tipg_lat = (
+            statistics.median(m.p50_ms for m in by["tipg"]),
+            statistics.median(m.p99_ms for m in by["tipg"]),
+        )
+        errors = sum(m.errors for m in by["ours"] + by["tipg"])
+        print(
+            f"{case:24} {o:8.1f} {t:8.1f} {_ratio(o, t):>9} {f.rps:10.1f} {_ratio(o, f.rps):>10}  "
+            f"{ours_lat[0]:8.0f}/{ours_lat[1]:<8.0f} {tipg_lat[0]:8.0f}/{tipg_lat[1]:<8.0f} "
+            f"{f.p50_ms:8.0f}/{f.p99_ms:<8.0f}" + (f"  ({errors} errors)" if errors else "")
+        )
+
+
+def save(results: dict, floor: dict, summary: dict) -> Path:
+    """Every round's figures as JSON under .bench/, so a long run is never lost."""
+    sbs.BENCH_DIR.mkdir(exist_ok=True)
+    path = sbs.BENCH_DIR / f"ogc_vs_tipg-{time.strftime('%Y%m%dT%H%M%S')}.json"
+    data = {
+        "summary": {k: str(v) for k, v in summary.items()},
+        "rounds": {
+            c: {w: [vars(m) for m in ms] for w, ms in by.items()} for c, by in results.items()
+        },
+        "floor": {c: vars(m) for c, m in floor.items()},
+        "loadavg": loadavg(),
+    }
+    path.write_text(json.dumps(data, indent=1))
+    return path
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--reports", type=int, default=1_000_000)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--seconds", type=int, default=5, help="per wrk / pgbench run")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--reuse", action="store_true", help="keep a database already built")
+    parser.add_argument("--only", action="append", help="run only cases containing this text")
+    parser.add_argument("--build-only", action="store_true", help="build the database and stop")
+    args = parser.parse_args()
+    server = Settings().database_url
+    if not server:
+        raise SystemExit("Set DATABASE_URL (its server gets the benchmark's own database).")
+    name = f"{make_url(server).database}_ogc_bench"
+    url = sbs.build_database(server, name, args.reports, reuse=args.reuse)
+    summary = sbs.dataset_summary(url)
+    if args.build_only:
+        print("data:", summary)
+        return
+    print("data:", {k: v for k, v in summary.items() if k != "extent"}, flush=True)
+    values = placeholders(summary["extent"])
+    cases = [c for c in CASES if not args.only or any(o in c[0] for o in args.only)]
+    urls = {case: (ours.format(**values), tipg.format(**values)) for case, ours, tipg in cases}
+    print(f"load before: {loadavg()}", flush=True)
+    print("pgbench floors of our SQL:", flush=True)
+    floor = floors(url, {case: paths[0] for case, paths in urls.items()}, args.seconds)
+    with sbs.ours_served(url, args.workers) as ours, sbs.tipg_served(url, args.workers) as tipg:
+        print(f"ours {ours}, tipg {tipg}; {args.rounds} rounds of {args.seconds} s", flush=True)
+        results = interleaved(ours, tipg, urls, args.rounds, args.seconds)
+    print(f"\nN = {summary['reports']:,} reports, {summary['public_points']:,} public points")
+    print(f"raw figures: {save(results, floor, summary)}")
+    report(results, floor)
+    print("\nindicators vs a bare GROUP BY over the same rows (median of 5, ms):")
+    for label, full, bare in indicator_ratios(url, 5):
+        print(f"  {label:28} {full:8.0f} vs {bare:6.0f}  ratio {full / bare:5.1f}x")
+    print(f"load after: {loadavg()}")
+
+
+if __name__ == "__main__":
+    main()
