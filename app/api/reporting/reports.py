@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request, Response, status
 from app.api.deps import OptionalUser, SessionDep, SettingsDep
 from app.api.filters import BBoxDep, CategoriesDep, MunicipalityCode, PageDep, PublicPeriodDep
 from app.api.reporting.submission import SUBMISSION_BODY, Submission, report_submission
-from app.schemas.common import PUBLIC_ERRORS, ErrorResponse
+from app.schemas.common import PUBLIC_ERRORS, ErrorResponse, file_answer
 from app.schemas.geojson import ReportCollection
 from app.schemas.reporting import (
     ConfirmationCreate,
@@ -104,7 +104,10 @@ def confirm_report(
 @router.get(
     "/photos/{photo_id}",
     response_class=Response,
-    responses={200: {"content": {"image/jpeg": {}}}, 404: {"model": ErrorResponse}},
+    responses={
+        **file_answer("The photo (JPEG, no metadata).", "image/jpeg"),
+        404: {"model": ErrorResponse},
+    },
 )
 def get_photo(photo_id: Annotated[str, Path(max_length=36)], db: SessionDep, viewer: OptionalUser):
     """A report photo (JPEG, no metadata): public once the report is published, unless its
