@@ -95,9 +95,7 @@ def test_the_check_catches_what_it_should():
                     }
                 }
             },
-            "/file": {
-                "get": {"responses": {"200": answer({"type": "string"}, "application/pdf")}}
-            },
+            "/file": {"get": {"responses": {"200": answer({"type": "string"}, "application/pdf")}}},
             "/gone": {"delete": {"responses": {"204": {"description": "gone"}}}},
         },
     }
