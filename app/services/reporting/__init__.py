@@ -7,6 +7,7 @@ from app.services.reporting.codes import hash_tracking_code, new_public_id, new_
 from app.services.reporting.photos import MAX_PHOTOS, MAX_SIDE_PX, CleanPhoto, clean_photo
 from app.services.reporting.placement import (
     Placement,
+    displacement_offsets,
     move_children,
     move_placement,
     place_report,
@@ -19,6 +20,7 @@ __all__ = [
     "CleanPhoto",
     "Placement",
     "clean_photo",
+    "displacement_offsets",
     "hash_tracking_code",
     "move_children",
     "move_placement",
