@@ -78,7 +78,7 @@ def nearby_reports(
     `municipality`, only reports in its area.
     """
     return confirmations.nearby_reports(
-        db, lon, lat, category, radius_m + settings.displacement_max_m, municipality
+        db, settings, lon, lat, category, radius_m + settings.displacement_max_m, municipality
     )
 
 
@@ -98,7 +98,7 @@ def confirm_report(
     """Add a "me too" to a published, non-sensitive report instead of filing a duplicate.
 
     One "me too" per report from a device in each intake window; ceilings as for reports."""
-    return confirmations.confirm_report(db, public_id, body, settings=settings, client=client)
+    return confirmations.confirm_report(db, settings, public_id, body, client=client)
 
 
 @router.get(
@@ -124,6 +124,7 @@ def get_photo(photo_id: Annotated[str, Path(max_length=36)], db: SessionDep, vie
 @router.get("/reports", response_model=ReportCollection, responses=ERRORS)
 def list_reports(
     db: SessionDep,
+    settings: SettingsDep,
     bbox: BBoxDep,
     period: PublicPeriodDep,
     category: CategoriesDep,
@@ -137,4 +138,6 @@ def list_reports(
     /api/v1/indicators for counts per mahalle.
     """
     filters = public_layer.ReportFilters(bbox, category, period.since, period.until, municipality)
-    return public_layer.public_report_collection(db, filters, limit=page.limit, offset=page.offset)
+    return public_layer.public_report_collection(
+        db, settings, filters, limit=page.limit, offset=page.offset
+    )
