@@ -234,7 +234,8 @@ def test_nearby_lists_published_reports_of_the_category(client, db, settings):
             "category": "dark_street",
             "distance_m": 0,
             "period": published.occurred_on.strftime("%Y-%m"),
-            "confirmations": 1,
+            "confirmations": None,  # one "me too": fewer than k, withheld
+            "confirmations_suppressed": True,
             "text": "Lamba yok",
         }
     ]
