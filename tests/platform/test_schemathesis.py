@@ -118,6 +118,16 @@ BOUNDED = hypothesis_settings(
 )
 
 
+@pytest.fixture
+def monitor_http(server, db, settings) -> requests.Session:
+    return _logged_in(Role.monitor, server, db, settings)
+
+
+@pytest.fixture
+def unit_reporter_http(server, db, settings) -> requests.Session:
+    return _logged_in(Role.unit_reporter, server, db, settings)
+
+
 def test_api_as_the_public(api_schema, server):
     _run_all(api_schema, requests.Session(), server.url)
 
@@ -132,3 +142,11 @@ def test_api_as_a_planner(api_schema, server, planner_http):
 
 def test_api_as_an_administrator(api_schema, server, admin_http):
     _run_all(api_schema, admin_http, server.url)
+
+
+def test_api_as_a_board_monitor(api_schema, server, monitor_http):
+    _run_all(api_schema, monitor_http, server.url)
+
+
+def test_api_as_a_unit_reporter(api_schema, server, unit_reporter_http):
+    _run_all(api_schema, unit_reporter_http, server.url)
