@@ -20,6 +20,8 @@ by default) and starts it again a moment later. Then it counts, from the databas
 from __future__ import annotations
 
 import argparse
+import http.client
+import json
 import os
 import shutil
 import socket
@@ -51,6 +53,7 @@ from app.services.reference import ensure_municipality, seed_categories
 ROOT = Path(__file__).resolve().parent.parent
 BOUNDARIES = ROOT / "data" / "demo" / "ankara" / "mahalle_cankaya_yenimahalle.geojson"
 KIZILAY = (32.854163, 39.920857)
+JSON_HEADERS = {"Content-Type": "application/json"}
 HIGH = str(10**9)  # intake ceilings out of the way: this measures durability, not limits
 
 
@@ -158,34 +161,50 @@ class Outcome:
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
+def _post(conn: http.client.HTTPConnection, body: bytes) -> tuple[int, str | None, dict]:
+    """One post on a kept-alive connection: (status, Retry-After, JSON answer)."""
+    conn.request("POST", "/api/v1/reports", body=body, headers=JSON_HEADERS)
+    response = conn.getresponse()
+    data = response.read()
+    try:
+        answer = json.loads(data) if data else {}
+    except ValueError:
+        answer = {}
+    return response.status, response.getheader("Retry-After"), answer
+
+
 def _client(base: str, run: str, numbers: range, outcome: Outcome) -> None:
-    with httpx.Client(base_url=base, timeout=10) as http:
-        for i in numbers:
-            marker = f"durability {run} {i}"
-            start = time.monotonic()
-            try:
-                response = http.post("/api/v1/reports", json=payload(marker))
-                status = response.status_code
-            except httpx.HTTPError:
-                response, status = None, 0
-            elapsed = time.monotonic() - start
-            with outcome.lock:
-                outcome.sent += 1
-                outcome.statuses[status] = outcome.statuses.get(status, 0) + 1
-                if status == 201:
-                    outcome.acknowledged.add(marker)
-                    if outcome.restarted_at is not None and start > outcome.restarted_at:
-                        outcome.acknowledged_after_restart += 1
-                    continue
-                outcome.slowest_refusal_s = max(outcome.slowest_refusal_s, elapsed)
-                if response is None or "Retry-After" not in response.headers:
-                    outcome.refusals_without_retry_after += 1
-                code = (response.json().get("error", {}) if response is not None else {}).get(
-                    "code"
-                )
-                (outcome.told_unknown if code == "outcome_unknown" else outcome.refused).add(marker)
-            if status != 201:
-                time.sleep(0.05)  # a real sender waits (Retry-After); this one only briefly
+    """Post one report per number, one after the other, on one kept-alive connection (the
+    standard library's client: a heavier one would take the server's CPU on a small
+    machine); a broken connection is opened again for the next post."""
+    host, port = base.removeprefix("http://").split(":")
+    conn = http.client.HTTPConnection(host, int(port), timeout=10)
+    for i in numbers:
+        marker = f"durability {run} {i}"
+        body = json.dumps(payload(marker)).encode()
+        start = time.monotonic()
+        try:
+            status, retry_after, answer = _post(conn, body)
+        except (OSError, http.client.HTTPException):
+            conn.close()  # reconnects on the next request
+            status, retry_after, answer = 0, None, {}
+        elapsed = time.monotonic() - start
+        with outcome.lock:
+            outcome.sent += 1
+            outcome.statuses[status] = outcome.statuses.get(status, 0) + 1
+            if status == 201:
+                outcome.acknowledged.add(marker)
+                if outcome.restarted_at is not None and start > outcome.restarted_at:
+                    outcome.acknowledged_after_restart += 1
+                continue
+            outcome.slowest_refusal_s = max(outcome.slowest_refusal_s, elapsed)
+            if retry_after is None:
+                outcome.refusals_without_retry_after += 1
+            error = answer.get("error") if isinstance(answer, dict) else None
+            code = error.get("code") if isinstance(error, dict) else None
+            (outcome.told_unknown if code == "outcome_unknown" else outcome.refused).add(marker)
+        time.sleep(0.05)  # a real sender waits (Retry-After); this one only briefly
+    conn.close()
 
 
 def run(
@@ -194,6 +213,7 @@ def run(
     workers: int = 2,
     mode: str = "immediate",
     down_s: float = 2.0,
+    progress: bool = False,
 ) -> dict:
     """Post `posts` reports while PostgreSQL is stopped and started once; the counts."""
     run_id = uuid.uuid4().hex[:8]
@@ -222,7 +242,11 @@ def run(
             assert restarted.port == cluster.port
             outcome.restarted_at = time.monotonic()
             for t in threads:
-                t.join()
+                while t.is_alive():
+                    t.join(timeout=60)
+                    if progress:
+                        load = os.getloadavg()[0]
+                        print(f"  {outcome.sent}/{posts} sent, load {load:.2f}", file=sys.stderr)
         engine = create_engine(url)
         with engine.connect() as conn:
             stored = set(
@@ -262,7 +286,8 @@ def main() -> None:
     parser.add_argument("--mode", choices=["immediate", "fast"], default="immediate")
     args = parser.parse_args()
     start = time.monotonic()
-    result = run(args.posts, args.clients, args.workers, args.mode)
+    result = run(args.posts, args.clients, args.workers, args.mode, progress=True)
+    result["load_average"] = tuple(round(x, 2) for x in os.getloadavg())  # 1, 5, 15 min
     for key, value in result.items():
         print(f"{key:>30}: {value}")
     print(f"{'seconds':>30}: {time.monotonic() - start:.0f}")

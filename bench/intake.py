@@ -80,9 +80,9 @@ COMMIT;
 
 
 def _candidates() -> tuple[str, str]:
-    from app.services.reporting.locate import ring_candidates
+    from app.geo.displacement import donut_candidates, ring_offsets
 
-    points = ring_candidates(KIZILAY[0], KIZILAY[1], 50, 200)
+    points = donut_candidates(KIZILAY[0], KIZILAY[1], ring_offsets(b"bench", 50, 200))
     xs = "{" + ",".join(f"{x:.7f}" for x, _ in points) + "}"
     ys = "{" + ",".join(f"{y:.7f}" for _, y in points) + "}"
     return xs, ys

@@ -90,7 +90,7 @@ def main() -> None:
     def points_page() -> None:
         with unit_of_work(factory) as session:
             public_layer.public_report_collection(
-                session, public_layer.ReportFilters(), limit=500, offset=0
+                session, settings, public_layer.ReportFilters(), limit=500, offset=0
             )
 
     rows = [

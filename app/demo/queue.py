@@ -120,9 +120,7 @@ def prepare_demo_queue(session: Session, settings: Settings) -> dict[str, str]:
         select(func.ST_X(original.location), func.ST_Y(original.location))
     ).one()
     near_lon, near_lat = offset(lon, lat, 15.0, 1.0)
-    placement = place_report(
-        session, settings, near_lon, near_lat, rng=random.Random(duplicate.public_id)
-    )
+    placement = place_report(session, settings, near_lon, near_lat, duplicate.public_id)
     duplicate.location = f"SRID=4326;POINT({near_lon!r} {near_lat!r})"
     duplicate.public_location = f"SRID=4326;{placement.public_point.wkt}"
     duplicate.mahalle_id = placement.mahalle.id if placement.mahalle else None

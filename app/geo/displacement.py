@@ -1,16 +1,18 @@
 """Location privacy: donut geomasking of a report's point.
 
-Each report's public point is drawn once, at write time, at a random bearing and a random
-distance between `min_m` and `max_m` from the true point (a "donut": never too close, never
-too far). Because it is stored, repeated requests return the same point and cannot be
-averaged back to the true one. Areas are uniform in the ring (distance ~ sqrt of a uniform
-draw between the squared radii), so the true point is not likelier near the centre.
+Each report's public point lies at a random bearing and a random distance between `min_m`
+and `max_m` from the true point (a "donut": never too close, never too far). Areas are
+uniform in the ring (distance ~ sqrt of a uniform draw between the squared radii), so the
+true point is not likelier near the centre. The offsets come from a seed (`ring_offsets`):
+the same seed always gives the same offsets, so placing a report again gives the same point
+instead of a second sample that could be averaged with the first.
 """
 
 from __future__ import annotations
 
+import hashlib
 import math
-import random
+import struct
 
 EARTH_RADIUS_M = 6_371_008.8
 
@@ -29,16 +31,27 @@ def offset(lon: float, lat: float, distance_m: float, bearing_rad: float) -> tup
     return (math.degrees(lam2) + 540) % 360 - 180, math.degrees(phi2)
 
 
-def donut_candidates(
-    lon: float, lat: float, min_m: float, max_m: float, rng: random.Random, count: int = 16
+_SCALE = 1.0 / (1 << 53)
+
+
+def ring_offsets(
+    seed: bytes, min_m: float, max_m: float, count: int = 16
 ) -> list[tuple[float, float]]:
-    """`count` candidate displaced points, uniform by area in the ring [min_m, max_m]."""
-    points = []
-    for _ in range(count):
-        distance = math.sqrt(rng.uniform(min_m**2, max_m**2))
-        bearing = rng.uniform(0.0, 2.0 * math.pi)
-        points.append(offset(lon, lat, distance, bearing))
-    return points
+    """`count` (distance in metres, bearing in radians) pairs, uniform by area in the ring
+    [min_m, max_m], drawn from `seed` (SHAKE-256 of it): the same seed, the same offsets."""
+    words = struct.unpack(f"<{2 * count}Q", hashlib.shake_256(seed).digest(16 * count))
+    offsets = []
+    for i in range(count):
+        u, v = (words[2 * i] >> 11) * _SCALE, (words[2 * i + 1] >> 11) * _SCALE
+        offsets.append((math.sqrt(min_m**2 + u * (max_m**2 - min_m**2)), v * 2.0 * math.pi))
+    return offsets
+
+
+def donut_candidates(
+    lon: float, lat: float, offsets: list[tuple[float, float]]
+) -> list[tuple[float, float]]:
+    """The candidate public points: (lon, lat) moved by each (distance, bearing) offset."""
+    return [offset(lon, lat, distance, bearing) for distance, bearing in offsets]
 
 
 def haversine_m(lon1: float, lat1: float, lon2: float, lat2: float) -> float:

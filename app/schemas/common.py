@@ -81,3 +81,9 @@ STAFF_ERRORS: dict[int | str, dict] = {
 def errors(*codes: int) -> dict[int | str, dict]:
     """OpenAPI `responses` for these error status codes, all answered as ErrorResponse."""
     return {code: {"model": ErrorResponse} for code in codes}
+
+
+def file_answer(description: str, *media_types: str) -> dict[int | str, dict]:
+    """OpenAPI `responses` for a 200 that is a file of one of these media types."""
+    body = {"schema": {"type": "string", "format": "binary"}}
+    return {200: {"description": description, "content": dict.fromkeys(media_types, body)}}

@@ -28,7 +28,11 @@ class ReportProperties(BaseModel):
     text: str = Field(description="The moderated (redacted where needed) text.")
     municipal_status: MunicipalStatus
     mahalle: str | None
-    confirmations: int = Field(description='"Me too" confirmations.')
+    confirmations: int | None = Field(
+        description='"Me too" confirmations, perturbed (cell key method); null when withheld '
+        '(fewer than k, or published below k): show "a few people".'
+    )
+    confirmations_suppressed: bool = Field(description="True when `confirmations` is withheld.")
     demo: bool = Field(description="Generated demo data, not a real report.")
     photos: list[str] = Field(
         default=[], description="URLs of the report's photos (re-encoded, no metadata)."

@@ -124,12 +124,19 @@ class ReportCreated(BaseModel):
     )
 
 
+CONFIRMATIONS = (
+    '"Me too" confirmations as published: perturbed (cell key method, as every public count); '
+    "null when withheld (fewer than k people, or published below k)."
+)
+
+
 class NearbyReport(BaseModel):
     public_id: str
     category: str
     distance_m: int = Field(description="From the report's public (displaced) point, to 10 m.")
     period: str = Field(description="YYYY-MM")
-    confirmations: int
+    confirmations: int | None = Field(description=CONFIRMATIONS)
+    confirmations_suppressed: bool
     text: str = Field(description="The published (redacted where needed) text.")
 
 
@@ -165,7 +172,8 @@ class ConfirmationCreate(BaseModel):
 
 class ConfirmationCreated(BaseModel):
     public_id: str
-    confirmations: int
+    confirmations: int | None = Field(description=CONFIRMATIONS)
+    confirmations_suppressed: bool
 
 
 CODE_FIELD = Field(min_length=4, max_length=40, description="The tracking code, as shown.")

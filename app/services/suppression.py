@@ -141,6 +141,15 @@ def small(count: int | None, k: int) -> bool:
     return count is not None and 0 < count < k
 
 
+def published_single(ptable: PTable, count: int, ckey: int, k: int) -> int | None:
+    """One count published on its own (a report's "me too" count): 0 stays 0; otherwise the
+    perturbed count, or None (withheld) when the true or the published count is below k."""
+    if count <= 0:
+        return 0
+    published = ptable.protect(count, ckey, k)
+    return None if published is None or published < k else published
+
+
 def protect_partition(cells: Mapping[str, int], total_shown: bool, k: int) -> set[str]:
     """Codes to withhold among `cells`, which add up to a total (shown or not)."""
     hidden = {code for code, value in cells.items() if small(value, k)}

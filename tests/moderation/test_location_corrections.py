@@ -7,11 +7,12 @@ from __future__ import annotations
 import random
 
 import pytest
-from sqlalchemy import func, select, text, update
+from sqlalchemy import func, select, text
 
-from app.geo.displacement import haversine_m
+from app.geo.displacement import donut_candidates, haversine_m
 from app.models import Mahalle, Report, Role
 from app.services.reference.areas import mahalle_at
+from app.services.reporting import displacement_offsets, place_report
 from tests.support.factories import KIZILAY, login, make_report, make_user
 from tests.support.moderation_support import mod_url
 
@@ -54,93 +55,99 @@ def deep_inside(db) -> tuple[float, float]:
     return row[0], row[1]
 
 
+def index_of(settings, public_id: str, exact, public) -> int | None:
+    """Which of the report's own offsets `public` shows from `exact` (None: none of them)."""
+    candidates = donut_candidates(*exact, displacement_offsets(settings, public_id))
+    for i, candidate in enumerate(candidates):
+        if candidate == pytest.approx(public, abs=1e-9):
+            return i
+    return None
+
+
+def offset_index(db, settings, report: Report) -> int | None:
+    return index_of(settings, report.public_id, *points(db, report))
+
+
 def test_many_corrections_keep_one_offset(client, db, settings):
     start = deep_inside(db)
     report, _ = make_report(db, settings, lon=start[0], lat=start[1])
     login(client, make_user(db, settings, Role.moderator))
-    first = offset(db, report)
-    distance = haversine_m(*start, start[0] + first[0], start[1] + first[1])
-    assert settings.displacement_min_m - 1 <= distance <= settings.displacement_max_m + 1
+    first = offset_index(db, settings, report)
+    assert first is not None  # the submission drew from the report's own offsets
+    (ex, ey), (px, py) = points(db, report)
+    assert settings.displacement_min_m - 1 <= haversine_m(ex, ey, px, py)
+    assert haversine_m(ex, ey, px, py) <= settings.displacement_max_m + 1
     home = mahalle_at(db, *start).id
     rng = random.Random(7)
-    offsets = []
+    shown = []
     for _ in range(10):
         # Small moves (a few metres, the usual correction) that stay in the same mahalle.
-        (ex, ey), (px, py) = points(db, report)
+        (ex, ey), _public = points(db, report)
         lon, lat = ex + rng.uniform(-0.00015, 0.00015), ey + rng.uniform(-0.00015, 0.00015)
         if mahalle_at(db, lon, lat).id != home:
             continue
-        moved_public = (px + lon - ex, py + lat - ey)
         correct(client, report, lon, lat)
         db.refresh(report)
-        if mahalle_at(db, *moved_public).id != home:
-            continue  # the kept offset would leave the mahalle: tested below
-        offsets.append(offset(db, report))
-    assert len(offsets) >= 8
-    for o in offsets:
-        assert o == pytest.approx(first, abs=1e-9)  # the same vector, not a new draw
+        shown.append(offset_index(db, settings, report))
+    assert len(shown) >= 8
+    assert set(shown) == {first}  # the same offset (distance and bearing), not a new draw
 
 
-def neighbour_point(db, lon: float, lat: float) -> tuple[float, float]:
-    """A point of another mahalle within 200 m of (lon, lat)."""
-    here = func.ST_SetSRID(func.ST_MakePoint(lon, lat), 4326)
-    near = func.geometry(func.ST_Buffer(func.Geography(here), 200))
-    row = db.execute(
-        select(
-            func.ST_X(func.ST_PointOnSurface(func.ST_Intersection(Mahalle.geom, near))),
-            func.ST_Y(func.ST_PointOnSurface(func.ST_Intersection(Mahalle.geom, near))),
-        )
-        .where(func.ST_Intersects(Mahalle.geom, near), ~func.ST_Contains(Mahalle.geom, here))
-        .order_by(Mahalle.id)
-        .limit(1)
-    ).one_or_none()
-    assert row is not None, "the fixture has no neighbouring mahalle within 200 m"
-    return row[0], row[1]
+def border_crossing(db, settings, report: Report) -> tuple[float, float]:
+    """A point of a neighbouring mahalle, within the correction limit, where the report's
+    offset at KIZILAY would leave that mahalle (so crossing needs another of its offsets)."""
+    (ex, ey), _public = points(db, report)
+    at_home = offset_index(db, settings, report)
+    home = mahalle_at(db, ex, ey).id
+    spots = db.execute(
+        text(
+            "SELECT ST_X(d.geom), ST_Y(d.geom) FROM mahalle AS m, ST_Dump(ST_GeneratePoints("
+            "ST_Difference(ST_Buffer(ST_SetSRID(ST_MakePoint(:x, :y), 4326)::geography, 200)"
+            "::geometry, m.geom), 60, 12)) AS d WHERE m.id = :home"
+        ),
+        {"x": ex, "y": ey, "home": home},
+    ).all()
+    for lon, lat in spots:
+        placed = place_report(db, settings, lon, lat, report.public_id)
+        if placed.mahalle is None or placed.mahalle.id == home:
+            continue
+        shown = index_of(settings, report.public_id, (lon, lat), placed.public_point.coords[0])
+        if shown is not None and shown != at_home:
+            return lon, lat
+    raise AssertionError("no border crossing that needs another offset near KIZILAY")
 
 
-def test_corrections_across_a_border_are_a_deterministic_function(client, db, settings):
-    """Back and forth across a mahalle border: when the kept offset would leave the new
-    mahalle, the point is drawn from the report's own fixed source, so the same sequence of
-    corrections always gives the same public points (no new sample per correction)."""
+def test_corrections_across_a_border_show_one_offset_per_mahalle(client, db, settings):
+    """Submission, a correction across a mahalle border, back, and so on: in each mahalle the
+    report shows one offset, the same every time, and every point shown is one of the
+    report's own offsets (the submission's included): no correction draws a new sample."""
     report, _ = make_report(db, settings)
     login(client, make_user(db, settings, Role.moderator))
-    start_exact, start_public = points(db, report)
-    across = neighbour_point(db, *KIZILAY)
-    path = [across, KIZILAY, across, KIZILAY, across]
-
-    def run() -> list[tuple[tuple[float, float], tuple[float, float]]]:
-        seen = []
-        for lon, lat in path:
-            correct(client, report, lon, lat)
-            db.refresh(report)
-            seen.append(points(db, report))
-        return seen
-
-    first = run()
-    # The same report, put back where it was: the same corrections give the same points.
-    db.execute(
-        update(Report)
-        .where(Report.id == report.id)
-        .values(
-            location=func.ST_SetSRID(func.ST_MakePoint(*start_exact), 4326),
-            public_location=func.ST_SetSRID(func.ST_MakePoint(*start_public), 4326),
-        )
-    )
-    db.expire_all()
-    second = run()
-    for a, b in zip(first, second, strict=True):
-        assert a[1] == pytest.approx(b[1], abs=1e-9)
-    # Every public point stays in the mahalle of its exact point, and in the ring.
-    for exact, public in first:
-        assert mahalle_at(db, *public).id == mahalle_at(db, *exact).id
+    start = points(db, report)
+    home = mahalle_at(db, *KIZILAY).id
+    across = border_crossing(db, settings, report)
+    seen = [start]
+    for lon, lat in [across, KIZILAY, across, KIZILAY, across, across, KIZILAY]:
+        correct(client, report, lon, lat)
+        db.refresh(report)
+        seen.append(points(db, report))
+    by_mahalle: dict[int, set[int | None]] = {}
+    for exact, public in seen:
+        mahalle = mahalle_at(db, *exact).id
+        assert mahalle_at(db, *public).id == mahalle  # counts per mahalle stay true
+        assert settings.displacement_min_m - 1 <= haversine_m(*exact, *public)
         assert haversine_m(*exact, *public) <= settings.displacement_max_m + 1
-    # At most two displacements were ever shown: the stored one and the report's fixed one
-    # per mahalle, whichever way she moved it.
-    shown = {
-        tuple(round(p - e, 9) for p, e in zip(public, exact, strict=True))
-        for exact, public in first
-    }
-    assert len(shown) <= 3
+        by_mahalle.setdefault(mahalle, set()).add(
+            index_of(settings, report.public_id, exact, public)
+        )
+    assert len(by_mahalle) == 2 and home in by_mahalle
+    assert None not in set().union(*by_mahalle.values())  # always one of its own offsets
+    assert all(len(shown) == 1 for shown in by_mahalle.values()), by_mahalle
+    other = next(m for m in by_mahalle if m != home)
+    assert by_mahalle[home] != by_mahalle[other]  # the crossing needed another offset
+    # Back at the start, exactly the submission's public point.
+    assert seen[-1][1] == pytest.approx(start[1], abs=1e-12)
+    assert seen[2][1] == pytest.approx(start[1], abs=1e-12)
 
 
 def test_a_report_placed_by_its_mahalle_gets_a_fixed_draw(client, db, settings):

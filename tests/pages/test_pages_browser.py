@@ -6,7 +6,7 @@ import pytest
 from geoalchemy2.shape import to_shape
 from sqlalchemy import func, select
 
-from app.models import Mahalle, Report, ReportSource, ReportStatus, Role
+from app.models import Confirmation, Mahalle, Report, ReportSource, ReportStatus, Role
 from app.services.reference.areas import mahalle_at
 from tests.support.citizen_browser_support import (
     centre_map,
@@ -61,6 +61,9 @@ def test_map_page_on_a_phone_shows_published_reports_and_never_exact_points(
         for _ in range(k)
     ]
     sensitive.append(report_at(db, settings, PENDING_AT, category="following", status=PUBLISHED))
+    # Two "me too": fewer than k, so the popup says only "a few people" (docs/privacy.md).
+    for _ in range(2):
+        db.add(Confirmation(report_id=published.id, municipality_id=published.municipality_id))
     db.commit()
     counted = mahalle_at(db, *PUBLISHED_AT)  # k+1 reports: the published one and k sensitive
     suppressed = mahalle_at(db, *PENDING_AT)  # one published report: fewer than k
@@ -111,6 +114,7 @@ def test_map_page_on_a_phone_shows_published_reports_and_never_exact_points(
     assert "Karanlık sokak" in popup.inner_text()
     assert "Bu sokakta hiç lamba yok." in popup.inner_text()
     assert "2 — Güvensiz" in popup.inner_text()
+    assert "Ben de\nBirkaç kişi" in popup.inner_text()
     phone.screenshot("map-2-report-popup")
 
     # The choropleth: five quantile classes collapse to two here (zeros, and the one rate);

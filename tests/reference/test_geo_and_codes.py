@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import random
-
 import pytest
 from pydantic import ValidationError
 
 from app.config import Settings
 from app.geo.bbox import parse_bbox
-from app.geo.displacement import donut_candidates, haversine_m, offset
+from app.geo.displacement import donut_candidates, haversine_m, offset, ring_offsets
 from app.services.clock import time_band_at
 from app.services.reporting.codes import (
     hash_tracking_code,
@@ -24,16 +22,32 @@ def test_offset_moves_the_requested_distance():
     assert haversine_m(32.85, 39.92, lon, lat) == pytest.approx(150.0, rel=1e-6)
 
 
-def test_donut_candidates_stay_in_the_ring_and_spread_round():
-    rng = random.Random(7)
-    points = donut_candidates(32.85, 39.92, 50, 200, rng, count=500)
+def test_ring_offsets_stay_in_the_ring_and_spread_round():
+    offsets = ring_offsets(b"seed", 50, 200, count=500)
+    points = donut_candidates(32.85, 39.92, offsets)
     distances = [haversine_m(32.85, 39.92, lon, lat) for lon, lat in points]
+    assert distances == pytest.approx([d for d, _ in offsets], rel=1e-6)
     assert min(distances) >= 50 - 1e-6 and max(distances) <= 200 + 1e-6
     # Uniform by area: the median radius is sqrt((50² + 200²) / 2) ≈ 146 m.
     distances.sort()
     assert 130 < distances[250] < 160
     quadrants = {(lon > 32.85, lat > 39.92) for lon, lat in points}
     assert len(quadrants) == 4
+
+
+def test_ring_offsets_are_a_function_of_their_seed():
+    assert ring_offsets(b"report-1", 50, 200) == ring_offsets(b"report-1", 50, 200)
+    assert ring_offsets(b"report-1", 50, 200) != ring_offsets(b"report-2", 50, 200)
+    assert len(set(ring_offsets(b"report-1", 50, 200))) == 16
+    # The same offsets from another true point: the same distances and bearings.
+    here, there = (
+        donut_candidates(lon, lat, ring_offsets(b"r", 50, 200))
+        for lon, lat in ((32.85, 39.92), (32.86, 39.93))
+    )
+    for (x1, y1), (x2, y2) in zip(here, there, strict=True):
+        assert haversine_m(32.85, 39.92, x1, y1) == pytest.approx(
+            haversine_m(32.86, 39.93, x2, y2), rel=1e-9
+        )
 
 
 def test_parse_bbox():

@@ -236,7 +236,8 @@ def test_nearby_lists_published_reports_of_the_category(client, db, settings):
             "category": "dark_street",
             "distance_m": 0,
             "period": published.occurred_on.strftime("%Y-%m"),
-            "confirmations": 1,
+            "confirmations": None,  # one "me too": fewer than k, withheld
+            "confirmations_suppressed": True,
             "text": "Lamba yok",
         }
     ]
@@ -305,16 +306,18 @@ def test_confirming_a_published_report(client, db, settings):
     body = {"consent": True, "consent_version": "2026-11-v1", "reporter_gender": "woman"}
     first = client.post(url, json={**body, "reporter_age_band": "18_24"})
     assert first.status_code == 201, first.text
-    assert first.json() == {"public_id": report.public_id, "confirmations": 1}
+    # Fewer than k "me too": withheld, as every small public count (test_confirmation_counts.py)
+    withheld = {"confirmations": None, "confirmations_suppressed": True}
+    assert first.json() == {"public_id": report.public_id, **withheld}
     other_device = {"X-Forwarded-For": "203.0.113.7"}
     second = client.post(url, json={"consent": True, "consent_version": "v"}, headers=other_device)
-    assert second.json()["confirmations"] == 2
+    assert second.json() == first.json()
     # The same device again: one "me too" per report from a device (tests/reporting/test_intake_limits.py)
     assert client.post(url, json=body).status_code == 429
     stored = db.scalars(select(Confirmation).where(Confirmation.report_id == report.id)).all()
     assert sorted(str(c.reporter_age_band) for c in stored) == ["18_24", "None"]
     listed = client.get("/api/v1/reports").json()["features"][0]["properties"]
-    assert listed["confirmations"] == 2
+    assert listed["confirmations"] is None and listed["confirmations_suppressed"] is True
 
 
 def test_confirmation_needs_consent_and_a_confirmable_report(client, db, settings):

@@ -12,7 +12,7 @@ from app.api.deps import SessionDep, require_role
 from app.api.filters import PageDep, bounded_date
 from app.models import Role
 from app.schemas.accounts import AuditPage
-from app.schemas.common import STAFF_ERRORS
+from app.schemas.common import STAFF_ERRORS, file_answer
 from app.services import audit
 
 router = APIRouter(
@@ -46,7 +46,11 @@ def audit_log(db: SessionDep, filters: AuditFiltersDep, page: PageDep):
     return {"items": items, "total": total}
 
 
-@router.get("/audit.csv", response_class=Response)
+@router.get(
+    "/audit.csv",
+    response_class=Response,
+    responses=file_answer("The audit log as CSV.", "text/csv"),
+)
 def audit_export(db: SessionDep, filters: AuditFiltersDep) -> Response:
     """The filtered audit log as CSV (UTF-8 with BOM, for Excel)."""
     return Response(

@@ -13,7 +13,7 @@ from fastapi.responses import Response
 
 from app.api.deps import CurrentUser, OptionalUser, PublicReadSession, SessionDep, SettingsDep
 from app.api.filters import MunicipalityCode
-from app.schemas.common import PUBLIC_ERRORS, STAFF_ERRORS
+from app.schemas.common import PUBLIC_ERRORS, STAFF_ERRORS, file_answer
 from app.schemas.monitoring import (
     IndicatorCreate,
     IndicatorFields,
@@ -25,6 +25,17 @@ from app.schemas.monitoring import (
     UnitCreate,
     UnitReporterAttach,
 )
+from app.schemas.monitoring_views import (
+    IndicatorRef,
+    ItemRef,
+    PlanData,
+    PlanDetail,
+    PlanList,
+    PlanSummary,
+    UnitList,
+    UnitRef,
+    UnitReporterAttached,
+)
 from app.services.monitoring import access, indicators, plans, units, views
 from app.services.reference import area_for_code
 
@@ -33,13 +44,13 @@ PlanCode = Annotated[str, Path(max_length=64)]
 ItemCode = Annotated[str, Path(max_length=64)]
 
 
-@router.get("/plans", responses=PUBLIC_ERRORS)
+@router.get("/plans", response_model=PlanList, responses=PUBLIC_ERRORS)
 def list_plans(db: PublicReadSession, viewer: OptionalUser, municipality: MunicipalityCode) -> dict:
     """Equality plans (YEEP), newest first; `municipality=` narrows to its area."""
     return views.plan_list(db, plans.plans_of(db, viewer, area_for_code(db, municipality)))
 
 
-@router.get("/plans/{code}", responses=PUBLIC_ERRORS)
+@router.get("/plans/{code}", response_model=PlanDetail, responses=PUBLIC_ERRORS)
 def get_plan(
     code: PlanCode, db: PublicReadSession, settings: SettingsDep, viewer: OptionalUser
 ) -> dict:
@@ -48,7 +59,11 @@ def get_plan(
     return views.plan_detail(db, settings, access.plan_or_404(db, code, viewer), viewer)
 
 
-@router.get("/plans/{code}/data.csv", responses=PUBLIC_ERRORS)
+@router.get(
+    "/plans/{code}/data.csv",
+    response_class=Response,
+    responses={**PUBLIC_ERRORS, **file_answer("open-sdg's long CSV.", "text/csv")},
+)
 def plan_data_csv(
     code: PlanCode, db: PublicReadSession, settings: SettingsDep, viewer: OptionalUser
 ) -> Response:
@@ -62,7 +77,7 @@ def plan_data_csv(
     )
 
 
-@router.get("/plans/{code}/data.json", responses=PUBLIC_ERRORS)
+@router.get("/plans/{code}/data.json", response_model=PlanData, responses=PUBLIC_ERRORS)
 def plan_data_json(
     code: PlanCode, db: PublicReadSession, settings: SettingsDep, viewer: OptionalUser
 ) -> dict:
@@ -71,20 +86,25 @@ def plan_data_json(
     return {"plan": plan.code, "data": views.long_rows(db, settings, plan, viewer)}
 
 
-@router.post("/plans", status_code=status.HTTP_201_CREATED, responses=STAFF_ERRORS)
+@router.post(
+    "/plans",
+    status_code=status.HTTP_201_CREATED,
+    response_model=PlanSummary,
+    responses=STAFF_ERRORS,
+)
 def create_plan(body: PlanCreate, db: SessionDep, user: CurrentUser) -> dict:
     """Create a plan (as a draft) for a municipality within the planner's."""
     return views.plan_summary(db, plans.create_plan(db, user, body))
 
 
-@router.patch("/plans/{code}", responses=STAFF_ERRORS)
+@router.patch("/plans/{code}", response_model=PlanSummary, responses=STAFF_ERRORS)
 def update_plan(code: PlanCode, body: PlanFields, db: SessionDep, user: CurrentUser) -> dict:
     plan = access.plan_or_404(db, code, user)
     plans.update_plan(db, user, plan, body)
     return views.plan_summary(db, plan)
 
 
-@router.post("/plans/{code}/state", responses=STAFF_ERRORS)
+@router.post("/plans/{code}/state", response_model=PlanSummary, responses=STAFF_ERRORS)
 def change_plan_state(
     code: PlanCode, body: PlanStateChange, db: SessionDep, user: CurrentUser
 ) -> dict:
@@ -94,14 +114,19 @@ def change_plan_state(
     return views.plan_summary(db, plan)
 
 
-@router.post("/plans/{code}/items", status_code=status.HTTP_201_CREATED, responses=STAFF_ERRORS)
+@router.post(
+    "/plans/{code}/items",
+    status_code=status.HTTP_201_CREATED,
+    response_model=ItemRef,
+    responses=STAFF_ERRORS,
+)
 def create_item(code: PlanCode, body: ItemCreate, db: SessionDep, user: CurrentUser) -> dict:
     plan = access.plan_or_404(db, code, user)
     item = plans.create_item(db, user, plan, body)
     return {"plan": plan.code, "code": item.code, "kind": item.kind.value}
 
 
-@router.patch("/plans/{code}/items/{item}", responses=STAFF_ERRORS)
+@router.patch("/plans/{code}/items/{item}", response_model=ItemRef, responses=STAFF_ERRORS)
 def update_item(
     code: PlanCode, item: ItemCode, body: ItemFields, db: SessionDep, user: CurrentUser
 ) -> dict:
@@ -112,7 +137,10 @@ def update_item(
 
 
 @router.post(
-    "/plans/{code}/indicators", status_code=status.HTTP_201_CREATED, responses=STAFF_ERRORS
+    "/plans/{code}/indicators",
+    status_code=status.HTTP_201_CREATED,
+    response_model=IndicatorRef,
+    responses=STAFF_ERRORS,
 )
 def create_indicator(
     code: PlanCode, body: IndicatorCreate, db: SessionDep, user: CurrentUser
@@ -122,7 +150,9 @@ def create_indicator(
     return {"plan": plan.code, "code": indicator.code}
 
 
-@router.patch("/plans/{code}/indicators/{indicator}", responses=STAFF_ERRORS)
+@router.patch(
+    "/plans/{code}/indicators/{indicator}", response_model=IndicatorRef, responses=STAFF_ERRORS
+)
 def update_indicator(
     code: PlanCode, indicator: ItemCode, body: IndicatorFields, db: SessionDep, user: CurrentUser
 ) -> dict:
@@ -132,20 +162,28 @@ def update_indicator(
     return {"plan": plan.code, "code": found.code}
 
 
-@router.get("/monitoring/units", responses=STAFF_ERRORS)
+@router.get("/monitoring/units", response_model=UnitList, responses=STAFF_ERRORS)
 def list_units(db: SessionDep, user: CurrentUser, municipality: MunicipalityCode) -> dict:
     """A municipality's units (müdürlükler), for its monitoring staff."""
     return {"units": units.unit_list(db, user, municipality)}
 
 
-@router.post("/monitoring/units", status_code=status.HTTP_201_CREATED, responses=STAFF_ERRORS)
+@router.post(
+    "/monitoring/units",
+    status_code=status.HTTP_201_CREATED,
+    response_model=UnitRef,
+    responses=STAFF_ERRORS,
+)
 def create_unit(body: UnitCreate, db: SessionDep, user: CurrentUser) -> dict:
     unit = units.create_unit(db, user, body)
     return {"code": unit.code, "name": unit.name}
 
 
 @router.post(
-    "/monitoring/unit-reporters", status_code=status.HTTP_201_CREATED, responses=STAFF_ERRORS
+    "/monitoring/unit-reporters",
+    status_code=status.HTTP_201_CREATED,
+    response_model=UnitReporterAttached,
+    responses=STAFF_ERRORS,
 )
 def attach_unit_reporter(body: UnitReporterAttach, db: SessionDep, user: CurrentUser) -> dict:
     """Attach a unit reporter's account to a unit (the equality unit)."""

@@ -12,7 +12,7 @@ from fastapi.responses import Response
 
 from app.api.deps import CurrentUser, OptionalUser, PublicReadSession, SessionDep, SettingsDep
 from app.models import EvidenceKind
-from app.schemas.common import PUBLIC_ERRORS, STAFF_ERRORS
+from app.schemas.common import PUBLIC_ERRORS, STAFF_ERRORS, file_answer
 from app.schemas.monitoring import (
     AssessmentCreate,
     AssessmentFields,
@@ -24,6 +24,16 @@ from app.schemas.monitoring import (
     ResponseWrite,
     ReviewDecision,
     UpdateCreate,
+)
+from app.schemas.monitoring_views import (
+    AssessmentRef,
+    BoardMemberRef,
+    EvidenceFileRef,
+    EvidenceLinkRef,
+    MonitoringReportList,
+    ObservationEntered,
+    PeriodRef,
+    UpdateRef,
 )
 from app.services.monitoring import access, board, indicators, periods, plans, reports, updates
 
@@ -49,13 +59,20 @@ def _assessment(a) -> dict:
     }
 
 
-@router.post("/plans/{code}/periods", status_code=status.HTTP_201_CREATED, responses=STAFF_ERRORS)
+@router.post(
+    "/plans/{code}/periods",
+    status_code=status.HTTP_201_CREATED,
+    response_model=PeriodRef,
+    responses=STAFF_ERRORS,
+)
 def create_period(code: Code, body: PeriodCreate, db: SessionDep, user: CurrentUser) -> dict:
     plan = access.plan_or_404(db, code, user)
     return _period(periods.create_period(db, user, plan, body))
 
 
-@router.post("/plans/{code}/periods/{label}/state", responses=STAFF_ERRORS)
+@router.post(
+    "/plans/{code}/periods/{label}/state", response_model=PeriodRef, responses=STAFF_ERRORS
+)
 def change_period_state(
     code: Code,
     label: Code,
@@ -75,6 +92,7 @@ def change_period_state(
 @router.post(
     "/plans/{code}/indicators/{indicator}/observations",
     status_code=status.HTTP_201_CREATED,
+    response_model=ObservationEntered,
     responses=STAFF_ERRORS,
 )
 def enter_observation(
@@ -89,6 +107,7 @@ def enter_observation(
 @router.post(
     "/plans/{code}/items/{item}/updates",
     status_code=status.HTTP_201_CREATED,
+    response_model=UpdateRef,
     responses=STAFF_ERRORS,
 )
 def create_update(
@@ -99,21 +118,21 @@ def create_update(
     return _update(updates.create_update(db, user, plan, plans.item_by_code(db, plan, item), body))
 
 
-@router.post("/updates/{update_id}/submit", responses=STAFF_ERRORS)
+@router.post("/updates/{update_id}/submit", response_model=UpdateRef, responses=STAFF_ERRORS)
 def submit_update(update_id: Id, db: SessionDep, user: CurrentUser) -> dict:
     update = updates.update_or_404(db, update_id, user)
     updates.submit_update(db, user, update)
     return _update(update)
 
 
-@router.post("/updates/{update_id}/accept", responses=STAFF_ERRORS)
+@router.post("/updates/{update_id}/accept", response_model=UpdateRef, responses=STAFF_ERRORS)
 def accept_update(update_id: Id, body: ReviewDecision, db: SessionDep, user: CurrentUser) -> dict:
     update = updates.update_or_404(db, update_id, user)
     updates.review_update(db, user, update, True, body.note)
     return _update(update)
 
 
-@router.post("/updates/{update_id}/return", responses=STAFF_ERRORS)
+@router.post("/updates/{update_id}/return", response_model=UpdateRef, responses=STAFF_ERRORS)
 def return_update(update_id: Id, body: ReviewDecision, db: SessionDep, user: CurrentUser) -> dict:
     update = updates.update_or_404(db, update_id, user)
     updates.review_update(db, user, update, False, body.note)
@@ -121,7 +140,10 @@ def return_update(update_id: Id, body: ReviewDecision, db: SessionDep, user: Cur
 
 
 @router.post(
-    "/updates/{update_id}/evidence", status_code=status.HTTP_201_CREATED, responses=STAFF_ERRORS
+    "/updates/{update_id}/evidence",
+    status_code=status.HTTP_201_CREATED,
+    response_model=EvidenceFileRef,
+    responses=STAFF_ERRORS,
 )
 def add_evidence(
     update_id: Id,
@@ -143,7 +165,10 @@ def add_evidence(
 
 
 @router.post(
-    "/updates/{update_id}/links", status_code=status.HTTP_201_CREATED, responses=STAFF_ERRORS
+    "/updates/{update_id}/links",
+    status_code=status.HTTP_201_CREATED,
+    response_model=EvidenceLinkRef,
+    responses=STAFF_ERRORS,
 )
 def add_link(update_id: Id, body: EvidenceLink, db: SessionDep, user: CurrentUser) -> dict:
     update = updates.update_or_404(db, update_id, user)
@@ -151,7 +176,11 @@ def add_link(update_id: Id, body: EvidenceLink, db: SessionDep, user: CurrentUse
     return {"id": evidence.id, "kind": evidence.kind.value, "url": evidence.url}
 
 
-@router.get("/evidence/{evidence_id}", responses=PUBLIC_ERRORS)
+@router.get(
+    "/evidence/{evidence_id}",
+    response_class=Response,
+    responses={**PUBLIC_ERRORS, **file_answer("The evidence file.", *updates.EVIDENCE_MEDIA_TYPES)},
+)
 def get_evidence(evidence_id: Id, db: PublicReadSession, viewer: OptionalUser) -> Response:
     """An evidence file: public once its update is; private ones to the municipality only."""
     evidence = updates.evidence_file(db, evidence_id, viewer)
@@ -162,7 +191,12 @@ def get_evidence(evidence_id: Id, db: PublicReadSession, viewer: OptionalUser) -
     )
 
 
-@router.post("/monitoring/board", status_code=status.HTTP_201_CREATED, responses=STAFF_ERRORS)
+@router.post(
+    "/monitoring/board",
+    status_code=status.HTTP_201_CREATED,
+    response_model=BoardMemberRef,
+    responses=STAFF_ERRORS,
+)
 def add_board_member(body: BoardMemberCreate, db: SessionDep, user: CurrentUser) -> dict:
     """Seat a monitor on a municipality's (or a plan's) board: platform administrators."""
     member = board.add_board_member(db, user, body)
@@ -170,7 +204,10 @@ def add_board_member(body: BoardMemberCreate, db: SessionDep, user: CurrentUser)
 
 
 @router.post(
-    "/plans/{code}/assessments", status_code=status.HTTP_201_CREATED, responses=STAFF_ERRORS
+    "/plans/{code}/assessments",
+    status_code=status.HTTP_201_CREATED,
+    response_model=AssessmentRef,
+    responses=STAFF_ERRORS,
 )
 def create_assessment(
     code: Code, body: AssessmentCreate, db: SessionDep, user: CurrentUser
@@ -180,12 +217,12 @@ def create_assessment(
     return _assessment(board.create_assessment(db, user, plan, body))
 
 
-@router.get("/assessments/{assessment_id}", responses=PUBLIC_ERRORS)
+@router.get("/assessments/{assessment_id}", response_model=AssessmentRef, responses=PUBLIC_ERRORS)
 def get_assessment(assessment_id: Id, db: PublicReadSession, viewer: OptionalUser) -> dict:
     return _assessment(board.assessment_or_404(db, assessment_id, viewer))
 
 
-@router.patch("/assessments/{assessment_id}", responses=STAFF_ERRORS)
+@router.patch("/assessments/{assessment_id}", response_model=AssessmentRef, responses=STAFF_ERRORS)
 def update_assessment(
     assessment_id: Id, body: AssessmentFields, db: SessionDep, user: CurrentUser
 ) -> dict:
@@ -205,14 +242,18 @@ def delete_assessment(assessment_id: Id, db: SessionDep, user: CurrentUser) -> N
     board.delete_assessment(db, user, board.assessment_or_404(db, assessment_id, user))
 
 
-@router.post("/assessments/{assessment_id}/publish", responses=STAFF_ERRORS)
+@router.post(
+    "/assessments/{assessment_id}/publish", response_model=AssessmentRef, responses=STAFF_ERRORS
+)
 def publish_assessment(assessment_id: Id, db: SessionDep, user: CurrentUser) -> dict:
     assessment = board.assessment_or_404(db, assessment_id, user)
     board.publish_assessment(db, user, assessment)
     return _assessment(assessment)
 
 
-@router.post("/assessments/{assessment_id}/response", responses=STAFF_ERRORS)
+@router.post(
+    "/assessments/{assessment_id}/response", response_model=AssessmentRef, responses=STAFF_ERRORS
+)
 def respond(assessment_id: Id, body: ResponseWrite, db: SessionDep, user: CurrentUser) -> dict:
     """The municipality's response to a published assessment."""
     assessment = board.assessment_or_404(db, assessment_id, user)
@@ -220,20 +261,28 @@ def respond(assessment_id: Id, body: ResponseWrite, db: SessionDep, user: Curren
     return _assessment(assessment)
 
 
-@router.get("/plans/{code}/reports", responses=PUBLIC_ERRORS)
+@router.get("/plans/{code}/reports", response_model=MonitoringReportList, responses=PUBLIC_ERRORS)
 def list_reports(code: Code, db: PublicReadSession, viewer: OptionalUser) -> dict:
     """The plan's published monitoring reports, with `html_url` and `pdf_url`."""
     return {"reports": reports.reports_of(db, access.plan_or_404(db, code, viewer))}
 
 
-@router.get("/monitoring-reports/{report_id}.html", responses=PUBLIC_ERRORS)
+@router.get(
+    "/monitoring-reports/{report_id}.html",
+    response_class=Response,
+    responses={**PUBLIC_ERRORS, **file_answer("The report as HTML.", "text/html")},
+)
 def report_html(report_id: Id, db: PublicReadSession, viewer: OptionalUser) -> Response:
     """A published report as an accessible HTML page (frozen when its period was published)."""
     report = reports.report_or_404(db, report_id, viewer)
     return Response(report.html, media_type="text/html; charset=utf-8")
 
 
-@router.get("/monitoring-reports/{report_id}.pdf", responses=PUBLIC_ERRORS)
+@router.get(
+    "/monitoring-reports/{report_id}.pdf",
+    response_class=Response,
+    responses={**PUBLIC_ERRORS, **file_answer("The report as PDF.", "application/pdf")},
+)
 def report_pdf(report_id: Id, db: PublicReadSession, viewer: OptionalUser) -> Response:
     """The same report as PDF."""
     report = reports.report_or_404(db, report_id, viewer)

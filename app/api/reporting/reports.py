@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request, Response, status
 from app.api.deps import OptionalUser, PublicReadSession, SessionDep, SettingsDep
 from app.api.filters import BBoxDep, CategoriesDep, MunicipalityCode, PageDep, PublicPeriodDep
 from app.api.reporting.submission import SUBMISSION_BODY, Submission, report_submission
-from app.schemas.common import PUBLIC_ERRORS, ErrorResponse
+from app.schemas.common import PUBLIC_ERRORS, ErrorResponse, file_answer
 from app.schemas.geojson import ReportCollection
 from app.schemas.reporting import (
     ConfirmationCreate,
@@ -78,7 +78,7 @@ def nearby_reports(
     `municipality`, only reports in its area.
     """
     return confirmations.nearby_reports(
-        db, lon, lat, category, radius_m + settings.displacement_max_m, municipality
+        db, settings, lon, lat, category, radius_m + settings.displacement_max_m, municipality
     )
 
 
@@ -98,13 +98,16 @@ def confirm_report(
     """Add a "me too" to a published, non-sensitive report instead of filing a duplicate.
 
     One "me too" per report from a device in each intake window; ceilings as for reports."""
-    return confirmations.confirm_report(db, public_id, body, settings=settings, client=client)
+    return confirmations.confirm_report(db, settings, public_id, body, client=client)
 
 
 @router.get(
     "/photos/{photo_id}",
     response_class=Response,
-    responses={200: {"content": {"image/jpeg": {}}}, 404: {"model": ErrorResponse}},
+    responses={
+        **file_answer("The photo (JPEG, no metadata).", "image/jpeg"),
+        404: {"model": ErrorResponse},
+    },
 )
 def get_photo(
     photo_id: Annotated[str, Path(max_length=36)], db: PublicReadSession, viewer: OptionalUser
@@ -123,6 +126,7 @@ def get_photo(
 @router.get("/reports", response_model=ReportCollection, responses=ERRORS)
 def list_reports(
     db: PublicReadSession,
+    settings: SettingsDep,
     bbox: BBoxDep,
     period: PublicPeriodDep,
     category: CategoriesDep,
@@ -136,4 +140,6 @@ def list_reports(
     /api/v1/indicators for counts per mahalle.
     """
     filters = public_layer.ReportFilters(bbox, category, period.since, period.until, municipality)
-    return public_layer.public_report_collection(db, filters, limit=page.limit, offset=page.offset)
+    return public_layer.public_report_collection(
+        db, settings, filters, limit=page.limit, offset=page.offset
+    )

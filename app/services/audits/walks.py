@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import random
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -116,14 +113,6 @@ def walk_or_404(session: Session, viewer: User, walk_id: str) -> AuditWalk:
     return walk
 
 
-def point_rng(settings: Settings, point_id: uuid.UUID) -> random.Random:
-    """A random source fixed for one audit point, from the secret key (HMAC)."""
-    seed = hmac.new(
-        settings.secret_key.encode(), b"audit-displacement:" + point_id.bytes, hashlib.sha256
-    ).digest()
-    return random.Random(seed)
-
-
 def add_point(
     session: Session,
     settings: Settings,
@@ -149,7 +138,8 @@ def add_point(
     cleaned = clean_photo(0, photo, settings) if photo else None
     point_id = uuid.uuid4()
     lon, lat = data.location.lon, data.location.lat
-    placement = place_report(session, settings, lon, lat, point_rng(settings, point_id))
+    # The displacement comes from the secret key and the point's own id, like a report's.
+    placement = place_report(session, settings, lon, lat, f"audit:{point_id}")
     if not _holds(session, viewer, placement.municipality_id):
         raise InvalidInput(
             "This point is in a municipality you do not hold a role in. Record points inside "

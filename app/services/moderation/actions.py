@@ -27,7 +27,6 @@ from app.errors import (
 )
 from app.models import (
     Category,
-    LocationPrecision,
     NoteAuthor,
     RejectReason,
     Report,
@@ -257,8 +256,8 @@ def change_category(session: Session, actor: User, public_id: str, code: str) ->
 def correct_location(
     session: Session, settings: Settings, actor: User, public_id: str, lon: float, lat: float
 ) -> Report:
-    """Move a report's point a short distance; its mahalle follows, and its public point moves
-    by the same offset (never a second independent draw: see `move_placement`)."""
+    """Move a report's point a short distance; its mahalle follows, and its public point is
+    placed from the report's own offsets (never a second independent draw: `move_placement`)."""
     report = report_by_public_id(session, actor, public_id)
     check_transition(report, "correct_location")
     new_point = func.ST_SetSRID(func.ST_MakePoint(lon, lat), 4326)
@@ -274,9 +273,8 @@ def correct_location(
             f"most {limit:.0f} m. Reject it and ask for a new report if it is farther.",
             field="location",
         )
-    # Inside the area, or 422. A report placed by its mahalle has no offset to keep.
-    keep = report.location_precision is LocationPrecision.point
-    placement = move_placement(session, settings, report, lon, lat, keep_offset=keep)
+    # Inside the area, or 422; the public point from the report's own offsets.
+    placement = move_placement(session, settings, report, lon, lat)
     old_mahalle = report.mahalle_id
     act(
         session,

@@ -226,6 +226,10 @@ def _public(update: ProgressUpdate) -> bool:
 # --- Evidence --------------------------------------------------------------------------------
 
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+EVIDENCE_MEDIA_TYPES = ("application/pdf", "image/jpeg", "text/csv", XLSX)  # as stored
+
+
 def _check_file(kind: EvidenceKind, data: bytes, settings: Settings) -> tuple[bytes, str]:
     """The bytes to store and their media type, or InvalidInput naming the field."""
     if kind not in FILE_KINDS:
@@ -241,7 +245,7 @@ def _check_file(kind: EvidenceKind, data: bytes, settings: Settings) -> tuple[by
             ) from exc
     if kind is EvidenceKind.dataset:
         if data[:4] == b"PK\x03\x04":
-            return data, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            return data, XLSX
         try:
             data.decode("utf-8")
         except UnicodeDecodeError:

@@ -8,6 +8,7 @@ from app.services.reporting.intake import client_hash
 from app.services.reporting.photos import MAX_PHOTOS, MAX_SIDE_PX, CleanPhoto, clean_photo
 from app.services.reporting.placement import (
     Placement,
+    displacement_offsets,
     move_children,
     move_placement,
     place_report,
@@ -22,6 +23,7 @@ __all__ = [
     "Placement",
     "clean_photo",
     "client_hash",
+    "displacement_offsets",
     "hash_tracking_code",
     "move_children",
     "move_placement",

@@ -20,7 +20,12 @@ from app.models import Category, Confirmation, Report
 from app.schemas.reporting import ConfirmationCreate
 from app.services.reference import active_category_by_code, area_for_code, round_distance_m
 from app.services.reporting import intake
-from app.services.reporting.public_layer import confirmation_count
+from app.services.reporting.public_layer import (
+    ConfirmationCounts,
+    confirmation_cell_key,
+    confirmation_count,
+)
+from app.services.suppression import cell_key
 from app.services.visibility import public_point_reports, public_text_expr
 
 NEARBY_LIMIT = 20
@@ -34,6 +39,7 @@ def degrees_covering(metres: float, lat: float) -> float:
 
 def nearby_reports(
     session: Session,
+    settings: Settings,
     lon: float,
     lat: float,
     category_code: str,
@@ -41,7 +47,7 @@ def nearby_reports(
     municipality: str | None = None,
 ) -> dict:
     """Published point reports of the category whose public location is within the radius
-    (with `municipality`, only those in its area)."""
+    (with `municipality`, only those in its area); "me too" counts as published counts."""
     area = area_for_code(session, municipality)
     category = active_category_by_code(session, category_code)
     if category.sensitive:
@@ -64,18 +70,21 @@ def nearby_reports(
             Report.occurred_on,
             public_text_expr().label("text"),
             distance.label("distance_m"),
+            Report.municipality_id,
             confirmation_count().label("confirmations"),
+            confirmation_cell_key().label("confirmations_ckey"),
         )
         .order_by(distance, Report.public_id)
         .limit(NEARBY_LIMIT)
     ).all()
+    counts = ConfirmationCounts(session, settings)
     items = [
         {
             "public_id": r.public_id,
             "category": category.code,
             "distance_m": round_distance_m(r.distance_m),
             "period": r.occurred_on.strftime("%Y-%m"),
-            "confirmations": r.confirmations,
+            **counts.publish(r.confirmations, r.confirmations_ckey, r.municipality_id),
             "text": r.text,
         }
         for r in rows
@@ -85,16 +94,17 @@ def nearby_reports(
 
 def confirm_report(
     session: Session,
+    settings: Settings,
     public_id: str,
     data: ConfirmationCreate,
     *,
-    settings: Settings | None = None,
     client: str | None = None,
 ) -> dict:
     """Add a "me too" to a published, non-sensitive report placed on the map (else not found).
 
-    With `settings` and `client` (a salted hash), the intake ceilings are counted: one "me
-    too" per report from a client in a window, and the per-client and total ceilings.
+    With `client` (a salted hash), the intake ceilings are counted: one "me too" per report
+    from a client in a window, and the per-client and total ceilings. The answer carries the
+    report's count as it is published (perturbed; withheld below k), never the exact one.
     """
     report = session.scalar(public_point_reports().where(Report.public_id == public_id))
     if report is None:
@@ -102,7 +112,7 @@ def confirm_report(
             "No published report with this id can be confirmed. It may have been removed, or "
             "it is of a kind that is shown only as counts."
         )
-    if settings is not None and client is not None:
+    if client is not None:
         intake.count(
             session, settings, intake.confirmation_ceilings(settings, client, report.public_id)
         )
@@ -115,7 +125,10 @@ def confirm_report(
         )
     )
     session.flush()
-    count = session.scalar(
-        select(func.count(Confirmation.id)).where(Confirmation.report_id == report.id)
-    )
-    return {"public_id": report.public_id, "confirmations": count or 0}
+    count, ckey = session.execute(
+        select(func.count(Confirmation.id), cell_key(Confirmation.record_key)).where(
+            Confirmation.report_id == report.id
+        )
+    ).one()
+    published = ConfirmationCounts(session, settings).publish(count, ckey, report.municipality_id)
+    return {"public_id": report.public_id, **published}

@@ -2,16 +2,14 @@
 
 The intake path's own version of `placement.place_report`: the category check, the
 point-in-mahalle look-up and the choice of the displaced point among the candidates happen in
-one statement, and the candidates' randomness comes from one read of the operating system's
-generator instead of two draws per candidate. Points outside every mahalle (the configured
-deployment area) fall back to `place_report`.
+one statement. The candidates are the report's own offsets (`displacement_offsets`, from the
+secret key and its public id), the same `place_report` and every later correction use, so
+the choice is the same function of (report, true point, mahalle) on every path. Points
+outside every mahalle (the configured deployment area) fall back to `place_report`.
 """
 
 from __future__ import annotations
 
-import math
-import secrets
-import struct
 from dataclasses import dataclass
 
 from shapely import Point
@@ -20,17 +18,14 @@ from sqlalchemy.orm import Session
 
 from app.config import Settings
 from app.errors import InvalidInput
-from app.geo.displacement import offset
+from app.geo.displacement import donut_candidates
 from app.services.reference import (
     NEAREST_SERVICES_JSON,
     municipality_code,
     nearest_services,
     services_from_json,
 )
-from app.services.reporting.placement import place_report
-
-CANDIDATES = 16
-_SCALE = 1.0 / (1 << 53)
+from app.services.reporting.placement import displacement_offsets, place_report
 
 _LOCATE = text(
     """
@@ -69,19 +64,6 @@ class Located:
     nearest_services: list[dict]  # the 3 nearest support services, as nearest_services gives
 
 
-def ring_candidates(
-    lon: float, lat: float, min_m: float, max_m: float, count: int = CANDIDATES
-) -> list[tuple[float, float]]:
-    """`count` points uniform by area in the ring [min_m, max_m], from one OS random read."""
-    words = struct.unpack(f"<{2 * count}Q", secrets.token_bytes(16 * count))
-    points = []
-    for i in range(count):
-        u, v = (words[2 * i] >> 11) * _SCALE, (words[2 * i + 1] >> 11) * _SCALE
-        distance = math.sqrt(min_m**2 + u * (max_m**2 - min_m**2))
-        points.append(offset(lon, lat, distance, v * 2.0 * math.pi))
-    return points
-
-
 def _unknown_category(code: str) -> InvalidInput:
     return InvalidInput(
         f"Unknown or inactive category '{code}'; see GET /api/v1/categories for the list.",
@@ -90,10 +72,11 @@ def _unknown_category(code: str) -> InvalidInput:
 
 
 def locate_report(
-    session: Session, settings: Settings, category: str, lon: float, lat: float
+    session: Session, settings: Settings, category: str, lon: float, lat: float, public_id: str
 ) -> Located:
-    """The category's id and the report's placement; 422 for an unknown category or place."""
-    candidates = ring_candidates(lon, lat, settings.displacement_min_m, settings.displacement_max_m)
+    """The category's id and the placement of the report `public_id` (not stored yet); 422
+    for an unknown category or place."""
+    candidates = donut_candidates(lon, lat, displacement_offsets(settings, public_id))
     row = session.execute(
         _LOCATE,
         {
@@ -107,7 +90,7 @@ def locate_report(
     if row.category_id is None:
         raise _unknown_category(category)
     if row.mahalle_id is None:  # outside every mahalle: the deployment area, or refused
-        placement = place_report(session, settings, lon, lat)
+        placement = place_report(session, settings, lon, lat, public_id)
         code = municipality_code(session, placement.municipality_id)
         return Located(
             row.category_id,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -16,11 +15,9 @@ from sqlalchemy.orm import Session
 
 from app.config import Settings
 from app.errors import OutsideDeploymentArea
-from app.geo.displacement import donut_candidates
+from app.geo.displacement import donut_candidates, ring_offsets
 from app.models import Confirmation, Mahalle, Report, ReportNote, ReportPhoto
 from app.services.reference import fallback_municipality, mahalle_at, mahalle_by_code
-
-_system_rng = random.SystemRandom()
 
 
 @dataclass(frozen=True)
@@ -75,64 +72,54 @@ def _container(
     raise _outside()
 
 
-def _donut_inside(
-    lon: float, lat: float, container: BaseGeometry, settings: Settings, rng: random.Random
-) -> Point:
-    inside = prepared.prep(container)
-    candidates = donut_candidates(
-        lon, lat, settings.displacement_min_m, settings.displacement_max_m, rng
-    )
-    chosen = next((Point(c) for c in candidates if inside.contains(Point(c))), None)
-    return chosen if chosen is not None else container.representative_point()
-
-
-def place_report(
-    session: Session, settings: Settings, lon: float, lat: float, rng: random.Random | None = None
-) -> Placement:
-    """Check the point is inside the deployment area; pick its displaced public point once.
-
-    The public point is kept inside the same mahalle (or the configured area) so that public
-    counts per mahalle stay true; if no candidate lands inside (a sliver of a mahalle), the
-    mahalle's point-on-surface is used, which reveals nothing finer than the mahalle.
-    """
-    mahalle, container, municipality_id = _container(session, settings, lon, lat)
-    chosen = _donut_inside(lon, lat, container, settings, rng or _system_rng)
-    return Placement(mahalle=mahalle, public_point=chosen, municipality_id=municipality_id)
-
-
-def report_rng(settings: Settings, public_id: str) -> random.Random:
-    """A random source fixed for one report, from the secret key: the same draws every time."""
+def displacement_offsets(settings: Settings, public_id: str) -> list[tuple[float, float]]:
+    """The report's own displacement offsets (distance, bearing), from the secret key and its
+    public id: every placement of the report draws from these, never from fresh randomness."""
     seed = hmac.new(
         settings.secret_key.encode(), b"displacement:" + public_id.encode(), hashlib.sha256
     ).digest()
-    return random.Random(seed)
+    return ring_offsets(seed, settings.displacement_min_m, settings.displacement_max_m)
+
+
+def _surface(session: Session, mahalle: Mahalle) -> Point:
+    surface = func.ST_PointOnSurface(Mahalle.geom)
+    x, y = session.execute(
+        select(func.ST_X(surface), func.ST_Y(surface)).where(Mahalle.id == mahalle.id)
+    ).one()
+    return Point(x, y)
+
+
+def place_report(
+    session: Session, settings: Settings, lon: float, lat: float, public_id: str
+) -> Placement:
+    """Check the point is inside the deployment area; pick the report's displaced point.
+
+    The point is the first of the report's own offsets (`displacement_offsets`) that stays
+    inside the mahalle (or the configured area), so public counts per mahalle stay true; if
+    none does (a sliver of a mahalle), the mahalle's point-on-surface (PostGIS, as the intake
+    path takes it), which reveals nothing finer than the mahalle. So the public point is a
+    function of (secret key, report, true point, mahalle) alone: placing the report again,
+    after any number of corrections back and forth, gives the same point for the same place.
+    """
+    mahalle, container, municipality_id = _container(session, settings, lon, lat)
+    inside = prepared.prep(container)
+    candidates = donut_candidates(lon, lat, displacement_offsets(settings, public_id))
+    chosen = next((Point(c) for c in candidates if inside.contains(Point(c))), None)
+    if chosen is None:
+        chosen = _surface(session, mahalle) if mahalle else container.representative_point()
+    return Placement(mahalle=mahalle, public_point=chosen, municipality_id=municipality_id)
 
 
 def move_placement(
-    session: Session,
-    settings: Settings,
-    report: Report,
-    lon: float,
-    lat: float,
-    *,
-    keep_offset: bool = True,
+    session: Session, settings: Settings, report: Report, lon: float, lat: float
 ) -> Placement:
-    """Where a moved report is, without publishing a second sample around its true point.
+    """Where a corrected report is: placed as at submission (`place_report`), from its own
+    offsets, so no sequence of corrections publishes a second sample around one true point.
 
-    The public point moves by the same offset as the exact one (public - exact is kept), so
-    any number of corrections shows one displacement. If that would leave the new mahalle,
-    or when there is no offset to keep (`keep_offset` false: a report placed by its mahalle),
-    the point is drawn again from a source fixed for the report (`report_rng`): every such
-    draw for this report and mahalle gives the same offset, never a fresh one.
+    Moved within its mahalle, it keeps its offset while that stays inside; across a border,
+    the first of its offsets that fits the new mahalle; moved back, the offset it had there.
     """
-    mahalle, container, municipality_id = _container(session, settings, lon, lat)
-    if keep_offset:
-        exact, public = to_shape(report.location), to_shape(report.public_location)
-        moved = Point(public.x + (lon - exact.x), public.y + (lat - exact.y))
-        if container.contains(moved):
-            return Placement(mahalle, moved, municipality_id)
-    chosen = _donut_inside(lon, lat, container, settings, report_rng(settings, report.public_id))
-    return Placement(mahalle=mahalle, public_point=chosen, municipality_id=municipality_id)
+    return place_report(session, settings, lon, lat, report.public_id)
 
 
 def place_in_mahalle(session: Session, mahalle_code: str) -> tuple[Point, Placement]:
@@ -142,11 +129,7 @@ def place_in_mahalle(session: Session, mahalle_code: str) -> tuple[Point, Placem
     (visibility.public_point_reports); they count in the mahalle's indicators.
     """
     mahalle = mahalle_by_code(session, mahalle_code)
-    surface = func.ST_PointOnSurface(Mahalle.geom)
-    x, y = session.execute(
-        select(func.ST_X(surface), func.ST_Y(surface)).where(Mahalle.id == mahalle.id)
-    ).one()
-    inside = Point(x, y)
+    inside = _surface(session, mahalle)
     return inside, Placement(
         mahalle=mahalle, public_point=inside, municipality_id=mahalle.municipality_id
     )

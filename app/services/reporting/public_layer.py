@@ -1,4 +1,9 @@
-"""The public report layer: published, non-sensitive reports at their displaced points."""
+"""The public report layer: published, non-sensitive reports at their displaced points.
+
+A report's "me too" count is a published count like any other (DESIGN.md §11): perturbed by
+the cell key of its confirmations' record keys, and withheld (null, with
+`confirmations_suppressed`) while it, or its true count, is below the municipality's k.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +14,7 @@ from datetime import date
 from sqlalchemy import ScalarSelect, func, select, text
 from sqlalchemy.orm import Session
 
+from app.config import Settings
 from app.geo.bbox import BBox
 from app.geo.geojson import feature, feature_collection, point
 from app.models import (
@@ -18,8 +24,9 @@ from app.models import (
     Report,
     ReportSource,
 )
-from app.services.reference import area_for_code
+from app.services.reference import area_for_code, municipality_k
 from app.services.reporting import photos
+from app.services.suppression import cell_key, perturbation_table, published_single
 from app.services.visibility import (
     public_point_reports,
     public_text_expr,
@@ -67,11 +74,36 @@ PAGE_SETTINGS = text(
 )
 
 
+def confirmation_cell_key() -> ScalarSelect[int]:
+    """The cell key of the report's confirmations in the enclosing query (sum mod 256)."""
+    return (
+        select(cell_key(Confirmation.record_key))
+        .where(Confirmation.report_id == Report.id)
+        .scalar_subquery()
+    )
+
+
+class ConfirmationCounts:
+    """Publishes reports' "me too" counts: perturbed, and withheld below their area's k."""
+
+    def __init__(self, session: Session, settings: Settings) -> None:
+        self._table = perturbation_table(settings.perturbation_table)
+        self._floor = settings.k_threshold
+        self._k = municipality_k(session, settings.k_threshold)
+
+    def publish(self, count: int, ckey: int, municipality_id: int) -> dict:
+        """`confirmations` (None when withheld) and `confirmations_suppressed`."""
+        k = self._k.get(municipality_id, self._floor)
+        shown = published_single(self._table, count, ckey, k)
+        return {"confirmations": shown, "confirmations_suppressed": shown is None}
+
+
 def published_points_page(
     session: Session, filters: ReportFilters, *, limit: int, offset: int
 ) -> tuple[int, list[dict]]:
-    """Public report points (displaced, non-sensitive): (total matched, one page of rows)."""
-    confirmations = confirmation_count()
+    """Public report points (displaced, non-sensitive): (total matched, one page of rows),
+    each with its true "me too" count and cell key (to be published through
+    `ConfirmationCounts`, never as they are)."""
     area = area_for_code(session, filters.municipality)
     base = _apply_filters(public_point_reports(area), filters)
     session.execute(PAGE_SETTINGS)
@@ -97,7 +129,9 @@ def published_points_page(
             Report.municipal_status,
             Report.source,
             Mahalle.name.label("mahalle"),
-            confirmations.label("confirmations"),
+            Report.municipality_id,
+            confirmation_count().label("confirmations"),
+            confirmation_cell_key().label("confirmations_ckey"),
         )
         .order_by(Report.published_at.desc(), Report.public_id.desc())
         .limit(limit)
@@ -118,7 +152,7 @@ def category_code(session: Session, category_id: int) -> str:
     return session.scalar(select(Category.code).where(Category.id == category_id)) or ""
 
 
-def public_feature(row: dict, photo_urls: Sequence[str] = ()) -> dict:
+def public_feature(row: dict, counts: ConfirmationCounts, photo_urls: Sequence[str] = ()) -> dict:
     """One published report as a GeoJSON feature: displaced point, no personal data."""
     props = {
         "public_id": row["public_id"],
@@ -132,7 +166,7 @@ def public_feature(row: dict, photo_urls: Sequence[str] = ()) -> dict:
         "text": row["text"],
         "municipal_status": row["municipal_status"].value,
         "mahalle": row["mahalle"],
-        "confirmations": row["confirmations"],
+        **counts.publish(row["confirmations"], row["confirmations_ckey"], row["municipality_id"]),
         "demo": row["source"] is ReportSource.demo,
         "photos": list(photo_urls),
     }
@@ -140,12 +174,13 @@ def public_feature(row: dict, photo_urls: Sequence[str] = ()) -> dict:
 
 
 def public_report_collection(
-    session: Session, filters: ReportFilters, *, limit: int, offset: int
+    session: Session, settings: Settings, filters: ReportFilters, *, limit: int, offset: int
 ) -> dict:
     """A page of published, non-sensitive reports as a FeatureCollection (OGC-style paging)."""
     total, rows = published_points_page(session, filters, limit=limit, offset=offset)
     urls = photos.public_photo_urls(session, [r["id"] for r in rows])
-    features = [public_feature(r, urls.get(r["id"], [])) for r in rows]
+    counts = ConfirmationCounts(session, settings)
+    features = [public_feature(r, counts, urls.get(r["id"], [])) for r in rows]
     return feature_collection(
         features,
         numberMatched=total,

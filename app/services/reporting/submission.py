@@ -84,9 +84,10 @@ def _store_report(
         )
     now = now or datetime.now(LOCAL_TZ)
     occurred_on, band = _when(data, now)
+    public_id = new_public_id()  # first: the displaced point is drawn from it
     if data.location is not None:
         exact = Point(data.location.lon, data.location.lat)
-        located = locate_report(session, settings, data.category, exact.x, exact.y)
+        located = locate_report(session, settings, data.category, exact.x, exact.y, public_id)
         precision = LocationPrecision.point
     else:
         assert data.mahalle_code is not None  # the schema demands one of the two
@@ -111,7 +112,7 @@ def _store_report(
         )
     code = new_tracking_code()
     report = Report(
-        public_id=new_public_id(),
+        public_id=public_id,
         category_id=located.category_id,
         location=from_shape(exact, srid=4326),
         public_location=from_shape(located.public_point, srid=4326),

@@ -41,7 +41,8 @@ function reportPopup(p) {
       popupRow(t('Felt safety'), `${p.perceived_safety} — ${safety}`),
       popupRow(t('When'), [formatMonth(p.occurred_month), band].filter(Boolean).join(' · ')),
       p.mahalle ? popupRow(t('Neighbourhood (mahalle)'), p.mahalle) : null,
-      popupRow(t('Me too'), fmt(p.confirmations || 0)),
+      // Withheld below k (null): only "a few people", never 1 or 2 (docs/privacy.md).
+      popupRow(t('Me too'), p.confirmations_suppressed ? t('A few people') : fmt(p.confirmations || 0)),
     ),
   );
 }

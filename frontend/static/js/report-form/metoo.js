@@ -40,7 +40,8 @@ function item(report, label) {
       report.distance_m < 10 ? t('Less than 10 m away')
         : t('About {m} m away', { m: formatNumber(report.distance_m) }),
       ' · ', month(report.period), ' · ',
-      tn('{n} person said "me too"', '{n} people said "me too"', report.confirmations || 0)),
+      report.confirmations_suppressed ? t('A few people said "me too"')
+        : tn('{n} person said "me too"', '{n} people said "me too"', report.confirmations || 0)),
     report.text ? el('blockquote', null, report.text) : null,
     button);
 }
