@@ -71,3 +71,85 @@ class GeoReportError(BaseModel):
 
     code: int = Field(description="The HTTP status code.")
     description: str
+
+
+# --- Open311 GeoReport v2 answers (JSON; the same fields as XML elements) ------------------
+
+
+class GeoReportEndpoint(BaseModel):
+    specification: str
+    url: str
+    changeset: str
+    type: str
+    formats: list[str]
+
+
+class GeoReportDiscovery(BaseModel):
+    changeset: str
+    contact: str
+    key_service: str
+    endpoints: list[GeoReportEndpoint]
+
+
+class GeoReportService(BaseModel):
+    service_code: str
+    service_name: str
+    description: str
+    metadata: bool
+    type: str
+    keywords: str
+    group: str
+
+
+class GeoReportValue(BaseModel):
+    key: str
+    name: str
+
+
+class GeoReportAttribute(BaseModel):
+    variable: bool
+    code: str
+    datatype: str
+    required: bool
+    datatype_description: str
+    order: int
+    description: str
+    values: list[GeoReportValue] = []
+
+
+class GeoReportDefinition(BaseModel):
+    service_code: str
+    attributes: list[GeoReportAttribute]
+
+
+class GeoReportRequest(BaseModel):
+    """A published request: its displaced point, its month, the municipal loop's status."""
+
+    service_request_id: str
+    jurisdiction_id: str
+    status: str = Field(description="open or closed")
+    status_notes: str
+    service_name: str
+    service_code: str
+    description: str
+    agency_responsible: str | None
+    service_notice: str
+    requested_datetime: str
+    updated_datetime: str
+    expected_datetime: None
+    address: str | None
+    address_id: None
+    zipcode: None
+    lat: float
+    long: float
+    media_url: None
+
+
+class GeoReportPosted(BaseModel):
+    token: str
+    service_notice: str
+
+
+class GeoReportToken(BaseModel):
+    token: str
+    service_request_id: str

@@ -189,6 +189,10 @@ PUBLIC = {
     ("GET", "/api/v1/assessments/{assessment_id}"),  # published ones only (else 404)
     ("GET", "/api/v1/evidence/{evidence_id}"),
     ("GET", "/api/v1/plans/{code}/reports"),
+    ("GET", "/api/v1/plans/compare"),  # published values only, as on the plan pages
+    ("GET", "/api/v1/plans/targets"),  # public items of plans past their draft
+    ("GET", "/api/v1/plans/{code}/interventions"),  # public ones only
+    ("GET", "/api/v1/plans/{code}/interventions/{intervention}"),  # protected counts
     ("GET", "/api/v1/monitoring-reports/{report_id}.html"),
     (
         "GET",
@@ -204,6 +208,8 @@ PUBLIC = {
     ("GET", "/track"),
     ("GET", "/plans"),
     ("GET", "/plans/{code}"),
+    ("GET", "/plans/compare"),
+    ("GET", "/plans/{code}/interventions/{intervention}"),
     ("GET", "/sw.js"),
     ("POST", "/api/v1/auth/login"),
     ("POST", "/api/v1/auth/logout"),

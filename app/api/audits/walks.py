@@ -21,7 +21,7 @@ from app.schemas.audits import (
     WalkList,
     WalkRejection,
 )
-from app.schemas.common import STAFF_ERRORS, errors
+from app.schemas.common import STAFF_ERRORS, errors, file_answer
 from app.services import audits
 
 router = APIRouter(
@@ -100,7 +100,7 @@ def reject_walk(walk_id: WalkId, body: WalkRejection, db: SessionDep, user: Mode
 @router.get(
     "/photos/{photo_id}",
     response_class=Response,
-    responses={200: {"content": {"image/jpeg": {}}}},
+    responses=file_answer("The photo, re-encoded without metadata.", "image/jpeg"),
 )
 def get_photo(photo_id: Annotated[str, Path(max_length=36)], db: SessionDep, user: Moderator):
     """An audit point's photo (JPEG, no metadata): staff of its municipality only."""

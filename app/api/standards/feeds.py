@@ -6,7 +6,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from app.api.deps import PublicReadSession
-from app.schemas.common import errors
+from app.schemas.common import errors, file_answer
 from app.services import standards
 
 router = APIRouter(
@@ -21,12 +21,25 @@ def _base(request: Request) -> str:
     return str(request.base_url).rstrip("/")
 
 
-@router.get("/{municipality}.atom", summary="Atom feed of a municipality's new reports")
+FEED = file_answer("An Atom 1.0 feed (GeoRSS points, displaced).", ATOM)
+
+
+@router.get(
+    "/{municipality}.atom",
+    summary="Atom feed of a municipality's new reports",
+    response_class=Response,
+    responses=FEED,
+)
 def municipality_feed(request: Request, db: PublicReadSession, municipality: str) -> Response:
     return Response(standards.municipality_feed(db, _base(request), municipality), media_type=ATOM)
 
 
-@router.get("/{municipality}/{mahalle:path}.atom", summary="Atom feed of a mahalle's new reports")
+@router.get(
+    "/{municipality}/{mahalle:path}.atom",
+    summary="Atom feed of a mahalle's new reports",
+    response_class=Response,
+    responses=FEED,
+)
 def mahalle_feed(
     request: Request, db: PublicReadSession, municipality: str, mahalle: str
 ) -> Response:

@@ -10,7 +10,15 @@ from fastapi.responses import Response
 from app import i18n
 from app.api.deps import PublicReadSession, SessionDep, SettingsDep
 from app.api.standards.georeport import answer, check_format
-from app.schemas.standards import GeoReportError
+from app.schemas.standards import (
+    GeoReportDefinition,
+    GeoReportDiscovery,
+    GeoReportError,
+    GeoReportPosted,
+    GeoReportRequest,
+    GeoReportService,
+    GeoReportToken,
+)
 from app.services import standards
 from app.services.reference import area_for_code
 
@@ -24,6 +32,19 @@ ERRORS: dict[int | str, dict] = {
         (429, "Too many requests from this key"),
     )
 }
+
+
+def _ok(model, status_code: int = 200) -> dict[int | str, dict]:
+    """The answer's documented schema in JSON; XML carries the same fields as elements."""
+    return {
+        status_code: {
+            "model": model,
+            "description": "JSON (.json) or XML (.xml) with the same fields.",
+            "content": {"text/xml": {"schema": {"type": "string"}}},
+        }
+    }
+
+
 router = APIRouter(prefix="/open311/v2", tags=["open311"], responses=ERRORS)
 SPEC = "http://wiki.open311.org/GeoReport_v2"
 CHANGESET = "2026-12-01T00:00:00+03:00"
@@ -36,7 +57,7 @@ def _lang() -> str:
     return i18n.current_locale()
 
 
-@router.get("/discovery.{fmt}", summary="Open311 discovery")
+@router.get("/discovery.{fmt}", summary="Open311 discovery", responses=_ok(GeoReportDiscovery))
 def discovery(request: Request, fmt: Format) -> Response:
     base = str(request.base_url).rstrip("/")
     return answer(
@@ -60,7 +81,11 @@ def discovery(request: Request, fmt: Format) -> Response:
     )
 
 
-@router.get("/services.{fmt}", summary="Open311 services (infrastructure categories only)")
+@router.get(
+    "/services.{fmt}",
+    summary="Open311 services (infrastructure categories only)",
+    responses=_ok(list[GeoReportService]),
+)
 def service_list(
     db: PublicReadSession, fmt: Format, jurisdiction_id: Jurisdiction = None
 ) -> Response:
@@ -68,7 +93,11 @@ def service_list(
     return answer(fmt, "services", standards.services(db, _lang()))
 
 
-@router.get("/services/{code}.{fmt}", summary="Open311 service definition")
+@router.get(
+    "/services/{code}.{fmt}",
+    summary="Open311 service definition",
+    responses=_ok(GeoReportDefinition),
+)
 def service_definition(
     db: PublicReadSession, code: str, fmt: Format, jurisdiction_id: Jurisdiction = None
 ) -> Response:
@@ -105,7 +134,11 @@ def request_query(
     )
 
 
-@router.get("/requests.{fmt}", summary="Open311 service requests (published, displaced)")
+@router.get(
+    "/requests.{fmt}",
+    summary="Open311 service requests (published, displaced)",
+    responses=_ok(list[GeoReportRequest]),
+)
 def request_list(
     db: PublicReadSession,
     fmt: Format,
@@ -124,6 +157,7 @@ async def georeport_form(request: Request) -> dict[str, str]:
     "/requests.{fmt}",
     status_code=201,
     summary="Post an Open311 service request (API key, consent)",
+    responses=_ok(list[GeoReportPosted], 201),
 )
 def post_request(
     db: SessionDep,
@@ -135,7 +169,11 @@ def post_request(
     return answer(fmt, "service_requests", [created], status_code=201)
 
 
-@router.get("/requests/{public_id}.{fmt}", summary="One Open311 service request")
+@router.get(
+    "/requests/{public_id}.{fmt}",
+    summary="One Open311 service request",
+    responses=_ok(list[GeoReportRequest]),
+)
 def request_detail(
     db: PublicReadSession, public_id: str, fmt: Format, jurisdiction_id: Jurisdiction = None
 ) -> Response:
@@ -143,6 +181,10 @@ def request_detail(
     return answer(fmt, "service_requests", [found])
 
 
-@router.get("/tokens/{token}.{fmt}", summary="The request id behind a POST's token")
+@router.get(
+    "/tokens/{token}.{fmt}",
+    summary="The request id behind a POST's token",
+    responses=_ok(list[GeoReportToken]),
+)
 def token(db: SessionDep, token: str, fmt: Format) -> Response:
     return answer(fmt, "service_requests", [standards.request_for_token(db, token)])
