@@ -212,6 +212,14 @@ PUBLIC = {
     ("GET", "/openapi.json"),
     ("GET", "/docs"),
     ("GET", "/redoc"),
+    # OGC API Features: public collections; planners' refuse without a token (tests/standards)
+    ("GET", "/ogc"),
+    ("GET", "/ogc/conformance"),
+    ("GET", "/ogc/api"),
+    ("GET", "/ogc/collections"),
+    ("GET", "/ogc/collections/{collection_id}"),
+    ("GET", "/ogc/collections/{collection_id}/items"),
+    ("GET", "/ogc/collections/{collection_id}/items/{feature_id:path}"),
 }
 
 

@@ -11,6 +11,11 @@ from app.services.reporting.placement import (
     move_placement,
     place_report,
 )
+from app.services.reporting.public_layer import (
+    ReportFilters,
+    public_point_json,
+    public_points_json,
+)
 from app.services.reporting.retention import purge_expired
 
 __all__ = [
@@ -18,6 +23,7 @@ __all__ = [
     "MAX_SIDE_PX",
     "CleanPhoto",
     "Placement",
+    "ReportFilters",
     "clean_photo",
     "hash_tracking_code",
     "move_children",
@@ -25,5 +31,7 @@ __all__ = [
     "new_public_id",
     "new_tracking_code",
     "place_report",
+    "public_point_json",
+    "public_points_json",
     "purge_expired",
 ]

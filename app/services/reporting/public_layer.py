@@ -6,20 +6,34 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import ScalarSelect, func, select
+from sqlalchemy import (
+    JSON,
+    ColumnElement,
+    ScalarSelect,
+    Select,
+    String,
+    Text,
+    cast,
+    func,
+    literal_column,
+    select,
+)
+from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.orm import Session
 
 from app.geo.bbox import BBox
-from app.geo.geojson import feature, feature_collection, point
+from app.geo.geojson import COORD_DECIMALS, feature, feature_collection, point
 from app.models import (
     Category,
     Confirmation,
     Mahalle,
     Report,
+    ReportPhoto,
     ReportSource,
 )
 from app.services.reference import area_for_code
 from app.services.reporting import photos
+from app.services.reporting.photos import PHOTO_URL
 from app.services.visibility import (
     public_point_reports,
     public_text_expr,
@@ -57,13 +71,25 @@ def confirmation_count() -> ScalarSelect[int]:
     )
 
 
+def public_points(session: Session, filters: ReportFilters) -> Select:
+    """The public points matching `filters`: the one query behind the JSON API's layer and the
+    OGC API's report collections (published with a publication time, so the newest-first
+    index scan skips never-published rows)."""
+    area = area_for_code(session, filters.municipality)
+    return _apply_filters(public_point_reports(area), filters).where(
+        Report.published_at.is_not(None)
+    )
+
+
+NEWEST_FIRST = (Report.published_at.desc(), Report.public_id.desc())
+
+
 def published_points_page(
     session: Session, filters: ReportFilters, *, limit: int, offset: int
 ) -> tuple[int, list[dict]]:
     """Public report points (displaced, non-sensitive): (total matched, one page of rows)."""
     confirmations = confirmation_count()
-    area = area_for_code(session, filters.municipality)
-    base = _apply_filters(public_point_reports(area), filters)
+    base = public_points(session, filters)
     total = session.scalar(select(func.count()).select_from(base.subquery())) or 0
     rows = session.execute(
         base.outerjoin(Mahalle, Mahalle.id == Report.mahalle_id)
@@ -84,7 +110,7 @@ def published_points_page(
             Mahalle.name.label("mahalle"),
             confirmations.label("confirmations"),
         )
-        .order_by(Report.published_at.desc(), Report.public_id.desc())
+        .order_by(*NEWEST_FIRST)
         .limit(limit)
         .offset(offset)
     ).mappings()
@@ -137,3 +163,93 @@ def public_report_collection(
         numberReturned=len(features),
         next_offset=offset + len(features) if offset + len(features) < total else None,
     )
+
+
+def _json_object(**pairs) -> ColumnElement:
+    """json_build_object with constant keys (as SQL literals: a bound key has no type)."""
+    args: list = []
+    for key, value in pairs.items():
+        args += [literal_column(f"'{key}'"), value]
+    return func.json_build_object(*args)
+
+
+EMPTY_JSON_ARRAY: ColumnElement = literal_column("'[]'::json")
+
+
+def _photo_urls_json() -> ScalarSelect:
+    """The photo URLs of the report in the enclosing query, in order, as a JSON array."""
+    url: ColumnElement = literal_column(f"'{PHOTO_URL.format(id='')}'") + cast(ReportPhoto.id, String)
+    return (
+        select(
+            func.coalesce(
+                func.json_agg(aggregate_order_by(url, ReportPhoto.position)), EMPTY_JSON_ARRAY
+            )
+        )
+        .where(ReportPhoto.report_id == Report.id)
+        .scalar_subquery()
+    )
+
+
+def feature_json() -> ColumnElement:
+    """One public point as a GeoJSON Feature built by PostgreSQL: `public_feature`'s members."""
+    return _json_object(
+        type=literal_column("'Feature'"),
+        id=Report.public_id,
+        geometry=cast(func.ST_AsGeoJSON(Report.public_location, COORD_DECIMALS), JSON),
+        properties=_json_object(
+            public_id=Report.public_id,
+            category=Category.code,
+            category_group=Category.group,
+            category_labels=Category.labels,
+            time_band=Report.time_band,
+            # Month, not day: see `public_feature`.
+            occurred_month=func.to_char(Report.occurred_on, "YYYY-MM"),
+            perceived_safety=Report.perceived_safety,
+            text=public_text_expr(),
+            municipal_status=Report.municipal_status,
+            mahalle=Mahalle.name,
+            confirmations=confirmation_count(),
+            demo=Report.source == ReportSource.demo,
+            photos=_photo_urls_json(),
+        ),
+    )
+
+
+def public_points_json(
+    session: Session, filters: ReportFilters, *, limit: int, offset: int
+) -> tuple[str, int, bool]:
+    """One page of public points as a JSON array of Features assembled in PostgreSQL, no
+    Python per feature: (features, how many, whether more follow).
+
+    One statement: the page and one row more (which says whether another page follows).
+    """
+    page = (
+        public_points(session, filters)
+        .outerjoin(Mahalle, Mahalle.id == Report.mahalle_id)
+        .with_only_columns(feature_json().label("f"))
+        .order_by(*NEWEST_FIRST)
+        .limit(limit + 1)
+        .offset(offset)
+        .subquery("page")
+    )
+    numbered = select(page.c.f, func.row_number().over().label("n")).subquery("numbered")
+    shown = numbered.c.n <= limit
+    features = func.coalesce(
+        func.json_agg(aggregate_order_by(numbered.c.f, numbered.c.n)).filter(shown),
+        EMPTY_JSON_ARRAY,
+    )
+    # As text: psycopg would decode JSON into Python objects, only for them to be encoded again.
+    row = session.execute(select(cast(features, Text), func.count()).select_from(numbered)).one()
+    fetched = int(row[1])
+    return row[0], min(fetched, limit), fetched > limit
+
+
+def public_point_json(session: Session, public_id: str, municipality: str | None) -> str | None:
+    """One public point as a GeoJSON Feature (JSON text), or None when it is not public."""
+    found = session.scalar(
+        public_points(session, ReportFilters(municipality=municipality))
+        .outerjoin(Mahalle, Mahalle.id == Report.mahalle_id)
+        .where(Report.public_id == public_id)
+        .with_only_columns(cast(feature_json(), Text))
+    )
+    return found
