@@ -24,8 +24,16 @@ def _gdal(*args: str) -> str:
 def test_ogrinfo_lists_the_collections(server, db, settings):
     add_reports(db, settings)
     listing = _gdal("ogrinfo", "-ro", "-q", f"OAPIF:{server.url}/ogc")
-    layers = {line.split(":", 1)[1].split("(")[0].strip() for line in listing.splitlines() if ":" in line}
-    assert {"reports", "reports.cankaya", "indicators.yenimahalle", "hotspots", "services"} <= layers
+    layers = {
+        line.split(":", 1)[1].split("(")[0].strip() for line in listing.splitlines() if ":" in line
+    }
+    assert {
+        "reports",
+        "reports.cankaya",
+        "indicators.yenimahalle",
+        "hotspots",
+        "services",
+    } <= layers
     assert not [name for name in layers if name.startswith("planner-")]
 
 

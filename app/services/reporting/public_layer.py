@@ -17,6 +17,7 @@ from sqlalchemy import (
     func,
     literal_column,
     select,
+    text,
 )
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.orm import Session
@@ -178,7 +179,9 @@ EMPTY_JSON_ARRAY: ColumnElement = literal_column("'[]'::json")
 
 def _photo_urls_json() -> ScalarSelect:
     """The photo URLs of the report in the enclosing query, in order, as a JSON array."""
-    url: ColumnElement = literal_column(f"'{PHOTO_URL.format(id='')}'") + cast(ReportPhoto.id, String)
+    url: ColumnElement = literal_column(f"'{PHOTO_URL.format(id='')}'") + cast(
+        ReportPhoto.id, String
+    )
     return (
         select(
             func.coalesce(
@@ -215,6 +218,12 @@ def feature_json() -> ColumnElement:
     )
 
 
+PLAN_SETTINGS = text(
+    "SELECT set_config('plan_cache_mode', 'force_custom_plan', true), "
+    "set_config('jit', 'off', true)"
+)
+
+
 def public_points_json(
     session: Session, filters: ReportFilters, *, limit: int, offset: int
 ) -> tuple[str, int, bool]:
@@ -223,6 +232,10 @@ def public_points_json(
 
     One statement: the page and one row more (which says whether another page follows).
     """
+    # Plans chosen on purpose: a generic plan (psycopg prepares a statement after a few runs)
+    # suits small boxes and is many times slower for the whole city, so plan each with its
+    # own values; JIT compilation took most of these queries' time (issue 11's measurements).
+    session.execute(PLAN_SETTINGS)
     page = (
         public_points(session, filters)
         .outerjoin(Mahalle, Mahalle.id == Report.mahalle_id)
