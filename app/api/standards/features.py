@@ -47,6 +47,7 @@ def _answer(
 
 
 @router.get("", dependencies=[Depends(only(*COMMON))])
+@router.get("/", dependencies=[Depends(only(*COMMON))])  # tools ask for {root}/
 def landing_page(
     request: Request, fmt: FormatDep, db: SessionDep, settings: SettingsDep
 ) -> Response:

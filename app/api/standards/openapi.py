@@ -14,6 +14,44 @@ EXCEPTION = {"$ref": "#/components/responses/Exception"}
 FORMAT = {"$ref": "#/components/parameters/f"}
 
 
+def _query(name: str, description: str, schema: dict) -> dict:
+    return {
+        "name": name,
+        "in": "query",
+        "required": False,
+        "description": description,
+        "schema": schema,
+        "style": "form",
+        "explode": False,
+    }
+
+
+ITEMS_PARAMETERS = [
+    _query(
+        "bbox",
+        "minx,miny,maxx,maxy in degrees (CRS84); 6 numbers with heights.",
+        {"type": "array", "minItems": 4, "maxItems": 6, "items": {"type": "number"}},
+    ),
+    _query(
+        "datetime",
+        "An RFC 3339 instant or interval (open ends: '..'). Public figures are never finer "
+        "than a month: reports match by the month they happened in, aggregates cover the "
+        "whole months the interval touches.",
+        {"type": "string"},
+    ),
+    _query(
+        "limit",
+        f"Features per page (a larger value is cut to {MAX_LIMIT}).",
+        {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": DEFAULT_LIMIT},
+    ),
+    _query(
+        "offset",
+        "Features to skip (the next links carry it).",
+        {"type": "integer", "minimum": 0, "default": 0},
+    ),
+]
+
+
 def _ok(description: str, media_types: tuple[str, ...]) -> dict:
     content = {m: {"schema": {"type": "object"}} for m in media_types}
     content["text/html"] = {"schema": {"type": "string"}}
@@ -54,13 +92,8 @@ def document(request: Request, collections: list[Collection]) -> dict:
         "description": "The feature's id (a report's public id, a mahalle code, a cell).",
         "schema": {"type": "string"},
     }
-    items_params = [
-        {"$ref": "#/components/parameters/bbox"},
-        {"$ref": "#/components/parameters/datetime"},
-        {"$ref": "#/components/parameters/limit"},
-        {"$ref": "#/components/parameters/offset"},
-        FORMAT,
-    ]
+    # Written out, not as $ref: some validators read only an inline parameter's name.
+    items_params = [*ITEMS_PARAMETERS, FORMAT]
     json = ("application/json",)
     geojson = ("application/geo+json",)
     return {
@@ -74,7 +107,7 @@ def document(request: Request, collections: list[Collection]) -> dict:
             "license": {"name": "ODbL 1.0 (boundaries); reports: Mor Harita contributors"},
         },
         "servers": [{"url": base_url(request)}],
-        "tags": [{"name": "Capabilities"}, {"name": "Data"}],
+        "tags": [{"name": "Capabilities"}, {"name": "Data"}, {"name": "Tiles"}],
         "paths": {
             "/": _get(
                 "getLandingPage",
@@ -125,6 +158,12 @@ def document(request: Request, collections: list[Collection]) -> dict:
                 [collection_id, feature_id, FORMAT],
                 _ok("A Feature.", geojson),
             ),
+            **tile_paths(
+                {
+                    **collection_id,
+                    "schema": {"type": "string", "enum": [c.id for c in collections if c.tiled]},
+                }
+            ),
         },
         "components": {
             "parameters": {
@@ -134,54 +173,6 @@ def document(request: Request, collections: list[Collection]) -> dict:
                     "required": False,
                     "description": "The format (else the Accept header decides).",
                     "schema": {"type": "string", "enum": ["json", "html"]},
-                    "style": "form",
-                    "explode": False,
-                },
-                "bbox": {
-                    "name": "bbox",
-                    "in": "query",
-                    "required": False,
-                    "description": "minx,miny,maxx,maxy in degrees (CRS84); 6 numbers with heights.",
-                    "schema": {
-                        "type": "array",
-                        "minItems": 4,
-                        "maxItems": 6,
-                        "items": {"type": "number"},
-                    },
-                    "style": "form",
-                    "explode": False,
-                },
-                "datetime": {
-                    "name": "datetime",
-                    "in": "query",
-                    "required": False,
-                    "description": "An RFC 3339 instant or interval (open ends: '..'). Public "
-                    "figures are never finer than a month: reports match by the month they "
-                    "happened in, aggregates cover the whole months the interval touches.",
-                    "schema": {"type": "string"},
-                    "style": "form",
-                    "explode": False,
-                },
-                "limit": {
-                    "name": "limit",
-                    "in": "query",
-                    "required": False,
-                    "description": f"Features per page (a larger value is cut to {MAX_LIMIT}).",
-                    "schema": {
-                        "type": "integer",
-                        "minimum": 1,
-                        "maximum": MAX_LIMIT,
-                        "default": DEFAULT_LIMIT,
-                    },
-                    "style": "form",
-                    "explode": False,
-                },
-                "offset": {
-                    "name": "offset",
-                    "in": "query",
-                    "required": False,
-                    "description": "Features to skip (the next links carry it).",
-                    "schema": {"type": "integer", "minimum": 0, "default": 0},
                     "style": "form",
                     "explode": False,
                 },
@@ -211,4 +202,71 @@ def document(request: Request, collections: list[Collection]) -> dict:
                 }
             },
         },
+    }
+
+
+MVT = "application/vnd.mapbox-vector-tile"
+
+
+def _path_param(name: str, description: str, schema: dict) -> dict:
+    return {
+        "name": name,
+        "in": "path",
+        "required": True,
+        "description": description,
+        "schema": schema,
+    }
+
+
+def tile_paths(collection_id: dict) -> dict:
+    """The OGC API – Tiles resources (vector tiles of the tiled collections, WebMercatorQuad)."""
+    matrix_set = _path_param(
+        "tileMatrixSetId", "The tile matrix set.", {"type": "string", "enum": ["WebMercatorQuad"]}
+    )
+    tile = [
+        _path_param("tileMatrix", "The zoom level.", {"type": "string"}),
+        _path_param("tileRow", "The row (y).", {"type": "integer", "minimum": 0}),
+        _path_param("tileCol", "The column (x).", {"type": "integer", "minimum": 0}),
+    ]
+    json = ("application/json",)
+    mvt = {
+        "200": {
+            "description": "A Mapbox vector tile.",
+            "content": {MVT: {"schema": {"type": "string", "format": "binary"}}},
+        },
+        "400": EXCEPTION,
+        "404": EXCEPTION,
+    }
+    return {
+        "/tileMatrixSets": _get(
+            "getTileMatrixSets",
+            "The tile matrix sets",
+            "Tiles",
+            [FORMAT],
+            _ok("The tile matrix sets.", json),
+        ),
+        "/tileMatrixSets/{tileMatrixSetId}": _get(
+            "getTileMatrixSet",
+            "One tile matrix set",
+            "Tiles",
+            [matrix_set, FORMAT],
+            _ok("The tile matrix set.", json),
+        ),
+        "/collections/{collectionId}/tiles": _get(
+            "getCollectionTileSets",
+            "A collection's tilesets",
+            "Tiles",
+            [collection_id, FORMAT],
+            _ok("The tilesets.", json),
+        ),
+        "/collections/{collectionId}/tiles/{tileMatrixSetId}": _get(
+            "getCollectionTileSet",
+            "A collection's tileset",
+            "Tiles",
+            [collection_id, matrix_set, FORMAT],
+            _ok("The tileset.", json),
+        ),
+        "/collections/{collectionId}/tiles/{tileMatrixSetId}/{tileMatrix}/{tileRow}/{tileCol}": _get(
+            "getCollectionTile", "A vector tile", "Tiles", [collection_id, matrix_set, *tile], mvt
+        ),
     }
