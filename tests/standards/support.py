@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from geoalchemy2.shape import from_shape
+from shapely.geometry import Point
 from sqlalchemy import func, select
 
-from app.models import Report, ReportStatus
+from app.models import Report, ReportStatus, ServiceKind, ServicePoint
+from app.services.reference import municipality_by_code
 from tests.support.factories import KIZILAY, make_report
 
 YENIMAHALLE_POINT = (32.7, 39.97)  # in Yeni Batı Mahallesi (Yenimahalle)
@@ -41,6 +44,17 @@ def add_reports(db, settings, n_cankaya: int = 3) -> Reports:
         db, settings, category="verbal_harassment", status=ReportStatus.published
     )[0]
     pending = make_report(db, settings)[0]
+    # A support service in each district, so that every collection has features.
+    for code, (lon, lat) in (("cankaya", KIZILAY), ("yenimahalle", YENIMAHALLE_POINT)):
+        db.add(
+            ServicePoint(
+                kind=ServiceKind.counselling,
+                name=f"Kadın Danışma Merkezi ({code})",
+                location=from_shape(Point(lon + 0.001, lat), srid=4326),
+                municipality_id=municipality_by_code(db, code).id,
+            )
+        )
+    db.flush()
     return Reports(cankaya, yenimahalle, sensitive, pending)
 
 
