@@ -89,6 +89,16 @@ class Report(Timestamps, Base):
         # Every page asks whether demo data is loaded; without demo rows this index is empty,
         # so the answer costs nothing instead of a scan of every report.
         sa.Index("ix_report_demo", "id", postgresql_where=sa.text("source = 'demo'")),
+        # Exactly the reports that may be public points (bar sensitive categories, which live
+        # on the category): OGC API items and tiles search their displaced points by bbox.
+        sa.Index(
+            "ix_report_public_point_location",
+            "public_location",
+            postgresql_using="gist",
+            postgresql_where=sa.text(
+                "status = 'published' AND location_precision = 'point' AND published_at IS NOT NULL"
+            ),
+        ),
         # The planners' indicators read published reports of a period by index-only scan.
         sa.Index(
             "ix_report_indicators",

@@ -229,6 +229,15 @@ PUBLIC = {
     ("GET", "/open311/v2/tokens/{token}.{fmt}"),  # the token is the credential
     ("GET", "/feeds/{municipality}.atom"),
     ("GET", "/feeds/{municipality}/{mahalle:path}.atom"),
+    # OGC API Features: public collections; planners' refuse without a token (tests/standards)
+    ("GET", "/ogc"),
+    ("GET", "/ogc/"),
+    ("GET", "/ogc/conformance"),
+    ("GET", "/ogc/api"),
+    ("GET", "/ogc/collections"),
+    ("GET", "/ogc/collections/{collection_id}"),
+    ("GET", "/ogc/collections/{collection_id}/items"),
+    ("GET", "/ogc/collections/{collection_id}/items/{feature_id:path}"),
 }
 
 

@@ -50,6 +50,13 @@ PUBLIC_READS = {
     "/open311/v2/requests.{fmt}",
     "/open311/v2/requests/{public_id}.{fmt}",
     "/feeds/{municipality}.atom",
+    "/ogc",
+    "/ogc/conformance",
+    "/ogc/api",
+    "/ogc/collections",
+    "/ogc/collections/{collection_id}",
+    "/ogc/collections/{collection_id}/items",
+    "/ogc/collections/{collection_id}/items/{feature_id:path}",
     "/feeds/{municipality}/{mahalle:path}.atom",
 }
 
@@ -67,8 +74,8 @@ def _own_session(route):
     """The session dependency the route (or a dependency of it) declares for its own reads."""
     calls = []
     for sub in route.dependant.dependencies:
-        if sub.call.__name__ == "optional_user":
-            continue  # the viewer's own look-up: a session cookie means staff, the primary
+        if sub.call.__name__ in ("optional_user", "ogc_viewer"):
+            continue  # the viewer's own look-up (cookie or token): staff, on the primary
         calls.extend(_calls(sub))
     return {c for c in calls if c in (get_db, get_public_read_db)}
 

@@ -3,6 +3,9 @@
 from fastapi import APIRouter, FastAPI
 
 from app.api.pages import api_docs, citizen, planner, plans, staff
+from app.api.pages.templating import render
+
+__all__ = ["install", "render", "router"]
 
 router = APIRouter(include_in_schema=False)
 router.include_router(citizen.router)

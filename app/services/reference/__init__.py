@@ -59,6 +59,7 @@ from app.services.reference.service_points import (
     nearest_services,
     rekey_service_points,
     round_distance_m,
+    service_collection,
     services_from_json,
 )
 
@@ -104,6 +105,7 @@ __all__ = [
     "responsible_for",
     "round_distance_m",
     "seed_categories",
+    "service_collection",
     "services_from_json",
     "set_memberships",
     "set_responsibility",

@@ -13,6 +13,11 @@ from app.services.reporting.placement import (
     move_placement,
     place_report,
 )
+from app.services.reporting.public_layer import (
+    ReportFilters,
+    public_point_json,
+    public_points_json,
+)
 from app.services.reporting.retention import purge_expired
 from app.services.reporting.submission import submit_report
 
@@ -21,6 +26,7 @@ __all__ = [
     "MAX_SIDE_PX",
     "CleanPhoto",
     "Placement",
+    "ReportFilters",
     "clean_photo",
     "client_hash",
     "displacement_offsets",
@@ -30,6 +36,8 @@ __all__ = [
     "new_public_id",
     "new_tracking_code",
     "place_report",
+    "public_point_json",
+    "public_points_json",
     "purge_expired",
     "submit_report",
 ]

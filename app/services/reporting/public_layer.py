@@ -7,25 +7,43 @@ the cell key of its confirmations' record keys, and withheld (null, with
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import ScalarSelect, func, select, text
+from sqlalchemy import (
+    JSON,
+    ColumnElement,
+    Integer,
+    ScalarSelect,
+    Select,
+    String,
+    Text,
+    case,
+    cast,
+    func,
+    literal_column,
+    select,
+    text,
+)
+from sqlalchemy.dialects.postgresql import JSONB, aggregate_order_by
 from sqlalchemy.orm import Session
 
 from app.config import Settings
 from app.geo.bbox import BBox
-from app.geo.geojson import feature, feature_collection, point
+from app.geo.geojson import COORD_DECIMALS, feature, feature_collection, point
 from app.models import (
     Category,
     Confirmation,
     Mahalle,
     Report,
+    ReportPhoto,
     ReportSource,
 )
 from app.services.reference import area_for_code, municipality_k
 from app.services.reporting import photos
+from app.services.reporting.photos import PHOTO_URL
 from app.services.suppression import cell_key, perturbation_table, published_single
 from app.services.visibility import (
     public_point_reports,
@@ -97,6 +115,40 @@ class ConfirmationCounts:
         shown = published_single(self._table, count, ckey, k)
         return {"confirmations": shown, "confirmations_suppressed": shown is None}
 
+    def sql(self) -> tuple[ColumnElement, ColumnElement]:
+        """`publish` in SQL, for features PostgreSQL assembles: (confirmations, suppressed).
+
+        The same rule as `suppression.published_single`: 0 stays 0; a count below k, or one
+        whose perturbed value falls below k, is withheld; else count + pvalue(count, cell key)
+        from the same table (bound once as a JSON array of its rows)."""
+        n = confirmation_count()
+        key = confirmation_cell_key()
+        k = (
+            case(self._k, value=Report.municipality_id, else_=self._floor)
+            if self._k
+            else literal_column(str(int(self._floor)))
+        )
+        rows = cast(json.dumps([list(r) for r in self._table.rows]), JSONB)
+        row = cast(func.least(n, self._table.max_pcv) - 1, String)
+        noise = cast(func.jsonb_extract_path_text(rows, row, cast(key, String)), Integer)
+        published = n + noise
+        shown = case((n == 0, 0), (n < k, None), (published >= k, published), else_=None)
+        withheld = case((n == 0, False), (n < k, True), (published >= k, False), else_=True)
+        return shown, withheld
+
+
+def public_points(session: Session, filters: ReportFilters) -> Select:
+    """The public points matching `filters`: the one query behind the JSON API's layer and the
+    OGC API's report collections (published with a publication time, so the newest-first
+    index scan skips never-published rows)."""
+    area = area_for_code(session, filters.municipality)
+    return _apply_filters(public_point_reports(area), filters).where(
+        Report.published_at.is_not(None)
+    )
+
+
+NEWEST_FIRST = (Report.published_at.desc(), Report.public_id.desc())
+
 
 def published_points_page(
     session: Session, filters: ReportFilters, *, limit: int, offset: int
@@ -104,16 +156,11 @@ def published_points_page(
     """Public report points (displaced, non-sensitive): (total matched, one page of rows),
     each with its true "me too" count and cell key (to be published through
     `ConfirmationCounts`, never as they are)."""
-    area = area_for_code(session, filters.municipality)
-    base = _apply_filters(public_point_reports(area), filters)
+    base = public_points(session, filters)
     session.execute(PAGE_SETTINGS)
     total = session.scalar(select(func.count()).select_from(base.subquery())) or 0
     rows = session.execute(
-        # A published report always has published_at: saying so lets the newest-first index
-        # scan start at the first public row instead of walking every never-published (NULL)
-        # one. Not in the count: there it adds a bitmap of 900,000 rows (1 s at 1M).
-        base.where(Report.published_at.is_not(None))
-        .outerjoin(Mahalle, Mahalle.id == Report.mahalle_id)
+        base.outerjoin(Mahalle, Mahalle.id == Report.mahalle_id)
         .with_only_columns(
             Report.id,
             Report.public_id,
@@ -133,7 +180,7 @@ def published_points_page(
             confirmation_count().label("confirmations"),
             confirmation_cell_key().label("confirmations_ckey"),
         )
-        .order_by(Report.published_at.desc(), Report.public_id.desc())
+        .order_by(*NEWEST_FIRST)
         .limit(limit)
         .offset(offset)
     ).mappings()
@@ -187,3 +234,107 @@ def public_report_collection(
         numberReturned=len(features),
         next_offset=offset + len(features) if offset + len(features) < total else None,
     )
+
+
+def _json_object(**pairs) -> ColumnElement:
+    """json_build_object with constant keys (as SQL literals: a bound key has no type)."""
+    args: list = []
+    for key, value in pairs.items():
+        args += [literal_column(f"'{key}'"), value]
+    return func.json_build_object(*args)
+
+
+EMPTY_JSON_ARRAY: ColumnElement = literal_column("'[]'::json")
+
+
+def _photo_urls_json() -> ScalarSelect:
+    """The photo URLs of the report in the enclosing query, in order, as a JSON array."""
+    url: ColumnElement = literal_column(f"'{PHOTO_URL.format(id='')}'") + cast(
+        ReportPhoto.id, String
+    )
+    return (
+        select(
+            func.coalesce(
+                func.json_agg(aggregate_order_by(url, ReportPhoto.position)), EMPTY_JSON_ARRAY
+            )
+        )
+        .where(ReportPhoto.report_id == Report.id)
+        .scalar_subquery()
+    )
+
+
+def feature_json(counts: ConfirmationCounts) -> ColumnElement:
+    """One public point as a GeoJSON Feature built by PostgreSQL: `public_feature`'s members."""
+    shown, withheld = counts.sql()
+    return _json_object(
+        type=literal_column("'Feature'"),
+        id=Report.public_id,
+        geometry=cast(func.ST_AsGeoJSON(Report.public_location, COORD_DECIMALS), JSON),
+        properties=_json_object(
+            public_id=Report.public_id,
+            category=Category.code,
+            category_group=Category.group,
+            category_labels=Category.labels,
+            time_band=Report.time_band,
+            # Month, not day: see `public_feature`.
+            occurred_month=func.to_char(Report.occurred_on, "YYYY-MM"),
+            perceived_safety=Report.perceived_safety,
+            text=public_text_expr(),
+            municipal_status=Report.municipal_status,
+            mahalle=Mahalle.name,
+            confirmations=shown,
+            confirmations_suppressed=withheld,
+            demo=Report.source == ReportSource.demo,
+            photos=_photo_urls_json(),
+        ),
+    )
+
+
+PLAN_SETTINGS = PAGE_SETTINGS
+
+
+def public_points_json(
+    session: Session, settings: Settings, filters: ReportFilters, *, limit: int, offset: int
+) -> tuple[str, int, bool]:
+    """One page of public points as a JSON array of Features assembled in PostgreSQL, no
+    Python per feature: (features, how many, whether more follow).
+
+    One statement: the page and one row more (which says whether another page follows).
+    """
+    # Plans chosen on purpose: a generic plan (psycopg prepares a statement after a few runs)
+    # suits small boxes and is many times slower for the whole city, so plan each with its
+    # own values; JIT compilation took most of these queries' time (issue 11's measurements).
+    session.execute(PLAN_SETTINGS)
+    page = (
+        public_points(session, filters)
+        .outerjoin(Mahalle, Mahalle.id == Report.mahalle_id)
+        .with_only_columns(feature_json(ConfirmationCounts(session, settings)).label("f"))
+        .order_by(*NEWEST_FIRST)
+        .limit(limit + 1)
+        .offset(offset)
+        .subquery("page")
+    )
+    numbered = select(page.c.f, func.row_number().over().label("n")).subquery("numbered")
+    shown = numbered.c.n <= limit
+    features = func.coalesce(
+        func.json_agg(aggregate_order_by(numbered.c.f, numbered.c.n)).filter(shown),
+        EMPTY_JSON_ARRAY,
+    )
+    # As text: psycopg would decode JSON into Python objects, only for them to be encoded again.
+    row = session.execute(select(cast(features, Text), func.count()).select_from(numbered)).one()
+    fetched = int(row[1])
+    return row[0], min(fetched, limit), fetched > limit
+
+
+def public_point_json(
+    session: Session, settings: Settings, public_id: str, municipality: str | None
+) -> str | None:
+    """One public point as a GeoJSON Feature (JSON text), or None when it is not public."""
+    counts = ConfirmationCounts(session, settings)
+    found = session.scalar(
+        public_points(session, ReportFilters(municipality=municipality))
+        .outerjoin(Mahalle, Mahalle.id == Report.mahalle_id)
+        .where(Report.public_id == public_id)
+        .with_only_columns(cast(feature_json(counts), Text))
+    )
+    return found

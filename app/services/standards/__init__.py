@@ -1,9 +1,29 @@
-"""Live standards for planners' tools (DESIGN.md §10): OGC API, vector tiles, Open311.
+"""Live standards for planners' and municipal systems' tools (DESIGN.md §10): OGC API
+Features and vector tiles, Open311 GeoReport v2, Atom feeds, webhooks.
 
-What other domains may use is exported here; the modules inside are this domain's own.
+What other domains (and the API) may use is exported here; the modules inside are this
+domain's own.
 """
 
+from app.services.standards.collections import (
+    PLANNER_KINDS,
+    PUBLIC_KINDS,
+    TILED_KINDS,
+    Collection,
+    CollectionNotFound,
+    collection_for,
+    planner_collections,
+    public_collections,
+)
 from app.services.standards.feeds import mahalle_feed, municipality_feed
+from app.services.standards.items import (
+    FeatureNotFound,
+    Interval,
+    ItemQuery,
+    ItemsPage,
+    item,
+    items_page,
+)
 from app.services.standards.open311 import (
     RequestNotFound,
     RequestQuery,
@@ -38,23 +58,37 @@ from app.services.standards.webhooks import (
 
 __all__ = [
     "MAX_ATTEMPTS",
+    "PLANNER_KINDS",
+    "PUBLIC_KINDS",
     "SIGNATURE_HEADER",
+    "TILED_KINDS",
+    "Collection",
+    "CollectionNotFound",
+    "FeatureNotFound",
+    "Interval",
+    "ItemQuery",
+    "ItemsPage",
     "KeyRefused",
     "RequestNotFound",
     "RequestQuery",
     "ServiceNotFound",
+    "collection_for",
     "create_hook",
     "create_key",
     "deactivate_hook",
     "deliver_due",
     "delivery_log",
     "dispatch",
+    "item",
+    "items_page",
     "list_hooks",
     "list_keys",
     "mahalle_feed",
     "municipality_feed",
     "parse_datetime",
+    "planner_collections",
     "post_request",
+    "public_collections",
     "request_by_id",
     "request_for_token",
     "requests",
