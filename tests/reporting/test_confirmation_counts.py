@@ -28,7 +28,21 @@ def public_outputs(http, report) -> dict:
         params={"lon": point.x, "lat": point.y, "category": "dark_street"},
     ).json()["items"]
     (item,) = [i for i in nearby if i["public_id"] == report.public_id]
-    return {"point": feature["properties"], "nearby": item}
+    # The OGC API builds its features in SQL: the same rule, written there, must agree.
+    ogc = http.get(f"/ogc/collections/reports/items/{report.public_id}?f=json")
+    assert ogc.status_code == 200, ogc.text
+    page = http.get("/ogc/collections/reports/items?f=json&limit=1000").json()["features"]
+    (listed,) = [f for f in page if f["id"] == report.public_id]
+    return {
+        "point": feature["properties"],
+        "nearby": item,
+        "ogc": _counts(ogc.json()["properties"]),
+        "ogc_page": _counts(listed["properties"]),
+    }
+
+
+def _counts(props: dict) -> dict:
+    return {k: props[k] for k in ("confirmations", "confirmations_suppressed")}
 
 
 def test_one_me_too_cannot_be_told_from_two(perturbing_client, db, settings):

@@ -7,7 +7,6 @@ the cell key of its confirmations' record keys, and withheld (null, with
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -23,6 +22,7 @@ from sqlalchemy import (
     case,
     cast,
     func,
+    literal,
     literal_column,
     select,
     text,
@@ -128,7 +128,7 @@ class ConfirmationCounts:
             if self._k
             else literal_column(str(int(self._floor)))
         )
-        rows = cast(json.dumps([list(r) for r in self._table.rows]), JSONB)
+        rows = literal([list(r) for r in self._table.rows], type_=JSONB)
         row = cast(func.least(n, self._table.max_pcv) - 1, String)
         noise = cast(func.jsonb_extract_path_text(rows, row, cast(key, String)), Integer)
         published = n + noise
