@@ -20,6 +20,7 @@ from app import i18n, localdb
 from app.api import pages
 from app.api import router as api_router
 from app.api.openapi import install_openapi
+from app.api.standards.errors import is_ogc, ogc_domain_error, ogc_exception
 from app.config import Settings, get_settings
 from app.db import engine_for, make_session_factory
 from app.errors import DatabaseUnavailable, DomainError, error_body, status_for
@@ -45,6 +46,8 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(DomainError)
     async def domain_error(request: Request, exc: DomainError) -> JSONResponse:
+        if is_ogc(request):
+            return ogc_domain_error(exc)
         fields = [{"field": exc.field, "message": exc.message}] if exc.field else []
         extra: dict = {"fields": fields}
         if exc.details is not None:
@@ -67,6 +70,8 @@ def install_error_handlers(app: FastAPI) -> None:
                 field, message = "body", "a JSON request body is required"
             fields.append({"field": field, "message": message})
         summary = "; ".join(f"{f['field']}: {f['message']}" for f in fields)
+        if is_ogc(request):
+            return ogc_exception(400, "InvalidParameterValue", f"Please correct: {summary}")
         return JSONResponse(
             error_body("invalid_input", f"Please correct: {summary}", fields=fields),
             status_code=422,
@@ -115,6 +120,9 @@ def install_error_handlers(app: FastAPI) -> None:
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         messages = {404: "Not found.", 405: "Method not allowed."}
         message = exc.detail if isinstance(exc.detail, str) else messages.get(exc.status_code, "")
+        if is_ogc(request):
+            code = "NotFound" if exc.status_code == 404 else "HttpError"
+            return ogc_exception(exc.status_code, code, message or "Request failed.")
         return JSONResponse(
             error_body("http_error", message or "Request failed."),
             status_code=exc.status_code,

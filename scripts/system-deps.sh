@@ -14,6 +14,8 @@ case "${1:-base}" in
     ldconfig -p 2>/dev/null | grep -q libpangoft2-1.0 || need+=(libpango-1.0-0 libpangoft2-1.0-0)
     fc-list 2>/dev/null | grep -qi dejavu || need+=(fonts-dejavu-core)
     command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
+    # Vector tiles: the tests read a tile with GDAL's MVT driver (ogrinfo).
+    command -v ogrinfo >/dev/null 2>&1 || need+=(gdal-bin)
     ;;
   browser)
     [ -x /usr/bin/chromium ] || need+=(chromium)

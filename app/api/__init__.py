@@ -2,7 +2,16 @@
 
 from fastapi import APIRouter
 
-from app.api import accounts, health, moderation, monitoring, planning, reference, reporting
+from app.api import (
+    accounts,
+    health,
+    moderation,
+    monitoring,
+    planning,
+    reference,
+    reporting,
+    standards,
+)
 
 router = APIRouter()
 router.include_router(health.router)
@@ -12,3 +21,4 @@ router.include_router(planning.router)
 router.include_router(accounts.router)
 router.include_router(moderation.router)
 router.include_router(monitoring.router)
+router.include_router(standards.router)
