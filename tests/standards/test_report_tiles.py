@@ -247,3 +247,33 @@ def test_gdal_reads_a_tile(client, populated, tmp_path):
     xmin = -HALF_WORLD_M + x * size
     xs = [float(line.split("(")[1].split()[0]) for line in listed.splitlines() if "POINT (" in line]
     assert len(xs) == len(features) and all(xmin <= v <= xmin + size for v in xs)
+
+
+def test_the_geojson_encoding_carries_the_same_tile(client, db, populated):
+    x, y = tile_of(32.8541, 39.9208, 12)
+    mvt = decode_strict(get_tile(client, 12, x, y).content)["clusters"]["features"]
+    response = client.get(URL.format(c="reports", z=12, x=x, y=y), params={"f": "geojson"})
+    assert response.headers["content-type"] == "application/geo+json"
+    geojson = response.json()
+    assert geojson["layer"] == "clusters"
+    counts = sorted(f["properties"].get("count", 0) for f in geojson["features"])
+    assert counts == sorted(f["properties"].get("count", 0) for f in mvt)
+    points = public_points(db)
+    (x, y), _ = Counter(tile_of(p.plon, p.plat, 16) for p in points).most_common(1)[0]
+    public = {p.public_id: (p.plon, p.plat) for p in points}
+    exact = {p.public_id: (p.lon, p.lat) for p in points}
+    features = client.get(URL.format(c="reports", z=16, x=x, y=y), params={"f": "geojson"}).json()[
+        "features"
+    ]
+    mvt = decode_strict(get_tile(client, 16, x, y).content)["reports"]["features"]
+    assert {f["properties"]["public_id"] for f in features} == {
+        f["properties"]["public_id"] for f in mvt
+    }
+    for f in features:
+        lonlat = tuple(f["geometry"]["coordinates"])
+        assert distance_m(lonlat, public[f["properties"]["public_id"]]) < 0.5
+        assert distance_m(lonlat, exact[f["properties"]["public_id"]]) >= 45
+    bad = client.get(
+        URL.format(c="indicators", z=12, x=x // 16, y=y // 16), params={"f": "geojson"}
+    )
+    assert bad.status_code == 400 and "f=geojson" in bad.json()["description"]

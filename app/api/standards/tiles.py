@@ -135,17 +135,18 @@ def get_tile(
     x: TileIndex,
     filters: FiltersDep,
 ) -> Response:
-    """One Mapbox vector tile ({tileMatrix}/{tileRow}/{tileCol}: z/y/x); 304 on a matching
-    If-None-Match."""
+    """One Mapbox vector tile ({tileMatrix}/{tileRow}/{tileCol}: z/y/x), or for reports with
+    `f=geojson` the same tile as GeoJSON; 304 on a matching If-None-Match."""
     _only_web_mercator(tms_id)
     kind, municipality = tiles.parse_collection_id(db, collection_id)
+    encoding = request.query_params.get("f", "mvt")
     tile = tiles.collection_tile(
-        db, kind, municipality, z, x, y, filters, settings.k_threshold, ptable
+        db, kind, municipality, z, x, y, filters, settings.k_threshold, ptable, encoding
     )
     headers = {"ETag": tile.etag, "Cache-Control": tiles.CACHE_CONTROL, "Vary": "Accept-Encoding"}
     if _matches(request.headers.get("if-none-match"), tile.etag):
         return Response(status_code=304, headers=headers)
-    return Response(tile.content, media_type=tiles.MVT_MEDIA_TYPE, headers=headers)
+    return Response(tile.content, media_type=tile.media_type, headers=headers)
 
 
 def _only_web_mercator(tms_id: str) -> None:

@@ -117,13 +117,36 @@ SELECT ST_AsMVT(t, :layer, :extent, 'geom') FROM (
 """
 
 
-def _points_in_tile(area, filters: TileFilters, *columns) -> str:
+def points_in_tile(area, filters: TileFilters, *columns) -> str:
     """SQL of the public points inside the tile (`env.e`), with `columns`."""
     inside = literal_column("report.public_location").op("&&")(
         func.ST_Transform(literal_column("(SELECT e FROM env)"), 4326)
     )
     g = func.ST_Transform(literal_column("report.public_location"), 3857).label("g")
     return _sql(public_points(area, filters).where(inside).with_only_columns(g, *columns))
+
+
+def protected_cells(
+    session: Session,
+    tile: TileAddress,
+    area: tuple[int, ...] | None,
+    filters: TileFilters,
+    k: int,
+    ptable: PTable,
+) -> list[tuple[int, int, int | None]]:
+    """(column, row, published count or None below k) of each grid cell with reports."""
+    cell = tile.size_m / CLUSTER_CELLS
+    points = points_in_tile(area, filters, Report.record_key.label("rk"))
+    rows = session.execute(
+        text(CELLS_SQL.format(points=points)),
+        {"z": tile.z, "x": tile.x, "y": tile.y, "cell": cell, "last": CLUSTER_CELLS - 1},
+    ).all()
+    cells = []
+    for row in rows:
+        published = ptable.protect(row.n, row.ckey, k) or 0
+        if published:
+            cells.append((row.i, row.j, None if small(published, k) else published))
+    return cells
 
 
 def cluster_tile(
@@ -135,36 +158,24 @@ def cluster_tile(
     ptable: PTable,
 ) -> bytes:
     """The clusters layer of a tile: published count per grid cell, or "fewer than k"."""
-    cell = tile.size_m / CLUSTER_CELLS
-    tile_params = {"z": tile.z, "x": tile.x, "y": tile.y, "cell": cell}
-    points = _points_in_tile(area, filters, Report.record_key.label("rk"))
-    rows = session.execute(
-        text(CELLS_SQL.format(points=points)), {**tile_params, "last": CLUSTER_CELLS - 1}
-    ).all()
-    cells_i, cells_j, counts, suppressed = [], [], [], []
-    for row in rows:
-        published = ptable.protect(row.n, row.ckey, k) or 0
-        if published == 0:
-            continue
-        hidden = small(published, k)
-        cells_i.append(row.i)
-        cells_j.append(row.j)
-        counts.append(None if hidden else published)
-        suppressed.append(hidden)
-    if not cells_i:
+    cells = protected_cells(session, tile, area, filters, k, ptable)
+    if not cells:
         return b""
     return bytes(
         session.execute(
             text(CLUSTERS_MVT_SQL),
             {
-                **tile_params,
+                "z": tile.z,
+                "x": tile.x,
+                "y": tile.y,
+                "cell": tile.size_m / CLUSTER_CELLS,
                 "layer": LAYER_CLUSTERS,
                 "extent": EXTENT,
                 "k": k,
-                "i": cells_i,
-                "j": cells_j,
-                "counts": counts,
-                "suppressed": suppressed,
+                "i": [c[0] for c in cells],
+                "j": [c[1] for c in cells],
+                "counts": [c[2] for c in cells],
+                "suppressed": [c[2] is None for c in cells],
             },
         ).scalar_one()
     )
@@ -174,7 +185,7 @@ def point_tile(
     session: Session, tile: TileAddress, area: tuple[int, ...] | None, filters: TileFilters
 ) -> bytes:
     """The points layer of a tile: each public report at its displaced point."""
-    points = _points_in_tile(
+    points = points_in_tile(
         area,
         filters,
         Report.public_id.label("public_id"),

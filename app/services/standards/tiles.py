@@ -9,14 +9,15 @@ code, z/x/y and server-side filters -> MVT bytes and an ETag), `tileset_metadata
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from app.errors import NotFound
+from app.errors import InvalidInput, NotFound
 from app.services.reference import area_k, covered_ids, municipality_by_code
-from app.services.standards import tile_areas, tile_reports
+from app.services.standards import tile_areas, tile_geojson, tile_reports
 from app.services.standards.tile_matrix import CRS_URI, TMS_ID, TMS_URI, tile_address
 from app.services.standards.tile_reports import TileFilters
 from app.services.suppression import PTable
@@ -129,10 +130,15 @@ KINDS: dict[str, Kind] = {
 }
 
 
+GEOJSON_MEDIA_TYPE = "application/geo+json"
+ENCODINGS = ("mvt", "geojson")
+
+
 @dataclass(frozen=True)
 class Tile:
     content: bytes
     etag: str
+    media_type: str = MVT_MEDIA_TYPE
 
 
 def parse_collection_id(session: Session, collection_id: str) -> tuple[str, str | None]:
@@ -163,15 +169,29 @@ def collection_tile(
     filters: TileFilters,
     k: int,
     ptable: PTable,
+    encoding: str = "mvt",
 ) -> Tile:
-    """The MVT of one tile of a collection (`k`: the deployment's threshold)."""
+    """The MVT of one tile of a collection (`k`: the deployment's threshold); report tiles
+    also as GeoJSON (`encoding="geojson"`), for the public map."""
     spec = KINDS.get(kind)
     if spec is None:
         raise CollectionNotFound(f"Unknown collection kind {kind!r}.")
+    if encoding not in ENCODINGS or (encoding == "geojson" and kind != "reports"):
+        raise InvalidInput(
+            f"Unknown tile format {encoding!r}: tiles are Mapbox vector tiles (f=mvt); "
+            "report tiles are also served as GeoJSON (f=geojson).",
+            field="f",
+        )
     tile = tile_address(z, x, y, spec.min_zoom, spec.max_zoom)
     area = None
     if municipality is not None:
         area = covered_ids(session, [municipality_by_code(session, municipality).id])
+    if encoding == "geojson":
+        collection = tile_geojson.report_tile_geojson(
+            session, tile, area, filters, area_k(session, k, area), ptable
+        )
+        content = json.dumps(collection, separators=(",", ":")).encode()
+        return Tile(content, etag_of(content), GEOJSON_MEDIA_TYPE)
     if kind == "reports":
         content = tile_reports.report_tile(
             session, tile, area, filters, area_k(session, k, area), ptable
