@@ -11,6 +11,7 @@ from app.services.reporting.placement import (
     move_placement,
     place_report,
 )
+from app.services.reporting.public_layer import public_details
 from app.services.reporting.retention import purge_expired
 
 __all__ = [
@@ -25,5 +26,6 @@ __all__ = [
     "new_public_id",
     "new_tracking_code",
     "place_report",
+    "public_details",
     "purge_expired",
 ]

@@ -137,3 +137,35 @@ def public_report_collection(
         numberReturned=len(features),
         next_offset=offset + len(features) if offset + len(features) < total else None,
     )
+
+
+def public_details(session: Session, public_ids: Sequence[str]) -> dict[str, dict]:
+    """{public id: the properties of its public feature} of these published, non-sensitive
+    reports (the popups of a map drawn from tiles); others are left out."""
+    if not public_ids:
+        return {}
+    rows = session.execute(
+        public_point_reports()
+        .where(Report.public_id.in_(list(public_ids)))
+        .outerjoin(Mahalle, Mahalle.id == Report.mahalle_id)
+        .with_only_columns(
+            Report.id,
+            Report.public_id,
+            func.ST_X(Report.public_location).label("lon"),
+            func.ST_Y(Report.public_location).label("lat"),
+            Category.code.label("category"),
+            Category.group.label("category_group"),
+            Category.labels.label("category_labels"),
+            Report.time_band,
+            Report.occurred_on,
+            Report.perceived_safety,
+            public_text_expr().label("text"),
+            Report.municipal_status,
+            Report.source,
+            Mahalle.name.label("mahalle"),
+            confirmation_count().label("confirmations"),
+        )
+    ).mappings()
+    found = [dict(r) for r in rows]
+    urls = photos.public_photo_urls(session, [r["id"] for r in found])
+    return {r["public_id"]: public_feature(r, urls.get(r["id"], []))["properties"] for r in found}

@@ -10,6 +10,7 @@ from sqlalchemy import func, literal_column, text
 from sqlalchemy.orm import Session
 
 from app.models import Category, Report
+from app.services.reporting import public_details
 from app.services.standards import tile_reports
 from app.services.standards.tile_matrix import HALF_WORLD_M, TileAddress
 from app.services.standards.tile_reports import TileFilters
@@ -23,6 +24,9 @@ WHERE ST_X(pts.g) >= ST_XMin(env.e) AND ST_X(pts.g) < ST_XMax(env.e)
   AND ST_Y(pts.g) > ST_YMin(env.e) AND ST_Y(pts.g) <= ST_YMax(env.e)
 ORDER BY pts.public_id
 """
+
+
+POPUP_FIELDS = ("category_labels", "text", "photos", "mahalle", "confirmations", "demo")
 
 
 def lonlat(mx: float, my: float) -> list[float]:
@@ -64,7 +68,8 @@ def cluster_features(
 def point_features(
     session: Session, tile: TileAddress, area: tuple[int, ...] | None, filters: TileFilters
 ) -> list[dict]:
-    """Each public report of the tile at its displaced point, with what its popup shows."""
+    """Each public report of the tile at its displaced point, with what its popup shows
+    (its public feature's properties, as GET /api/v1/reports gives them)."""
     points = tile_reports.points_in_tile(
         area,
         filters,
@@ -78,9 +83,15 @@ def point_features(
     rows = session.execute(
         text(POINTS_SQL.format(points=points)), {"z": tile.z, "x": tile.x, "y": tile.y}
     ).mappings()
+    found = list(rows)
+    # What the popup shows besides: the public text, photos, mahalle, "me too" (as GET
+    # /api/v1/reports gives them); the point stays the tile's.
+    details = public_details(session, [row["public_id"] for row in found])
     features = []
-    for row in rows:
+    for row in found:
         props = {key: value for key, value in row.items() if key not in ("g", "mx", "my")}
+        extra = details.get(row["public_id"], {})
+        props |= {key: extra[key] for key in POPUP_FIELDS if key in extra}
         features.append(
             {
                 "type": "Feature",

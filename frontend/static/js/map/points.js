@@ -23,11 +23,16 @@ function reportPopup(p) {
     p.demo ? el('p', { class: 'popup__demo' }, t('Demo data')) : null,
     el('h3', null, categoryLabel(p)),
     el('p', { class: 'popup__sub' }, groupLabel(p.category_group)),
+    p.text ? el('blockquote', null, p.text) : null,
+    ...(p.photos || []).slice(0, 3).map((url) =>
+      el('img', { class: 'popup__photo', src: url, alt: t('Photo sent with the report'), loading: 'lazy' })),
     el(
       'dl',
       null,
       popupRow(t('Felt safety'), `${p.perceived_safety} — ${safety}`),
       popupRow(t('When'), `${p.occurred_month || ''} · ${band}`),
+      p.mahalle ? popupRow(t('Neighbourhood (mahalle)'), p.mahalle) : null,
+      popupRow(t('Me too'), fmt(p.confirmations || 0)),
     ),
   );
 }
@@ -91,8 +96,8 @@ export function addReportPoints(view) {
 
   function pointMarker(feature) {
     const [lon, lat] = feature.geometry.coordinates;
-    const p = { ...feature.properties, ...(categoryByCode.get(feature.properties.category) || {}) };
-    p.category = feature.properties.category;
+    const p = feature.properties;
+    if (!p.category_labels && categoryByCode.has(p.category)) p.labels = categoryByCode.get(p.category).labels;
     // A focusable marker (role=button, named by its category): Tab reaches it, Enter opens it.
     return L.marker([lat, lon], {
       pane: 'reports',
