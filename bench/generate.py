@@ -23,16 +23,16 @@ from app.db import make_engine, unit_of_work
 
 GENERATE_SQL = """
 WITH weights AS (
-    SELECT id, geom, lower(province || '/' || district) AS area_key,
+    SELECT id, geom, municipality_id,
            -- a skewed, repeatable weight per mahalle: a few get many reports
            power(((hashtext(code || CAST(:seed AS text)) & 1023) + 1) / 1024.0, 3) AS w
     FROM mahalle
 ), shares AS (
-    SELECT id, geom, area_key,
+    SELECT id, geom, municipality_id,
            greatest(1, round(:n * w / sum(w) OVER ()))::int AS n
     FROM weights
 ), pts AS (
-    SELECT s.id AS mahalle_id, s.area_key, d.geom AS pt,
+    SELECT s.id AS mahalle_id, s.municipality_id, d.geom AS pt,
            row_number() OVER () AS k
     FROM shares s, LATERAL ST_Dump(ST_GeneratePoints(s.geom, s.n, :seed)) d
 ), cats AS (
@@ -47,7 +47,7 @@ WITH weights AS (
 )
 INSERT INTO report (
     id, public_id, category_id, location, public_location, location_precision, mahalle_id,
-    area_key, occurred_on, time_band, perceived_safety, reporter_gender, reporter_age_band,
+    municipality_id, occurred_on, time_band, perceived_safety, reporter_gender, reporter_age_band,
     status, municipal_status, tracking_code_hash, source, consent_version, published_at,
     forwarded_at, resolved_at, created_at, updated_at
 )
@@ -58,7 +58,7 @@ SELECT gen_random_uuid(),
        ST_Translate(pt, ((r % 7) - 3) * 0.0004, ((r % 5) - 2) * 0.0004),
        CASE WHEN r % 33 = 0 THEN 'mahalle' ELSE 'point' END,
        mahalle_id,
-       area_key,
+       municipality_id,
        current_date - days_ago,
        (ARRAY['day', 'evening', 'night'])[1 + r % 3],
        1 + r % 5,
