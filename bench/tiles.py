@@ -17,7 +17,7 @@ import os
 import statistics
 import time
 
-from sqlalchemy import text
+from sqlalchemy import func, literal_column, text
 
 from app.models import Report
 from app.services.standards import tiles
@@ -48,12 +48,14 @@ def cells_query(session, tile: TileAddress, jit: str, workers: int) -> float:
     """ms of the cell query of `tile` with these settings (one transaction)."""
     session.execute(text(f"SET LOCAL jit = {jit}"))
     session.execute(text(f"SET LOCAL max_parallel_workers_per_gather = {workers}"))
-    sql = text(
-        CELLS_SQL.format(
-            points=points_in_tile(None, tiles.TileFilters(), Report.record_key.label("rk"))
-        )
+    columns = (
+        func.ST_X(literal_column("report.public_location")).label("lon"),
+        func.ST_Y(literal_column("report.public_location")).label("lat"),
+        Report.record_key.label("rk"),
     )
-    params = {"z": tile.z, "x": tile.x, "y": tile.y, "cell": tile.size_m / CLUSTER_CELLS}
+    sql = text(CELLS_SQL.format(points=points_in_tile(None, tiles.TileFilters(), *columns)))
+    params = {"z": tile.z, "x": tile.x, "y": tile.y, "cells": (1 << tile.z) * CLUSTER_CELLS}
+    params |= {"i0": tile.x * CLUSTER_CELLS, "j0": tile.y * CLUSTER_CELLS}
     start = time.perf_counter()
     session.execute(sql, {**params, "last": CLUSTER_CELLS - 1}).all()
     return (time.perf_counter() - start) * 1000

@@ -73,6 +73,7 @@ def point_features(
     points = tile_reports.points_in_tile(
         area,
         filters,
+        tile_reports.in_web_mercator(),
         Report.public_id.label("public_id"),
         Category.code.label("category"),
         literal_column('category."group"::text').label("category_group"),
