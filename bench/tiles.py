@@ -1,6 +1,6 @@
 """Vector tile timings, and the settings that win per query: JIT and parallel query on or off.
 
-    python -m bench.tiles [--reports 500000] [--rounds 7]
+    python -m bench.tiles [--reports 500000] [--rounds 7] [--reuse]
 
 Builds `<db>_tiles_bench` (the Ankara demo plus N synthetic reports, bench.generate), then
 times the report tiles' heavy query (points into the cells of a tile) through psycopg with
@@ -17,8 +17,11 @@ import os
 import statistics
 import time
 
-from sqlalchemy import func, literal_column, text
+from sqlalchemy import func, literal_column, make_url, text
+from sqlalchemy.orm import sessionmaker
 
+from app.config import Settings
+from app.db import make_engine
 from app.models import Report
 from app.services.standards import tiles
 from app.services.standards.tile_matrix import TileAddress
@@ -65,11 +68,21 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reports", type=int, default=500_000)
     parser.add_argument("--rounds", type=int, default=7)
+    parser.add_argument("--reuse", action="store_true", help="keep the database of a last run")
     args = parser.parse_args()
 
-    settings, engine, factory = demo_database("_tiles_bench")
-    with factory() as session, session.begin():
-        generate(session, args.reports)
+    if args.reuse:
+        base = Settings()
+        url = make_url(base.database_url or "").set(
+            database=f"{make_url(base.database_url or '').database}_tiles_bench"
+        )
+        settings = Settings(DATABASE_URL=url.render_as_string(hide_password=False))
+        engine = make_engine(settings.database_url)
+        factory = sessionmaker(bind=engine, expire_on_commit=False)
+    else:
+        settings, engine, factory = demo_database("_tiles_bench")
+        with factory() as session, session.begin():
+            generate(session, args.reports)
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         conn.execute(text("VACUUM ANALYZE"))
         total = conn.execute(text("SELECT count(*) FROM report")).scalar()

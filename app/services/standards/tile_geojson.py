@@ -26,7 +26,9 @@ ORDER BY pts.public_id
 """
 
 
-POPUP_FIELDS = ("category_labels", "text", "photos", "mahalle", "confirmations", "demo")
+# Labels are left out: the page has the category list (a tile of hundreds of points would
+# repeat them for each).
+POPUP_FIELDS = ("text", "photos", "mahalle", "confirmations", "demo")
 
 
 def lonlat(mx: float, my: float) -> list[float]:
