@@ -21,6 +21,7 @@ from app.api import pages
 from app.api import router as api_router
 from app.api.openapi import install_openapi
 from app.api.standards import georeport
+from app.api.standards.errors import is_ogc, ogc_domain_error, ogc_exception
 from app.config import Settings, get_settings
 from app.db import engine_for, make_session_factory, replica_engine_for
 from app.errors import DatabaseUnavailable, DomainError, error_body, status_for
@@ -51,6 +52,8 @@ def install_error_handlers(app: FastAPI) -> None:
             return georeport.error_answer(
                 request, status, exc.message, getattr(exc, "headers", None)
             )
+        if is_ogc(request):
+            return ogc_domain_error(exc)
         fields = [{"field": exc.field, "message": exc.message}] if exc.field else []
         extra: dict = {"fields": fields}
         if exc.details is not None:
@@ -75,6 +78,8 @@ def install_error_handlers(app: FastAPI) -> None:
         summary = "; ".join(f"{f['field']}: {f['message']}" for f in fields)
         if georeport.is_georeport(request):
             return georeport.error_answer(request, 400, f"Please correct: {summary}")
+        if is_ogc(request):
+            return ogc_exception(400, "InvalidParameterValue", f"Please correct: {summary}")
         return JSONResponse(
             error_body("invalid_input", f"Please correct: {summary}", fields=fields),
             status_code=422,
@@ -127,6 +132,9 @@ def install_error_handlers(app: FastAPI) -> None:
             return georeport.error_answer(
                 request, exc.status_code, message or "Request failed.", exc.headers
             )
+        if is_ogc(request):
+            code = "NotFound" if exc.status_code == 404 else "HttpError"
+            return ogc_exception(exc.status_code, code, message or "Request failed.")
         return JSONResponse(
             error_body("http_error", message or "Request failed."),
             status_code=exc.status_code,

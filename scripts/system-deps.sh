@@ -14,7 +14,8 @@ case "${1:-base}" in
     ldconfig -p 2>/dev/null | grep -q libpangoft2-1.0 || need+=(libpango-1.0-0 libpangoft2-1.0-0)
     fc-list 2>/dev/null | grep -qi dejavu || need+=(fonts-dejavu-core)
     command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
-    # OGC API Features: the tests read /ogc with GDAL's OAPIF driver (ogrinfo, ogr2ogr).
+    # OGC API: the tests read /ogc with GDAL's OAPIF driver (ogrinfo, ogr2ogr) and a tile
+    # with its MVT driver.
     command -v ogrinfo >/dev/null 2>&1 || need+=(gdal-bin)
     ;;
   browser)

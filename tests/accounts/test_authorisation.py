@@ -238,6 +238,13 @@ PUBLIC = {
     ("GET", "/ogc/collections/{collection_id}"),
     ("GET", "/ogc/collections/{collection_id}/items"),
     ("GET", "/ogc/collections/{collection_id}/items/{feature_id:path}"),
+    # Vector tiles of the public layers (OGC API - Tiles): the one visibility rule, protected
+    # counts, displaced non-sensitive points only.
+    ("GET", "/ogc/tileMatrixSets"),
+    ("GET", "/ogc/tileMatrixSets/{tms_id}"),
+    ("GET", "/ogc/collections/{collection_id}/tiles"),
+    ("GET", "/ogc/collections/{collection_id}/tiles/{tms_id}"),
+    ("GET", "/ogc/collections/{collection_id}/tiles/{tms_id}/{z}/{y}/{x}"),
 }
 
 

@@ -57,6 +57,9 @@ PUBLIC_READS = {
     "/ogc/collections/{collection_id}",
     "/ogc/collections/{collection_id}/items",
     "/ogc/collections/{collection_id}/items/{feature_id:path}",
+    "/ogc/collections/{collection_id}/tiles",
+    "/ogc/collections/{collection_id}/tiles/{tms_id}",
+    "/ogc/collections/{collection_id}/tiles/{tms_id}/{z}/{y}/{x}",
     "/feeds/{municipality}/{mahalle:path}.atom",
 }
 

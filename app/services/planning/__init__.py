@@ -6,6 +6,7 @@ What other domains may use is exported here; the modules inside are this domain'
 from app.services.planning.definitions import BY_CODE, INDICATORS, UNIT_TR
 from app.services.planning.exports import layer_collection
 from app.services.planning.indicators import planner_indicators
+from app.services.planning.layers import hotspot_layer
 from app.services.planning.public_indicators import IndicatorFilters, indicator_features
 
 __all__ = [
@@ -13,6 +14,7 @@ __all__ = [
     "INDICATORS",
     "UNIT_TR",
     "IndicatorFilters",
+    "hotspot_layer",
     "indicator_features",
     "layer_collection",
     "planner_indicators",

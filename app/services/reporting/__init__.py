@@ -14,7 +14,9 @@ from app.services.reporting.placement import (
     place_report,
 )
 from app.services.reporting.public_layer import (
+    ConfirmationCounts,
     ReportFilters,
+    public_details,
     public_point_json,
     public_points_json,
 )
@@ -25,6 +27,7 @@ __all__ = [
     "MAX_PHOTOS",
     "MAX_SIDE_PX",
     "CleanPhoto",
+    "ConfirmationCounts",
     "Placement",
     "ReportFilters",
     "clean_photo",
@@ -36,6 +39,7 @@ __all__ = [
     "new_public_id",
     "new_tracking_code",
     "place_report",
+    "public_details",
     "public_point_json",
     "public_points_json",
     "purge_expired",

@@ -44,7 +44,7 @@ from app.models import (
 from app.services.reference import area_for_code, municipality_k
 from app.services.reporting import photos
 from app.services.reporting.photos import PHOTO_URL
-from app.services.suppression import cell_key, perturbation_table, published_single
+from app.services.suppression import PTable, cell_key, perturbation_table, published_single
 from app.services.visibility import (
     public_point_reports,
     public_text_expr,
@@ -105,9 +105,19 @@ class ConfirmationCounts:
     """Publishes reports' "me too" counts: perturbed, and withheld below their area's k."""
 
     def __init__(self, session: Session, settings: Settings) -> None:
-        self._table = perturbation_table(settings.perturbation_table)
-        self._floor = settings.k_threshold
-        self._k = municipality_k(session, settings.k_threshold)
+        self._setup(session, perturbation_table(settings.perturbation_table), settings.k_threshold)
+
+    @classmethod
+    def with_table(cls, session: Session, table: PTable, floor: int) -> ConfirmationCounts:
+        """The same, for a caller that holds the table and the deployment's k already."""
+        counts = cls.__new__(cls)
+        counts._setup(session, table, floor)
+        return counts
+
+    def _setup(self, session: Session, table: PTable, floor: int) -> None:
+        self._table = table
+        self._floor = floor
+        self._k = municipality_k(session, floor)
 
     def publish(self, count: int, ckey: int, municipality_id: int) -> dict:
         """`confirmations` (None when withheld) and `confirmations_suppressed`."""
@@ -338,3 +348,42 @@ def public_point_json(
         .with_only_columns(cast(feature_json(counts), Text))
     )
     return found
+
+
+def public_details(
+    session: Session, counts: ConfirmationCounts, public_ids: Sequence[str]
+) -> dict[str, dict]:
+    """{public id: the properties of its public feature} of these published, non-sensitive
+    reports (the popups of a map drawn from tiles); others are left out."""
+    if not public_ids:
+        return {}
+    rows = session.execute(
+        public_point_reports()
+        .where(Report.public_id.in_(list(public_ids)))
+        .outerjoin(Mahalle, Mahalle.id == Report.mahalle_id)
+        .with_only_columns(
+            Report.id,
+            Report.public_id,
+            func.ST_X(Report.public_location).label("lon"),
+            func.ST_Y(Report.public_location).label("lat"),
+            Category.code.label("category"),
+            Category.group.label("category_group"),
+            Category.labels.label("category_labels"),
+            Report.time_band,
+            Report.occurred_on,
+            Report.perceived_safety,
+            public_text_expr().label("text"),
+            Report.municipal_status,
+            Report.source,
+            Mahalle.name.label("mahalle"),
+            Report.municipality_id,
+            confirmation_count().label("confirmations"),
+            confirmation_cell_key().label("confirmations_ckey"),
+        )
+    ).mappings()
+    found = [dict(r) for r in rows]
+    urls = photos.public_photo_urls(session, [r["id"] for r in found])
+    return {
+        r["public_id"]: public_feature(r, counts, urls.get(r["id"], []))["properties"]
+        for r in found
+    }

@@ -1,27 +1,18 @@
-// Published, non-sensitive reports as clustered points at their displaced places, the popup of
-// each and the legend of their colours. Points are fetched for the visible box and filters.
+// Published, non-sensitive reports at their displaced places, drawn from the report tiles
+// (GET /ogc/collections/reports/tiles/..., f=geojson): below zoom 15 each tile's clusters with
+// their protected counts ("fewer than k" without one), from 15 each report with its popup.
+// Filters go into the tile URL, so the server applies them to every report, at every zoom.
 import { config } from '../lib/config.js';
 import { $, el } from '../lib/dom.js';
 import { formatMonth, t } from '../lib/i18n.js';
-import { scoped } from '../lib/municipality.js';
+import { currentMunicipality } from '../lib/municipality.js';
 import { GROUP_COLOURS, categories, categoryLabel, groupColour, groupLabel } from './categories.js';
 import { fmt, periodParams, popupRow, swatch } from './public-map.js';
 
-const labels = config.labels || {};
+const POINT_MIN_ZOOM = 15; // as the server's tile_reports.POINT_MIN_ZOOM
+const MAX_TILE_ZOOM = 22;
 
-const CLUSTER_OPTIONS = {
-  clusterPane: 'reports',
-  showCoverageOnHover: false,
-  maxClusterRadius: 40,
-  iconCreateFunction(cluster) {
-    const n = cluster.getChildCount();
-    return L.divIcon({
-      html: `<span>${Number(n)}</span>`,
-      className: 'mh-cluster',
-      iconSize: L.point(40, 40),
-    });
-  },
-};
+const labels = config.labels || {};
 
 function reportPopup(p) {
   const safety = (labels.safety && labels.safety[p.perceived_safety]) || '';
@@ -56,34 +47,59 @@ export function renderPointLegend() {
   );
 }
 
-/** The chosen group's non-sensitive category codes; '' for a group never drawn as points. */
-async function categoryParam() {
+/** The tile URL's query: the filters, applied by the server to every report. */
+function tileQuery() {
+  const params = periodParams();
   const group = $('filter-group').value;
-  if (!group) return null;
-  const all = await categories().catch(() => []);
-  const codes = all.filter((c) => c.group === group && !c.sensitive).map((c) => c.code);
-  return codes.length ? codes.join(',') : '';
+  if (group) params.set('group', group);
+  const band = $('filter-time-band').value;
+  if (band) params.set('time_band', band);
+  params.set('f', 'geojson');
+  return params.toString();
 }
 
-/** The report points on the public map `view`; `load()` fetches those in view. */
+const tileKey = (coords) => `${coords.z}/${coords.y}/${coords.x}`;
+
+function collectionId() {
+  const code = currentMunicipality();
+  return code ? `reports.${code}` : 'reports';
+}
+
+/** The report layer on the public map `view`; `load()` redraws it when a filter changed. */
 export function addReportPoints(view) {
   const { map } = view;
-  // Clusters are markers too: not Tab stops either (the list reads every point).
-  if (L.MarkerCluster) L.MarkerCluster.mergeOptions({ keyboard: false });
-  const points = L.markerClusterGroup ? L.markerClusterGroup(CLUSTER_OPTIONS) : L.layerGroup();
-  points.addTo(map);
-  const pointsById = new Map(); // kept across reloads, so an open popup survives a pan
-  let pointsRequest = null;
+  const markers = L.layerGroup().addTo(map);
+  const byTile = new Map(); // tile key -> {z, layers, reports, clusters}
+  let categoryByCode = new Map(); // category code -> category (its labels), fetched once
+  let generation = 0; // a tile answered for older filters is dropped
+  let query = null;
+  let collection = null;
 
-  function currentBbox() {
-    const b = map.getBounds();
-    const clamp = (v, limit) => Math.max(-limit, Math.min(limit, v)).toFixed(6);
-    return [clamp(b.getWest(), 180), clamp(b.getSouth(), 90), clamp(b.getEast(), 180), clamp(b.getNorth(), 90)].join(',');
+  function clusterMarker(feature) {
+    const [lon, lat] = feature.geometry.coordinates;
+    const p = feature.properties;
+    const few = p.suppressed;
+    const title = few ? t('Fewer than {k} reports', { k: p.k }) : t('{n} reports', { n: fmt(p.count) });
+    const marker = L.marker([lat, lon], {
+      pane: 'reports',
+      icon: L.divIcon({
+        html: `<span>${few ? '&lt;' + Number(p.k) : Number(p.count)}</span>`,
+        className: few ? 'mh-cluster mh-cluster--few' : 'mh-cluster',
+        iconSize: L.point(30, 30),
+      }),
+      title,
+      // Not a Tab stop: the list of reports (map/report-list.js) reads them instead.
+      keyboard: false,
+    });
+    // A cluster opens onto its place: zoom in, towards the zoom where reports are points.
+    marker.on('click', () => map.setView([lat, lon], Math.min(map.getZoom() + 2, POINT_MIN_ZOOM)));
+    return marker;
   }
 
-  function marker(feature) {
-    const p = feature.properties;
+  function pointMarker(feature) {
     const [lon, lat] = feature.geometry.coordinates;
+    const p = feature.properties;
+    if (!p.category_labels && categoryByCode.has(p.category)) p.labels = categoryByCode.get(p.category).labels;
     // Not a Tab stop: keyboard and screen reader users read the points as a list
     // (map/report-list.js), instead of tabbing through every marker.
     return L.marker([lat, lon], {
@@ -99,55 +115,80 @@ export function addReportPoints(view) {
     });
   }
 
+  /** How many reports are drawn (points, and the counts clusters show), for the page. */
+  function recount() {
+    const z = map.getZoom();
+    let reports = 0;
+    let clusters = 0;
+    let few = 0;
+    byTile.forEach((entry) => {
+      if (entry.z !== z) return;
+      reports += entry.reports;
+      clusters += entry.clusters;
+      few += entry.few;
+    });
+    view.count('reports', reports);
+    view.count('clusters', clusters);
+    view.count('fewClusters', few);
+  }
+
+  const TileLayer = L.GridLayer.extend({
+    createTile(coords, done) {
+      const tile = document.createElement('div');
+      const mine = generation;
+      const url = `/ogc/collections/${collection}/tiles/WebMercatorQuad/${coords.z}/${coords.y}/${coords.x}?${query}`;
+      fetch(url, { headers: { Accept: 'application/geo+json' } })
+        .then((response) => {
+          if (!response.ok) throw new Error(String(response.status));
+          return response.json();
+        })
+        .then((data) => {
+          if (mine !== generation) return done(null, tile);
+          const features = data.features || [];
+          const points = data.layer === 'reports';
+          const layers = features.map((f) => (points ? pointMarker(f) : clusterMarker(f)));
+          layers.forEach((layer) => markers.addLayer(layer));
+          byTile.set(tileKey(coords), {
+            z: coords.z,
+            layers,
+            reports: features.reduce((n, f) => n + (points ? 1 : f.properties.count || 0), 0),
+            clusters: points ? 0 : features.length,
+            few: points ? 0 : features.filter((f) => f.properties.suppressed).length,
+          });
+          return done(null, tile);
+        })
+        .catch((error) => {
+          if (mine === generation) view.say(t('Could not load the reports.'));
+          done(error, tile);
+        });
+      return tile;
+    },
+  });
+  const tiles = new TileLayer({ pane: 'reports', maxZoom: 19, maxNativeZoom: MAX_TILE_ZOOM });
+  tiles.on('tileunload', (event) => {
+    const key = tileKey(event.coords);
+    const entry = byTile.get(key);
+    if (entry) entry.layers.forEach((layer) => markers.removeLayer(layer));
+    byTile.delete(key);
+  });
+  tiles.on('load', recount);
+
   async function load() {
     const size = map.getSize();
     if (!size.x || !size.y) return; // hidden while she fills in the form: nothing to show
-    // A newer request supersedes this one; the older answer is ignored rather than aborted
-    // (an aborted request would only stop the download, not the server's work).
-    const request = {};
-    pointsRequest = request;
-    const params = periodParams();
-    params.set('bbox', currentBbox());
-    params.set('limit', '1000');
-    const band = $('filter-time-band').value;
-    let collection;
-    try {
-      const codes = await categoryParam();
-      if (codes === '') {
-        collection = { features: [], numberMatched: 0 }; // a group that is never drawn as points
-      } else {
-        if (codes) params.set('category', codes);
-        const response = await fetch(scoped('/api/v1/reports', params), {
-          headers: { Accept: 'application/geo+json' },
-        });
-        if (!response.ok) throw new Error(String(response.status));
-        collection = await response.json();
-      }
-    } catch {
-      if (pointsRequest === request) view.say(t('Could not load the reports.'));
-      return;
+    const wanted = tileQuery();
+    const wantedCollection = collectionId();
+    if (wanted === query && wantedCollection === collection) return; // panning: tiles follow
+    if (!categoryByCode.size) {
+      const all = await categories().catch(() => []);
+      categoryByCode = new Map(all.map((c) => [c.code, c]));
     }
-    if (pointsRequest !== request) return;
-    const features = (collection.features || []).filter((f) => !band || f.properties.time_band === band);
-    const wanted = new Set(features.map((f) => f.properties.public_id));
-    pointsById.forEach((layer, id) => {
-      if (!wanted.has(id)) {
-        points.removeLayer(layer);
-        pointsById.delete(id);
-      }
-    });
-    const added = features.filter((f) => !pointsById.has(f.properties.public_id)).map((feature) => {
-      const layer = marker(feature);
-      pointsById.set(feature.properties.public_id, layer);
-      return layer;
-    });
-    if (points.addLayers) points.addLayers(added);
-    else added.forEach((layer) => points.addLayer(layer));
-    view.count('reports', pointsById.size);
-    const matched = collection.numberMatched;
-    view.say(matched > (collection.features || []).length
-      ? t('Showing {shown} of {total} reports; zoom in to see more.', { shown: fmt(pointsById.size), total: fmt(matched) })
-      : '');
+    generation += 1;
+    query = wanted;
+    collection = wantedCollection;
+    view.say('');
+    if (!map.hasLayer(tiles)) tiles.addTo(map);
+    else tiles.redraw();
   }
 
   return { load };

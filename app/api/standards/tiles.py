@@ -1,0 +1,164 @@
+"""OGC API – Tiles: tilesets, the WebMercatorQuad tile matrix set, and MVT tiles."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Request
+from fastapi.responses import Response
+
+from app.api.deps import PublicReadSession, SettingsDep
+from app.api.filters import public_period_query
+from app.errors import InvalidInput
+from app.models import CategoryGroup, TimeBand
+from app.services import suppression
+from app.services.standards import tiles
+from app.services.standards.tile_matrix import TMS_ID, tile_matrix_set, tile_matrix_sets
+
+router = APIRouter(prefix="/ogc", tags=["standards"])
+ERRORS: dict[int | str, dict] = {
+    400: {"description": "Invalid parameter (OGC exception JSON)"},
+    404: {"description": "Unknown collection, municipality or tile matrix set"},
+}
+FILTER_PARAMS = ("group", "since", "until", "time_band", "f")
+CollectionId = Annotated[
+    str,
+    Path(max_length=80, description="reports, indicators, hotspots, or <kind>.<municipality code>"),
+]
+TileIndex = Annotated[int, Path(ge=0, le=2**30)]
+
+
+def _enum_values(request: Request, name: str, enum) -> tuple:
+    raw = [v.strip() for item in request.query_params.getlist(name) for v in item.split(",")]
+    allowed = [m.value for m in enum]
+    bad = [v for v in raw if v not in allowed]
+    if bad:
+        raise InvalidInput(
+            f"Unknown {name} {bad[0]!r}: use one of {', '.join(allowed)}.", field=name
+        )
+    return tuple(dict.fromkeys(enum(v) for v in raw if v))
+
+
+def _date(request: Request, name: str) -> date | None:
+    value = request.query_params.get(name)
+    if value is None or value == "":
+        return None
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        raise InvalidInput(f"'{name}' must be a date YYYY-MM-DD, not {value!r}.", field=name)
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise InvalidInput(f"'{name}' is not a valid date: {value!r}.", field=name) from exc
+
+
+def tile_filters(request: Request) -> tiles.TileFilters:
+    """Server-side filters from the query string; unknown parameters and values: 400."""
+    unknown = sorted(set(request.query_params) - set(FILTER_PARAMS))
+    if unknown:
+        raise InvalidInput(
+            f"Unknown query parameter {unknown[0]!r}; tiles take {', '.join(FILTER_PARAMS)}.",
+            field=unknown[0],
+        )
+    period = public_period_query(_date(request, "since"), _date(request, "until"))
+    return tiles.TileFilters(
+        groups=_enum_values(request, "group", CategoryGroup),
+        since=period.since,
+        until=period.until,
+        time_bands=_enum_values(request, "time_band", TimeBand),
+    )
+
+
+FiltersDep = Annotated[tiles.TileFilters, Depends(tile_filters)]
+
+
+def perturbation_table(settings: SettingsDep) -> suppression.PTable:
+    """The cell key perturbation table of the settings (read and validated once)."""
+    return suppression.perturbation_table(settings.perturbation_table)
+
+
+PTableDep = Annotated[suppression.PTable, Depends(perturbation_table)]
+
+
+def _base(request: Request) -> str:
+    return str(request.base_url).rstrip("/")
+
+
+@router.get("/tileMatrixSets", responses=ERRORS)
+def list_tile_matrix_sets(request: Request) -> dict:
+    """The tile matrix sets tiles are served in (WebMercatorQuad)."""
+    return tile_matrix_sets(_base(request))
+
+
+@router.get("/tileMatrixSets/{tms_id}", responses=ERRORS)
+def get_tile_matrix_set(tms_id: Annotated[str, Path(max_length=64)]) -> dict:
+    """The WebMercatorQuad definition (OGC 17-083r4)."""
+    _only_web_mercator(tms_id)
+    return tile_matrix_set()
+
+
+@router.get("/collections/{collection_id}/tiles", responses=ERRORS)
+def list_tilesets(request: Request, db: PublicReadSession, collection_id: CollectionId) -> dict:
+    """The vector tilesets of a collection."""
+    tiles.parse_collection_id(db, collection_id)
+    return tiles.tilesets(_base(request), collection_id)
+
+
+@router.get("/collections/{collection_id}/tiles/{tms_id}", responses=ERRORS)
+def get_tileset(
+    request: Request,
+    db: PublicReadSession,
+    collection_id: CollectionId,
+    tms_id: Annotated[str, Path(max_length=64)],
+    filters: FiltersDep,
+) -> dict:
+    """The tileset: layers, zoom range, URL template (OGC tileset and TileJSON 3.0 fields)."""
+    _only_web_mercator(tms_id)
+    return tiles.tileset_metadata(db, _base(request), collection_id, filters)
+
+
+@router.get(
+    "/collections/{collection_id}/tiles/{tms_id}/{z}/{y}/{x}",
+    response_class=Response,
+    responses={**ERRORS, 200: {"content": {tiles.MVT_MEDIA_TYPE: {}}}, 304: {}},
+)
+def get_tile(
+    request: Request,
+    db: PublicReadSession,
+    settings: SettingsDep,
+    ptable: PTableDep,
+    collection_id: CollectionId,
+    tms_id: Annotated[str, Path(max_length=64)],
+    z: TileIndex,
+    y: TileIndex,
+    x: TileIndex,
+    filters: FiltersDep,
+) -> Response:
+    """One Mapbox vector tile ({tileMatrix}/{tileRow}/{tileCol}: z/y/x), or for reports with
+    `f=geojson` the same tile as GeoJSON; 304 on a matching If-None-Match."""
+    _only_web_mercator(tms_id)
+    kind, municipality = tiles.parse_collection_id(db, collection_id)
+    encoding = request.query_params.get("f", "mvt")
+    tile = tiles.collection_tile(
+        db, kind, municipality, z, x, y, filters, settings.k_threshold, ptable, encoding
+    )
+    headers = {"ETag": tile.etag, "Cache-Control": tiles.CACHE_CONTROL, "Vary": "Accept-Encoding"}
+    if _matches(request.headers.get("if-none-match"), tile.etag):
+        return Response(status_code=304, headers=headers)
+    return Response(tile.content, media_type=tile.media_type, headers=headers)
+
+
+def _only_web_mercator(tms_id: str) -> None:
+    if tms_id != TMS_ID:
+        raise tiles.CollectionNotFound(
+            f"Unknown tile matrix set {tms_id!r}: tiles are served in {TMS_ID}."
+        )
+
+
+def _matches(if_none_match: str | None, etag: str) -> bool:
+    """Whether If-None-Match names this ETag (weak comparison, as RFC 9110 asks for GET)."""
+    if not if_none_match:
+        return False
+    tags = [t.strip().removeprefix("W/") for t in if_none_match.split(",")]
+    return "*" in tags or etag in tags
