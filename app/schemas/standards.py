@@ -153,3 +153,49 @@ class GeoReportPosted(BaseModel):
 class GeoReportToken(BaseModel):
     token: str
     service_request_id: str
+
+
+# --- OGC API – Tiles documents (the named members; the rest passes through as written) ----
+
+
+class _OgcDocument(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+
+class TileMatrixSetRef(_OgcDocument):
+    id: str
+    title: str
+    uri: str
+    links: list[dict]
+
+
+class TileMatrixSetList(_OgcDocument):
+    tileMatrixSets: list[TileMatrixSetRef]
+
+
+class TileMatrixSetDocument(_OgcDocument):
+    """OGC 17-083r4 TileMatrixSet (JSON encoding)."""
+
+    id: str
+    title: str
+    uri: str
+    crs: str
+    tileMatrices: list[dict]
+
+
+class TilesetList(_OgcDocument):
+    links: list[dict]
+    tilesets: list[dict]
+
+
+class TilesetDocument(_OgcDocument):
+    """An OGC tileset with TileJSON 3.0 members (`tiles`, `minzoom`, `maxzoom`, `bounds`)."""
+
+    title: str
+    dataType: str
+    crs: str
+    tileMatrixSetURI: str
+    links: list[dict]
+    tiles: list[str]
+    minzoom: int
+    maxzoom: int

@@ -13,6 +13,12 @@ from app.api.deps import PublicReadSession, SettingsDep
 from app.api.filters import public_period_query
 from app.errors import InvalidInput
 from app.models import CategoryGroup, TimeBand
+from app.schemas.standards import (
+    TileMatrixSetDocument,
+    TileMatrixSetList,
+    TilesetDocument,
+    TilesetList,
+)
 from app.services import suppression
 from app.services.standards import tiles
 from app.services.standards.tile_matrix import TMS_ID, tile_matrix_set, tile_matrix_sets
@@ -85,27 +91,31 @@ def _base(request: Request) -> str:
     return str(request.base_url).rstrip("/")
 
 
-@router.get("/tileMatrixSets", responses=ERRORS)
+@router.get("/tileMatrixSets", response_model=TileMatrixSetList, responses=ERRORS)
 def list_tile_matrix_sets(request: Request) -> dict:
     """The tile matrix sets tiles are served in (WebMercatorQuad)."""
     return tile_matrix_sets(_base(request))
 
 
-@router.get("/tileMatrixSets/{tms_id}", responses=ERRORS)
+@router.get("/tileMatrixSets/{tms_id}", response_model=TileMatrixSetDocument, responses=ERRORS)
 def get_tile_matrix_set(tms_id: Annotated[str, Path(max_length=64)]) -> dict:
     """The WebMercatorQuad definition (OGC 17-083r4)."""
     _only_web_mercator(tms_id)
     return tile_matrix_set()
 
 
-@router.get("/collections/{collection_id}/tiles", responses=ERRORS)
+@router.get("/collections/{collection_id}/tiles", response_model=TilesetList, responses=ERRORS)
 def list_tilesets(request: Request, db: PublicReadSession, collection_id: CollectionId) -> dict:
     """The vector tilesets of a collection."""
     tiles.parse_collection_id(db, collection_id)
     return tiles.tilesets(_base(request), collection_id)
 
 
-@router.get("/collections/{collection_id}/tiles/{tms_id}", responses=ERRORS)
+@router.get(
+    "/collections/{collection_id}/tiles/{tms_id}",
+    response_model=TilesetDocument,
+    responses=ERRORS,
+)
 def get_tileset(
     request: Request,
     db: PublicReadSession,
@@ -121,7 +131,17 @@ def get_tileset(
 @router.get(
     "/collections/{collection_id}/tiles/{tms_id}/{z}/{y}/{x}",
     response_class=Response,
-    responses={**ERRORS, 200: {"content": {tiles.MVT_MEDIA_TYPE: {}}}, 304: {}},
+    responses={
+        **ERRORS,
+        200: {
+            "description": "A Mapbox vector tile (or, for report tiles with f=geojson, GeoJSON).",
+            "content": {
+                tiles.MVT_MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}},
+                "application/geo+json": {"schema": {"type": "string"}},
+            },
+        },
+        304: {"description": "Not modified (If-None-Match)."},
+    },
 )
 def get_tile(
     request: Request,
