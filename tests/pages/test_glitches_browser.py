@@ -86,7 +86,8 @@ def test_the_offline_notice_stays_off_the_form_and_goes_on_reconnect(chromium, s
         page.goto("/")
         wait_for_map(page)
         context.set_offline(True)
-        page.evaluate("() => window.__mh.map.panBy([200, 0], {animate: false})")
+        # Far enough that tiles not loaded yet are asked for (and fail offline).
+        page.evaluate("() => window.__mh.map.panBy([1500, 0], {animate: false})")
         notice = page.locator("#map-notice")
         page.get_by_text("Bildirimler yüklenemedi.").wait_for()
         page.get_by_role("button", name="Bir yer bildir").click()

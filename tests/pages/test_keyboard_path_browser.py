@@ -61,7 +61,10 @@ def published_points(db, settings, n: int) -> list:
 
 
 def open_map(page: Page, reports: int) -> None:
+    """The map with all `reports` drawn as points (from zoom 15; below, clusters)."""
     page.goto("/")
+    page.wait_for_function("() => window.__mh && window.__mh.map")
+    centre_map(page, KIZILAY[0] + 0.003, KIZILAY[1] + 0.002, zoom=15)
     page.wait_for_function(
         "n => document.getElementById('map')?.dataset.reports === String(n)", arg=reports
     )
@@ -155,7 +158,7 @@ def test_markers_are_not_tab_stops_and_the_reports_are_one_list(server, db, sett
         page.evaluate(
             """() => { const map = window.__mh.map; let m = null;
                 map.eachLayer(l => { if (!m && l.options && l.options.pane === 'reports'
-                    && l.getLatLng && l._icon) m = l; });
+                    && l.getLatLng && l._icon && l.getPopup && l.getPopup()) m = l; });
                 const at = map.latLngToContainerPoint(m.getLatLng());
                 map.panBy([at.x - 80, at.y - 40], {animate: false});
                 window.__marker = m; }"""

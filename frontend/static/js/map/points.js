@@ -74,6 +74,7 @@ export function addReportPoints(view) {
   let generation = 0; // a tile answered for older filters is dropped
   let query = null;
   let collection = null;
+  let failed = false; // a tile of the current filters could not be loaded
 
   function clusterMarker(feature) {
     const [lon, lat] = feature.geometry.coordinates;
@@ -158,7 +159,10 @@ export function addReportPoints(view) {
           return done(null, tile);
         })
         .catch((error) => {
-          if (mine === generation) view.say(t('Could not load the reports.'));
+          if (mine === generation) {
+            failed = true;
+            view.say(t('Could not load the reports.'));
+          }
           done(error, tile);
         });
       return tile;
@@ -178,12 +182,14 @@ export function addReportPoints(view) {
     if (!size.x || !size.y) return; // hidden while she fills in the form: nothing to show
     const wanted = tileQuery();
     const wantedCollection = collectionId();
-    if (wanted === query && wantedCollection === collection) return; // panning: tiles follow
+    // Panning: the tiles follow by themselves; after a failed tile (offline), ask again.
+    if (wanted === query && wantedCollection === collection && !failed) return;
     if (!categoryByCode.size) {
       const all = await categories().catch(() => []);
       categoryByCode = new Map(all.map((c) => [c.code, c]));
     }
     generation += 1;
+    failed = false;
     query = wanted;
     collection = wantedCollection;
     view.say('');
