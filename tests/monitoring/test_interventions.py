@@ -4,7 +4,7 @@ against similar mahalle with protected counts (difference in differences, hand-c
 from __future__ import annotations
 
 import math
-from datetime import date, timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from geoalchemy2.shape import from_shape
@@ -12,11 +12,13 @@ from shapely.geometry import Point
 from sqlalchemy import func, select
 
 from app.models import Mahalle, ModerationEvent, ReportStatus, Role
+from app.services.clock import LOCAL_TZ
 from app.services.reference import mahalle_at
 from tests.monitoring.support import build_plan
 from tests.support.factories import KIZILAY, login, make_report, make_user
 
-TODAY = date.today()
+# The app's "today" is Istanbul's (after 21:00 UTC it is already tomorrow there).
+TODAY = datetime.now(LOCAL_TZ).date()
 DAYS = 60  # completed 60 days ago; a 2-month window is then 60 days each side
 
 
