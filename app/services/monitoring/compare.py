@@ -34,10 +34,11 @@ def comparison_key(code: str, filters: dict) -> str:
     return ":".join(parts)
 
 
-def _walk(nodes: list[dict]) -> Iterator[dict]:
+def walk_items(nodes: list[dict]) -> Iterator[dict]:
+    """Every node of a plan tree as `plan_detail` gives it, parents before children."""
     for node in nodes:
         yield node
-        yield from _walk(node["children"])
+        yield from walk_items(node["children"])
 
 
 def compare(
@@ -55,7 +56,7 @@ def compare(
     rows = []
     for plan in plans_of(session, viewer, area):
         detail = plan_detail(session, settings, plan, viewer)
-        for node in _walk(detail["items"]):
+        for node in walk_items(detail["items"]):
             for ind in node["indicators"]:
                 if not ind["computed_code"]:
                     continue

@@ -9,14 +9,9 @@ from app.config import Settings
 from app.errors import NotFound
 from app.models import Mahalle, PlanItem, User
 from app.services.monitoring import access
+from app.services.monitoring.compare import walk_items
 from app.services.monitoring.plans import plans_of
 from app.services.monitoring.views import plan_detail
-
-
-def _walk(nodes: list[dict]):
-    for node in nodes:
-        yield node
-        yield from _walk(node["children"])
 
 
 def targets_naming(
@@ -36,7 +31,7 @@ def targets_naming(
         if plan.id not in plan_ids or not access.can_see_plan(session, viewer, plan):
             continue
         detail = plan_detail(session, settings, plan, viewer)
-        for node in _walk(detail["items"]):
+        for node in walk_items(detail["items"]):
             if mahalle.code in node["mahalle"]:
                 found.append(
                     {

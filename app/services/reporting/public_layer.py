@@ -160,6 +160,30 @@ def public_points(session: Session, filters: ReportFilters) -> Select:
 NEWEST_FIRST = (Report.published_at.desc(), Report.public_id.desc())
 
 
+def _feature_columns() -> tuple:
+    """What `public_feature` reads of a public point (its "me too" count with its cell key,
+    to be published through `ConfirmationCounts`)."""
+    return (
+        Report.id,
+        Report.public_id,
+        func.ST_X(Report.public_location).label("lon"),
+        func.ST_Y(Report.public_location).label("lat"),
+        Category.code.label("category"),
+        Category.group.label("category_group"),
+        Category.labels.label("category_labels"),
+        Report.time_band,
+        Report.occurred_on,
+        Report.perceived_safety,
+        public_text_expr().label("text"),
+        Report.municipal_status,
+        Report.source,
+        Mahalle.name.label("mahalle"),
+        Report.municipality_id,
+        confirmation_count().label("confirmations"),
+        confirmation_cell_key().label("confirmations_ckey"),
+    )
+
+
 def published_points_page(
     session: Session, filters: ReportFilters, *, limit: int, offset: int
 ) -> tuple[int, list[dict]]:
@@ -171,25 +195,7 @@ def published_points_page(
     total = session.scalar(select(func.count()).select_from(base.subquery())) or 0
     rows = session.execute(
         base.outerjoin(Mahalle, Mahalle.id == Report.mahalle_id)
-        .with_only_columns(
-            Report.id,
-            Report.public_id,
-            func.ST_X(Report.public_location).label("lon"),
-            func.ST_Y(Report.public_location).label("lat"),
-            Category.code.label("category"),
-            Category.group.label("category_group"),
-            Category.labels.label("category_labels"),
-            Report.time_band,
-            Report.occurred_on,
-            Report.perceived_safety,
-            public_text_expr().label("text"),
-            Report.municipal_status,
-            Report.source,
-            Mahalle.name.label("mahalle"),
-            Report.municipality_id,
-            confirmation_count().label("confirmations"),
-            confirmation_cell_key().label("confirmations_ckey"),
-        )
+        .with_only_columns(*_feature_columns())
         .order_by(*NEWEST_FIRST)
         .limit(limit)
         .offset(offset)
@@ -361,25 +367,7 @@ def public_details(
         public_point_reports()
         .where(Report.public_id.in_(list(public_ids)))
         .outerjoin(Mahalle, Mahalle.id == Report.mahalle_id)
-        .with_only_columns(
-            Report.id,
-            Report.public_id,
-            func.ST_X(Report.public_location).label("lon"),
-            func.ST_Y(Report.public_location).label("lat"),
-            Category.code.label("category"),
-            Category.group.label("category_group"),
-            Category.labels.label("category_labels"),
-            Report.time_band,
-            Report.occurred_on,
-            Report.perceived_safety,
-            public_text_expr().label("text"),
-            Report.municipal_status,
-            Report.source,
-            Mahalle.name.label("mahalle"),
-            Report.municipality_id,
-            confirmation_count().label("confirmations"),
-            confirmation_cell_key().label("confirmations_ckey"),
-        )
+        .with_only_columns(*_feature_columns())
     ).mappings()
     found = [dict(r) for r in rows]
     urls = photos.public_photo_urls(session, [r["id"] for r in found])
