@@ -149,7 +149,7 @@ def test_map_page_on_a_phone_shows_published_reports_and_never_exact_points(
     page.locator("#legend summary").click()
 
     centre_map(page, inside_counted.x, inside_counted.y)
-    phone.tap_map_at(inside_counted.x, inside_counted.y)
+    phone.tap_map_at(inside_counted.x, inside_counted.y, on="path.mh-mahalle")
     page.get_by_role("heading", name=counted.name).wait_for()
     area = page.locator(".leaflet-popup-content").inner_text()
     assert f"Bildirimler\n{k + 1}" in area

@@ -147,17 +147,27 @@ class Phone:
         self.page.screenshot(path=str(path), animations="disabled")  # popups fully faded in
         return path
 
-    def tap_map_at(self, lon: float, lat: float) -> None:
-        """Tap the Leaflet map where (lon, lat) is drawn, as a finger would."""
-        x, y = self.page.evaluate(
-            """([lat, lon]) => {
-                const map = window.__mh.map;
-                const point = map.latLngToContainerPoint([lat, lon]);
-                const box = map.getContainer().getBoundingClientRect();
-                return [box.left + point.x, box.top + point.y];
-            }""",
-            [lat, lon],
-        )
+    def tap_map_at(self, lon: float, lat: float, *, on: str | None = None) -> None:
+        """Tap the Leaflet map where (lon, lat) is drawn, as a finger would.
+
+        With `on` (a CSS selector), first wait until what is drawn there is that element:
+        a tile's markers or a closing control must not catch the finger instead.
+        """
+        where = """([lat, lon]) => {
+            const map = window.__mh.map;
+            const point = map.latLngToContainerPoint([lat, lon]);
+            const box = map.getContainer().getBoundingClientRect();
+            return [box.left + point.x, box.top + point.y];
+        }"""
+        if on is not None:
+            self.page.wait_for_function(
+                f"""([lat, lon, selector]) => {{
+                    const [x, y] = ({where})([lat, lon]);
+                    return document.elementFromPoint(x, y)?.matches(selector) ?? false;
+                }}""",
+                arg=[lat, lon, on],
+            )
+        x, y = self.page.evaluate(where, [lat, lon])
         self.page.touchscreen.tap(x, y)
 
     def requested_paths(self) -> list[str]:
