@@ -81,6 +81,13 @@ def test_map_page_on_a_phone_shows_published_reports_and_never_exact_points(
     quick_exit = page.locator("#quick-exit")
     assert quick_exit.is_visible()
     assert "Hızlı çıkış" in quick_exit.inner_text()
+    exit_box = quick_exit.bounding_box()
+    for link in page.locator(".language a, .language [aria-current]").all():
+        box = link.bounding_box()  # no language hides under the fixed quick exit
+        assert (
+            box["y"] >= exit_box["y"] + exit_box["height"]
+            or box["x"] + box["width"] <= exit_box["x"]
+        ), link.inner_text()
     emergency = page.locator(".emergency")
     assert emergency.is_visible()
     numbers = [a.get_attribute("href") for a in emergency.locator("a").all()]
