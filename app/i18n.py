@@ -197,7 +197,10 @@ def babel_locale(locale: str | None = None) -> Locale:
         return Locale.parse(DEFAULT_LOCALE)
 
 
-def format_date(value: date | datetime | None, format: str = "medium") -> str:
+def format_date(value: date | datetime | str | None, format: str = "medium") -> str:
+    """A date in the page's language; an ISO string (as the JSON views carry) is parsed first."""
+    if isinstance(value, str):
+        value = date.fromisoformat(value[:10])
     return "" if value is None else _format_date(value, format=format, locale=babel_locale())
 
 

@@ -3,6 +3,9 @@ indicators with their on-track status, the board's ratings and the municipality'
 
 from __future__ import annotations
 
+from datetime import date
+
+from app.i18n import format_date, reset_locale, set_locale
 from app.schemas.monitoring import AssessmentCreate, ItemFields
 from app.services.monitoring import board, plans
 from tests.monitoring.support import YEAR, build_plan
@@ -44,6 +47,21 @@ def test_the_plan_page_in_turkish_and_english(client, db, settings):
     assert "Partly compliant" in english and "Municipality's response" in english
     listing = client.get("/plans")
     assert listing.status_code == 200 and "/plans/YEEP-TEST" in listing.text
+
+
+def test_the_plan_period_is_written_as_dates_of_the_page_language(client, db, settings):
+    world = _rated(db, settings)
+    start, end = world.plan.period_start, world.plan.period_end
+    for lang in ("tr", "en", "ar", "ku"):
+        html = client.get(f"/plans/YEEP-TEST?lang={lang}").text
+        token = set_locale(lang)
+        try:
+            written = f"{format_date(start)} – {format_date(end)}"
+        finally:
+            reset_locale(token)
+        assert written in html, lang
+        assert start.isoformat() not in html, lang
+    assert format_date("2025-01-31") == format_date(date(2025, 1, 31))
 
 
 def test_a_draft_plan_has_no_public_page(client, db, settings):

@@ -35,7 +35,7 @@ TEMPLATES = Path(__file__).resolve().parents[3] / "frontend" / "templates"
 _env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape())
 _env.add_extension("jinja2.ext.i18n")
 _env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
-_env.filters.update(format_number=i18n.format_number)
+_env.filters.update(format_number=i18n.format_number, format_date=i18n.format_date)
 REPORT_LOCALE = "tr"  # a published report is a document of record: Turkish first
 
 
