@@ -171,3 +171,25 @@ def test_revoking_someone_elses_token_is_not_found(client, db, settings):
     client.cookies.clear()
     login(client, make_user(db, settings, Role.planner))
     assert client.delete(f"/api/v1/tokens/{token_id}").status_code == 404
+
+
+def test_classes_leave_out_the_mahalle_drawn_as_no_reports(client, db, settings, grid_mahalle):
+    add_reports(db, settings, 0, 0, 6)
+    add_reports(db, settings, 1, 1, 7)
+    add_reports(db, settings, 1, 0, 2)  # fewer than k: withheld, in no class
+    login(client, make_user(db, settings, Role.planner))
+    shown = props(client.get("/api/v1/planner/indicators", params=PERIOD))
+    coloured = sorted(
+        p["reports_per_1000_women"]
+        for p in shown.values()
+        if p["reports"] and p["reports_per_1000_women"] is not None
+    )
+    assert len(coloured) == 2 and sum(p["reports"] == 0 for p in shown.values()) == 6
+    body = client.get(
+        "/api/v1/planner/classes",
+        params={**PERIOD, "indicator": "reports_per_1000_women", "classes": 5},
+    ).json()
+    # Six mahalle have no report: before, they filled every class but the last ("≤ 0").
+    assert body["counts"] == [1, 1]
+    assert coloured[0] <= body["bins"][0] < coloured[1]
+    assert body["bins"][1] == pytest.approx(coloured[1], abs=1e-6)

@@ -190,6 +190,11 @@ def mahalle_detail(
     }
 
 
+def _no_reports(properties: dict) -> bool:
+    """No published report in the period (zero is never perturbed, so this is not a secret)."""
+    return properties.get("reports") == 0 and not properties.get("reports_suppressed")
+
+
 def indicator_classes(
     session: Session,
     filters: PlannerFilters,
@@ -199,12 +204,17 @@ def indicator_classes(
     method: str,
     classes: int,
 ) -> dict:
-    """Classes of one indicator over the mahalle, computed on the values the map shows."""
+    """Classes of one indicator over the mahalle, computed on the values the map colours.
+
+    A mahalle with no report in the period is drawn as "0 reports", never in a class, so it
+    does not count in one either (with many such mahalle every class but the last was "≤ 0").
+    """
     item = definitions.BY_CODE.get(code)
     if item is None or item.kind == "class":
         raise InvalidInput(f"{code!r} is not a numeric indicator.", field="indicator")
     values = [
-        f["properties"].get(code)
+        p.get(code)
         for f in planner_indicators(session, filters, k, ptable, with_geometry=False)
+        if not _no_reports(p := f["properties"])
     ]
     return {"indicator": code, **class_breaks(values, method, classes)}
