@@ -75,9 +75,13 @@ def test_walk_recorded_offline_is_sent_when_back_online(server, db, settings, ch
         assert axe_serious(page, "audits-phone-start") == []
 
         page.get_by_label("Grup büyüklüğü").fill("5")
+        walked_on = page.locator("#walk-date").input_value()
         page.get_by_role("button", name="Yürüyüşü başlat").click()
         page.locator("#record").wait_for()
         phone.screenshot("audits-1-started")
+        summary = page.locator("#walk-summary").inner_text()
+        assert walked_on not in summary  # the day in words, as everywhere on the page
+        assert re.search(r"\b\d{1,2} \w{3} \d{4}\b", summary), summary
 
         context.set_offline(True)
         # Saving without a place or a score says what is missing.

@@ -4,7 +4,7 @@
 import { api, errorMessage } from '../lib/api.js';
 import { config } from '../lib/config.js';
 import { $ } from '../lib/dom.js';
-import { formatNumber, isoDate, t, tn } from '../lib/i18n.js';
+import { formatDate, formatNumber, isoDate, t, tn } from '../lib/i18n.js';
 import { dropPoint, keepPoint, waitingPoints } from './outbox.js';
 import { sendPoint } from './send.js';
 
@@ -33,7 +33,9 @@ async function showQueue() {
 function summary() {
   const m = config.mahalle.find((x) => x.code === walk.mahalle_code);
   $('walk-summary').textContent = t('{mahalle}, {date}: {n} points sent', {
-    mahalle: m ? m.name : walk.mahalle, date: walk.walked_on, n: formatNumber(walk.points),
+    mahalle: m ? m.name : walk.mahalle,
+    date: formatDate(`${walk.walked_on}T12:00:00`), // the walk's calendar day, in any time zone
+    n: formatNumber(walk.points),
   });
 }
 
