@@ -11,6 +11,7 @@ from fastapi.responses import Response
 
 from app.api.deps import PublicReadSession, SettingsDep
 from app.api.filters import public_period_query
+from app.api.standards.common import Viewer
 from app.errors import InvalidInput
 from app.models import CategoryGroup, TimeBand
 from app.schemas.standards import (
@@ -20,7 +21,8 @@ from app.schemas.standards import (
     TilesetList,
 )
 from app.services import suppression
-from app.services.standards import tiles
+from app.services.scope import PlannerFilters, default_period
+from app.services.standards import planner_tiles, tiles
 from app.services.standards.tile_matrix import TMS_ID, tile_matrix_set, tile_matrix_sets
 
 router = APIRouter(prefix="/ogc", tags=["standards"])
@@ -29,6 +31,7 @@ ERRORS: dict[int | str, dict] = {
     404: {"description": "Unknown collection, municipality or tile matrix set"},
 }
 FILTER_PARAMS = ("group", "since", "until", "time_band", "f")
+PLANNER_FILTER_PARAMS = (*FILTER_PARAMS, "district")
 CollectionId = Annotated[
     str,
     Path(max_length=80, description="reports, indicators, hotspots, or <kind>.<municipality code>"),
@@ -59,14 +62,18 @@ def _date(request: Request, name: str) -> date | None:
         raise InvalidInput(f"'{name}' is not a valid date: {value!r}.", field=name) from exc
 
 
-def tile_filters(request: Request) -> tiles.TileFilters:
-    """Server-side filters from the query string; unknown parameters and values: 400."""
-    unknown = sorted(set(request.query_params) - set(FILTER_PARAMS))
+def _refuse_unknown(request: Request, known: tuple[str, ...]) -> None:
+    unknown = sorted(set(request.query_params) - set(known))
     if unknown:
         raise InvalidInput(
-            f"Unknown query parameter {unknown[0]!r}; tiles take {', '.join(FILTER_PARAMS)}.",
+            f"Unknown query parameter {unknown[0]!r}; these tiles take {', '.join(known)}.",
             field=unknown[0],
         )
+
+
+def tile_filters(request: Request) -> tiles.TileFilters:
+    """Server-side filters from the query string; unknown parameters and values: 400."""
+    _refuse_unknown(request, FILTER_PARAMS)
     period = public_period_query(_date(request, "since"), _date(request, "until"))
     return tiles.TileFilters(
         groups=_enum_values(request, "group", CategoryGroup),
@@ -77,6 +84,24 @@ def tile_filters(request: Request) -> tiles.TileFilters:
 
 
 FiltersDep = Annotated[tiles.TileFilters, Depends(tile_filters)]
+
+
+def planner_tile_filters(request: Request) -> PlannerFilters:
+    """The dashboard's filters of a planners' tile: as the planner API's, whole months
+    (default: the last twelve), groups, time bands, districts; the area comes later."""
+    _refuse_unknown(request, PLANNER_FILTER_PARAMS)
+    period = public_period_query(_date(request, "since"), _date(request, "until"))
+    default_since, default_until = default_period()
+    districts = [v.strip() for v in request.query_params.getlist("district") if v.strip()]
+    if any(len(d) > 100 for d in districts):
+        raise InvalidInput("A district name is at most 100 characters.", field="district")
+    return PlannerFilters(
+        period.since or (default_since if period.until is None else period.until.replace(day=1)),
+        period.until or default_until,
+        _enum_values(request, "group", CategoryGroup),
+        _enum_values(request, "time_band", TimeBand),
+        tuple(dict.fromkeys(districts)),
+    )
 
 
 def perturbation_table(settings: SettingsDep) -> suppression.PTable:
@@ -153,17 +178,27 @@ def get_tile(
     z: TileIndex,
     y: TileIndex,
     x: TileIndex,
-    filters: FiltersDep,
+    viewer: Viewer,
 ) -> Response:
     """One Mapbox vector tile ({tileMatrix}/{tileRow}/{tileCol}: z/y/x), or for reports with
-    `f=geojson` the same tile as GeoJSON; 304 on a matching If-None-Match."""
+    `f=geojson` the same tile as GeoJSON; 304 on a matching If-None-Match. The planners'
+    report tiles (`planner-reports[.<code>]`) need a planner's login or token."""
     _only_web_mercator(tms_id)
-    kind, municipality = tiles.parse_collection_id(db, collection_id)
     encoding = request.query_params.get("f", "mvt")
-    tile = tiles.collection_tile(
-        db, kind, municipality, z, x, y, filters, settings.k_threshold, ptable, encoding
-    )
-    headers = {"ETag": tile.etag, "Cache-Control": tiles.CACHE_CONTROL, "Vary": "Accept-Encoding"}
+    headers = {"Cache-Control": tiles.CACHE_CONTROL, "Vary": "Accept-Encoding"}
+    if planner_tiles.is_planner_tileset(collection_id):
+        tile = planner_tiles.planner_report_tile(
+            db, viewer, collection_id, z, x, y, planner_tile_filters(request),
+            settings.k_threshold, ptable, encoding,
+        )  # fmt: skip
+        headers = {"Cache-Control": planner_tiles.CACHE_CONTROL, "Vary": planner_tiles.VARY}
+    else:
+        kind, municipality = tiles.parse_collection_id(db, collection_id)
+        tile = tiles.collection_tile(
+            db, kind, municipality, z, x, y, tile_filters(request), settings.k_threshold,
+            ptable, encoding,
+        )  # fmt: skip
+    headers["ETag"] = tile.etag
     if _matches(request.headers.get("if-none-match"), tile.etag):
         return Response(status_code=304, headers=headers)
     return Response(tile.content, media_type=tile.media_type, headers=headers)
