@@ -42,6 +42,7 @@ from app.services.standards.open311_intake import (
     request_for_token,
     revoke_key,
 )
+from app.services.standards.webhook_worker import DeliveryLoop
 from app.services.standards.webhooks import (
     MAX_ATTEMPTS,
     SIGNATURE_HEADER,
@@ -64,6 +65,7 @@ __all__ = [
     "TILED_KINDS",
     "Collection",
     "CollectionNotFound",
+    "DeliveryLoop",
     "FeatureNotFound",
     "Interval",
     "ItemQuery",
