@@ -287,3 +287,24 @@ def test_an_out_of_range_tile_is_a_400(client, db, settings):
     planner_client(client, db, settings)
     response = client.get(URL.format(c="planner-reports", z=3, x=9, y=0))
     assert response.status_code == 400, response.text
+
+
+def test_the_tileset_documents_need_a_planner_and_carry_her_filters(client, db, settings):
+    base = "/ogc/collections/planner-reports.cankaya/tiles"
+    assert client.get(base).status_code == 401
+    assert client.get(base + "/WebMercatorQuad").status_code == 401
+    planner_client(client, db, settings, ["cankaya"])
+    listed = client.get(base)
+    assert listed.status_code == 200
+    assert listed.json()["tilesets"][0]["dataType"] == "vector"
+    doc = client.get(base + "/WebMercatorQuad", params={"group": "lighting", "district": "Çankaya"})
+    assert doc.status_code == 200, doc.text
+    body = doc.json()
+    assert {layer["id"] for layer in body["vector_layers"]} == {"clusters", "reports"}
+    [template] = body["tiles"]
+    assert "/collections/planner-reports.cankaya/tiles/WebMercatorQuad/{z}/{y}/{x}?" in template
+    assert "group=lighting" in template and "district=%C3%87ankaya" in template
+    assert 32.5 < body["center"][0] < 33.1  # Çankaya's box
+    other = "/ogc/collections/planner-reports.yenimahalle/tiles/WebMercatorQuad"
+    assert client.get(other).status_code == 403
+    assert client.get(base + "/WebMercatorQuad", params={"group": "x"}).status_code == 400

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date
 from typing import Annotated
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import Response
@@ -83,9 +84,6 @@ def tile_filters(request: Request) -> tiles.TileFilters:
     )
 
 
-FiltersDep = Annotated[tiles.TileFilters, Depends(tile_filters)]
-
-
 def planner_tile_filters(request: Request) -> PlannerFilters:
     """The dashboard's filters of a planners' tile: as the planner API's, whole months
     (default: the last twelve), groups, time bands, districts; the area comes later."""
@@ -130,8 +128,12 @@ def get_tile_matrix_set(tms_id: Annotated[str, Path(max_length=64)]) -> dict:
 
 
 @router.get("/collections/{collection_id}/tiles", response_model=TilesetList, responses=ERRORS)
-def list_tilesets(request: Request, db: PublicReadSession, collection_id: CollectionId) -> dict:
+def list_tilesets(
+    request: Request, db: PublicReadSession, viewer: Viewer, collection_id: CollectionId
+) -> dict:
     """The vector tilesets of a collection."""
+    if planner_tiles.is_planner_tileset(collection_id):
+        return planner_tiles.planner_tilesets(db, viewer, _base(request), collection_id)
     tiles.parse_collection_id(db, collection_id)
     return tiles.tilesets(_base(request), collection_id)
 
@@ -146,11 +148,15 @@ def get_tileset(
     db: PublicReadSession,
     collection_id: CollectionId,
     tms_id: Annotated[str, Path(max_length=64)],
-    filters: FiltersDep,
+    viewer: Viewer,
 ) -> dict:
     """The tileset: layers, zoom range, URL template (OGC tileset and TileJSON 3.0 fields)."""
     _only_web_mercator(tms_id)
-    return tiles.tileset_metadata(db, _base(request), collection_id, filters)
+    if planner_tiles.is_planner_tileset(collection_id):
+        planner_tile_filters(request)  # validated: 400 before the template carries them
+        query = urlencode([(k, v) for k, v in request.query_params.multi_items() if k != "f"])
+        return planner_tiles.planner_tileset(db, viewer, _base(request), collection_id, query)
+    return tiles.tileset_metadata(db, _base(request), collection_id, tile_filters(request))
 
 
 @router.get(

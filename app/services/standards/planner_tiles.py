@@ -30,7 +30,17 @@ from app.services.scope import PlannerFilters
 from app.services.standards import tile_geojson, tile_reports
 from app.services.standards.collections import is_planner
 from app.services.standards.tile_matrix import EXTENT, TileAddress, tile_address
-from app.services.standards.tiles import ENCODINGS, GEOJSON_MEDIA_TYPE, Tile, etag_of
+from app.services.standards.tiles import (
+    ENCODINGS,
+    GEOJSON_MEDIA_TYPE,
+    KINDS,
+    Kind,
+    Tile,
+    collection_bounds,
+    etag_of,
+    tileset_document,
+    tilesets,
+)
 from app.services.suppression import PTable, small
 from app.services.visibility import may_be_public_point, visible_reports
 
@@ -39,6 +49,15 @@ KIND = "planner-reports"
 # them a minute, as the public tiles.
 CACHE_CONTROL = "private, max-age=60"
 VARY = "Accept-Encoding, Cookie, Authorization"
+
+
+# The same layers as the public report tiles, for the planner's area and filters.
+PLANNER_KIND = Kind(
+    "Planners: published reports of her municipalities (displaced points; sensitive never)",
+    KINDS["reports"].min_zoom,
+    KINDS["reports"].max_zoom,
+    KINDS["reports"].layers,
+)
 
 
 def is_planner_tileset(collection_id: str) -> bool:
@@ -262,7 +281,7 @@ def planner_report_tile(
             f"Unknown tile format {encoding!r}: use f=mvt (Mapbox vector tiles) or f=geojson.",
             field="f",
         )
-    code = collection_id.partition(".")[2] or None
+    code = _code(collection_id)
     area = planner_area(session, viewer, collection_id, code)
     assert viewer is not None
     scoped = PlannerFilters(
@@ -305,3 +324,25 @@ def planner_report_tile(
     body = {"type": "FeatureCollection", "layer": layer, "features": features}
     content = json.dumps(body, separators=(",", ":")).encode()
     return Tile(content, etag_of(content), GEOJSON_MEDIA_TYPE)
+
+
+def _code(collection_id: str) -> str | None:
+    return collection_id.partition(".")[2] or None
+
+
+def planner_tilesets(session: Session, viewer: User | None, base: str, collection_id: str) -> dict:
+    """The tileset list of a planners' report collection, for a planner who may read it."""
+    planner_area(session, viewer, collection_id, _code(collection_id))
+    return tilesets(base, collection_id)
+
+
+def planner_tileset(
+    session: Session, viewer: User | None, base: str, collection_id: str, query: str
+) -> dict:
+    """The tileset document of a planners' report collection (its URLs carry `query`: the
+    filters; her login or token is still needed for every tile)."""
+    code = _code(collection_id)
+    planner_area(session, viewer, collection_id, code)
+    return tileset_document(
+        base, collection_id, PLANNER_KIND, collection_bounds(session, code), query
+    )
