@@ -3,6 +3,9 @@ queryables, and bad filters refused with a message that says what is allowed."""
 
 from __future__ import annotations
 
+import shutil
+import subprocess
+
 import pytest
 from sqlalchemy import text
 
@@ -128,3 +131,19 @@ def test_aggregates_take_no_filter(client):
     response = client.get(ITEMS.format(c="indicators"), params={"filter": "reports > 5"})
     assert response.status_code == 400
     assert "no queryables" in response.json()["description"]
+
+
+@pytest.mark.skipif(shutil.which("ogrinfo") is None, reason="gdal-bin is not installed")
+def test_gdal_and_the_filter_select_the_same_reports(server, client, db, populated):
+    """GDAL 3.6's OAPIF driver applies -where itself (it pages the items without `filter`);
+    what it selects from the served properties is what the server's filter selects."""
+    where = "category = 'dark_street' AND perceived_safety <= 2"
+    done = subprocess.run(
+        ["ogrinfo", "-ro", "-so", "-oo", "PAGE_SIZE=1000", f"OAPIF:{server.url}/ogc",
+         "reports.cankaya", "-where", where],
+        capture_output=True, text=True, timeout=180,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    served = filtered(client, where, "reports.cankaya")
+    assert served
+    assert f"Feature Count: {len(served)}" in done.stdout
