@@ -176,9 +176,9 @@ def _cells(
     return cells
 
 
-def _points(session: Session, tile: TileAddress, points: Select) -> list[dict]:
-    """The tile's points with the properties of the public tiles' points layer."""
-    sql = _in_tile(
+def _point_sql(points: Select) -> str:
+    """SQL of the tile's points with the properties of the public tiles' points layer."""
+    return _in_tile(
         points,
         tile_reports.in_web_mercator(),
         Report.public_id.label("public_id"),
@@ -188,8 +188,12 @@ def _points(session: Session, tile: TileAddress, points: Select) -> list[dict]:
         literal_column("report.time_band::text").label("time_band"),
         Report.perceived_safety.label("perceived_safety"),
     )
+
+
+def _points(session: Session, tile: TileAddress, points: Select) -> list[dict]:
+    """The tile's points (their layer's properties and EPSG:3857 metres `mx`, `my`)."""
     found = session.execute(
-        text(POINTS_SQL.format(points=sql)), {"z": tile.z, "x": tile.x, "y": tile.y}
+        text(POINTS_SQL.format(points=_point_sql(points))), {"z": tile.z, "x": tile.x, "y": tile.y}
     ).mappings()
     return [{key: value for key, value in row.items() if key != "g"} for row in found]
 
@@ -300,19 +304,7 @@ def planner_report_tile(
     as_points = tile.z >= tile_reports.POINT_MIN_ZOOM
     cells = [] if as_points else _cells(session, tile, points, k, ptable)
     if encoding == "mvt":
-        sql = None
-        if as_points:
-            sql = _in_tile(
-                points,
-                tile_reports.in_web_mercator(),
-                Report.public_id.label("public_id"),
-                Category.code.label("category"),
-                literal_column('category."group"::text').label("category_group"),
-                func.to_char(Report.occurred_on, "YYYY-MM").label("occurred_month"),
-                literal_column("report.time_band::text").label("time_band"),
-                Report.perceived_safety.label("perceived_safety"),
-            )
-        content = _mvt(session, tile, cells, sql, k)
+        content = _mvt(session, tile, cells, _point_sql(points) if as_points else None, k)
         return Tile(content, etag_of(content))
     if as_points:
         counts = ConfirmationCounts.with_table(session, ptable, floor)
