@@ -167,6 +167,15 @@ class Settings(BaseSettings):
     edit_lock_minutes: int = Field(default=5, ge=1, le=120)
     location_correction_max_m: float = Field(default=250.0, gt=0, le=5000)
 
+    # Webhook deliveries (DESIGN.md §10): each served process runs the delivery loop in its
+    # lifespan (deliveries are claimed with FOR UPDATE SKIP LOCKED, so several processes send
+    # each one once); MORHARITA_WEBHOOKS_WORKER=0 leaves it to `morharita webhooks run`.
+    webhooks_worker: bool = Field(
+        default=True,
+        description="Deliver webhooks from the served app (off: run `morharita webhooks run`).",
+    )
+    webhooks_interval_s: float = Field(default=5.0, ge=0.1, le=3600)
+
     def secure_cookies(self, scheme: str) -> bool:
         """Whether cookies get the Secure flag: as configured, else when served over HTTPS."""
         return self.cookie_secure if self.cookie_secure is not None else scheme == "https"

@@ -25,6 +25,7 @@ from app.api.standards.errors import is_ogc, ogc_domain_error, ogc_exception
 from app.config import Settings, get_settings
 from app.db import engine_for, make_session_factory, replica_engine_for
 from app.errors import DatabaseUnavailable, DomainError, error_body, status_for
+from app.services import standards
 
 log = logging.getLogger("app")
 FRONTEND = Path(__file__).resolve().parent.parent / "frontend"
@@ -163,9 +164,18 @@ def create_app(settings: Settings) -> FastAPI:
             max_lag_s=settings.replica_max_lag_s,
             check_interval_s=settings.replica_check_interval_s,
         )
+        # One webhook delivery loop per process (DESIGN.md §10); off: MORHARITA_WEBHOOKS_WORKER=0.
+        app.state.webhook_loop = None
+        if settings.webhooks_worker:
+            app.state.webhook_loop = standards.DeliveryLoop(
+                app.state.session_factory, settings.webhooks_interval_s
+            )
+            app.state.webhook_loop.start()
         try:
             yield
         finally:
+            if app.state.webhook_loop is not None:
+                await app.state.webhook_loop.stop()
             app.state.read_routing.dispose()
             engine.dispose()
 

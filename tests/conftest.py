@@ -78,6 +78,9 @@ def settings(database_url) -> Settings:
         intake_reports_per_client=100_000,
         intake_photos_per_client=100_000,
         intake_confirmations_per_client=100_000,
+        # The served test apps share the test database: webhooks are delivered by the tests
+        # that say so (run_once, or an app of their own: tests/standards/test_webhook_loop.py).
+        webhooks_worker=False,
     )
 
 

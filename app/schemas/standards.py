@@ -142,7 +142,11 @@ class GeoReportRequest(BaseModel):
     zipcode: None
     lat: float
     long: float
-    media_url: None
+    media_url: str | None = Field(
+        default=None,
+        description="The first published photo (re-encoded, without metadata); absent "
+        "without photos.",
+    )
 
 
 class GeoReportPosted(BaseModel):

@@ -236,6 +236,7 @@ PUBLIC = {
     ("GET", "/ogc/api"),
     ("GET", "/ogc/collections"),
     ("GET", "/ogc/collections/{collection_id}"),
+    ("GET", "/ogc/collections/{collection_id}/queryables"),
     ("GET", "/ogc/collections/{collection_id}/items"),
     ("GET", "/ogc/collections/{collection_id}/items/{feature_id:path}"),
     # Vector tiles of the public layers (OGC API - Tiles): the one visibility rule, protected

@@ -18,9 +18,11 @@ from app.api.standards.common import (
     self_links,
 )
 from app.i18n import gettext as _
-from app.services.standards import Collection, ItemQuery, ItemsPage
+from app.services.standards import FILTER_CONFORMANCE, Collection, ItemQuery, ItemsPage
 
 CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
+QUERYABLES_REL = "http://www.opengis.net/def/rel/ogc/1.0/queryables"
+SCHEMA = "application/schema+json"
 FEATURES = "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf"
 TILES = "http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf"
 CONFORMANCE = [
@@ -40,6 +42,8 @@ CONFORMANCE = [
     f"{TILES}/tilesets-list",
     f"{TILES}/geodata-tilesets",
     f"{TILES}/mvt",
+    # Part 3 and CQL2 (basic, text) on the report collections; the others have no queryables.
+    *FILTER_CONFORMANCE,
 ]
 
 
@@ -83,6 +87,7 @@ def collection(request: Request, item: Collection, fmt: str = "json") -> dict:
     ]
     if item.tiled:
         links.append(link(href(request, f"{path}/tiles"), TILESETS_VECTOR, JSON, _("Vector tiles")))
+    links.append(link(href(request, f"{path}/queryables"), QUERYABLES_REL, SCHEMA, _("Queryables")))
     extent: dict = {"spatial": {"bbox": [list(item.bbox or (-180, -90, 180, 90))], "crs": CRS84}}
     if item.temporal:
         extent["temporal"] = {

@@ -21,6 +21,7 @@ from app.api.standards.common import (
     OgcRoute,
     PTableDep,
     Viewer,
+    base_url,
     json_response,
 )
 from app.api.standards.params import COMMON, ITEMS, FormatDep, ItemQueryDep, only
@@ -98,6 +99,17 @@ def collection(
     return _answer(request, fmt, body, db, settings, "collection")
 
 
+@router.get("/collections/{collection_id}/queryables", dependencies=[Depends(only(*COMMON))])
+def queryables(
+    request: Request, db: PublicReadSession, viewer: Viewer, collection_id: str = CollectionId
+) -> Response:
+    """What `filter` (CQL2 text) may name in the collection, as a JSON Schema."""
+    found = standards.collection_for(db, collection_id, viewer)
+    url = f"{base_url(request)}/collections/{found.id}/queryables"
+    body = standards.queryables(url, found.title, found.kind == "reports")
+    return json_response(body, "application/schema+json")
+
+
 @router.get("/collections/{collection_id}/items", dependencies=[Depends(only(*ITEMS))])
 def items(
     request: Request,
@@ -109,7 +121,8 @@ def items(
     ptable: PTableDep,
     collection_id: str = CollectionId,
 ) -> Response:
-    """The collection's features: bbox, datetime (whole months), limit and offset."""
+    """The collection's features: bbox, datetime (whole months), limit, offset, and a CQL2
+    text `filter` on the report collections."""
     found = standards.collection_for(db, collection_id, viewer)
     page = standards.items_page(db, settings, ptable, found, query, viewer)
     text = documents.items_envelope(request, found, query, page, fmt)

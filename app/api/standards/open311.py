@@ -57,6 +57,11 @@ def _lang() -> str:
     return i18n.current_locale()
 
 
+def _base(request: Request) -> str:
+    """The server's URL as the client reached it (media_url is absolute)."""
+    return str(request.base_url).rstrip("/")
+
+
 @router.get("/discovery.{fmt}", summary="Open311 discovery", responses=_ok(GeoReportDiscovery))
 def discovery(request: Request, fmt: Format) -> Response:
     base = str(request.base_url).rstrip("/")
@@ -140,11 +145,13 @@ def request_query(
     responses=_ok(list[GeoReportRequest]),
 )
 def request_list(
+    request: Request,
     db: PublicReadSession,
     fmt: Format,
     query: Annotated[standards.RequestQuery, Depends(request_query)],
 ) -> Response:
-    return answer(fmt, "service_requests", standards.requests(db, query, _lang()))
+    found = standards.requests(db, query, _lang(), _base(request))
+    return answer(fmt, "service_requests", found)
 
 
 async def georeport_form(request: Request) -> dict[str, str]:
@@ -175,9 +182,13 @@ def post_request(
     responses=_ok(list[GeoReportRequest]),
 )
 def request_detail(
-    db: PublicReadSession, public_id: str, fmt: Format, jurisdiction_id: Jurisdiction = None
+    request: Request,
+    db: PublicReadSession,
+    public_id: str,
+    fmt: Format,
+    jurisdiction_id: Jurisdiction = None,
 ) -> Response:
-    found = standards.request_by_id(db, public_id, _lang(), jurisdiction_id or None)
+    found = standards.request_by_id(db, public_id, _lang(), jurisdiction_id or None, _base(request))
     return answer(fmt, "service_requests", [found])
 
 

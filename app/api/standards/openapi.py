@@ -49,6 +49,14 @@ ITEMS_PARAMETERS = [
         "Features to skip (the next links carry it).",
         {"type": "integer", "minimum": 0, "default": 0},
     ),
+    _query(
+        "filter",
+        "A Basic CQL2 text filter on the report collections' queryables (see /queryables): "
+        "comparisons (=, <>, <, <=, >, >=, IS NULL) with AND, OR, NOT, e.g. "
+        "category_group = 'lighting' AND perceived_safety <= 2.",
+        {"type": "string"},
+    ),
+    _query("filter-lang", "The filter's language.", {"type": "string", "enum": ["cql2-text"]}),
 ]
 
 
@@ -143,6 +151,13 @@ def document(request: Request, collections: list[Collection]) -> dict:
                 "Capabilities",
                 [collection_id, FORMAT],
                 _ok("The collection.", json),
+            ),
+            "/collections/{collectionId}/queryables": _get(
+                "getQueryables",
+                "What a filter may name in the collection",
+                "Capabilities",
+                [collection_id, FORMAT],
+                _ok("The queryables (JSON Schema).", ("application/schema+json",)),
             ),
             "/collections/{collectionId}/items": _get(
                 "getFeatures",

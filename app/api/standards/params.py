@@ -15,14 +15,14 @@ from fastapi import Depends, Request
 
 from app.errors import InvalidInput
 from app.geo.bbox import BBox, parse_ogc_bbox
-from app.services.standards import Interval, ItemQuery
+from app.services.standards import FILTER_LANG, Interval, ItemQuery
 
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 10_000
 MAX_OFFSET = 100_000_000
 # Parameters any OGC resource takes: the format, and the interface language of the pages.
 COMMON = ("f", "lang")
-ITEMS = (*COMMON, "bbox", "datetime", "limit", "offset")
+ITEMS = (*COMMON, "bbox", "datetime", "limit", "offset", "filter", "filter-lang")
 FULL_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 DATE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$")
 
@@ -137,7 +137,16 @@ def item_query(request: Request) -> ItemQuery:
     offset = _integer(request, "offset", 0, 0, None)
     if offset > MAX_OFFSET:
         raise InvalidInput(f"offset must be at most {MAX_OFFSET:,}.", field="offset")
-    return ItemQuery(bbox, interval, limit, offset)
+    lang = request.query_params.get("filter-lang")
+    if lang is not None and lang.strip() != FILTER_LANG:
+        raise InvalidInput(
+            f"filter-lang must be {FILTER_LANG} (the filter language served), not {lang!r}.",
+            field="filter-lang",
+        )
+    text = request.query_params.get("filter")
+    if text is not None and not text.strip():
+        raise InvalidInput("filter is empty: give a CQL2 text expression.", field="filter")
+    return ItemQuery(bbox, interval, limit, offset, text)
 
 
 FormatDep = Annotated[str, Depends(output_format)]

@@ -5,12 +5,14 @@ from __future__ import annotations
 import re
 from datetime import date
 from typing import Annotated
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import Response
 
 from app.api.deps import PublicReadSession, SettingsDep
 from app.api.filters import public_period_query
+from app.api.standards.common import Viewer
 from app.errors import InvalidInput
 from app.models import CategoryGroup, TimeBand
 from app.schemas.standards import (
@@ -20,7 +22,8 @@ from app.schemas.standards import (
     TilesetList,
 )
 from app.services import suppression
-from app.services.standards import tiles
+from app.services.scope import PlannerFilters, default_period
+from app.services.standards import planner_tiles, tiles
 from app.services.standards.tile_matrix import TMS_ID, tile_matrix_set, tile_matrix_sets
 
 router = APIRouter(prefix="/ogc", tags=["standards"])
@@ -29,6 +32,7 @@ ERRORS: dict[int | str, dict] = {
     404: {"description": "Unknown collection, municipality or tile matrix set"},
 }
 FILTER_PARAMS = ("group", "since", "until", "time_band", "f")
+PLANNER_FILTER_PARAMS = (*FILTER_PARAMS, "district")
 CollectionId = Annotated[
     str,
     Path(max_length=80, description="reports, indicators, hotspots, or <kind>.<municipality code>"),
@@ -59,14 +63,18 @@ def _date(request: Request, name: str) -> date | None:
         raise InvalidInput(f"'{name}' is not a valid date: {value!r}.", field=name) from exc
 
 
-def tile_filters(request: Request) -> tiles.TileFilters:
-    """Server-side filters from the query string; unknown parameters and values: 400."""
-    unknown = sorted(set(request.query_params) - set(FILTER_PARAMS))
+def _refuse_unknown(request: Request, known: tuple[str, ...]) -> None:
+    unknown = sorted(set(request.query_params) - set(known))
     if unknown:
         raise InvalidInput(
-            f"Unknown query parameter {unknown[0]!r}; tiles take {', '.join(FILTER_PARAMS)}.",
+            f"Unknown query parameter {unknown[0]!r}; these tiles take {', '.join(known)}.",
             field=unknown[0],
         )
+
+
+def tile_filters(request: Request) -> tiles.TileFilters:
+    """Server-side filters from the query string; unknown parameters and values: 400."""
+    _refuse_unknown(request, FILTER_PARAMS)
     period = public_period_query(_date(request, "since"), _date(request, "until"))
     return tiles.TileFilters(
         groups=_enum_values(request, "group", CategoryGroup),
@@ -76,7 +84,22 @@ def tile_filters(request: Request) -> tiles.TileFilters:
     )
 
 
-FiltersDep = Annotated[tiles.TileFilters, Depends(tile_filters)]
+def planner_tile_filters(request: Request) -> PlannerFilters:
+    """The dashboard's filters of a planners' tile: as the planner API's, whole months
+    (default: the last twelve), groups, time bands, districts; the area comes later."""
+    _refuse_unknown(request, PLANNER_FILTER_PARAMS)
+    period = public_period_query(_date(request, "since"), _date(request, "until"))
+    default_since, default_until = default_period()
+    districts = [v.strip() for v in request.query_params.getlist("district") if v.strip()]
+    if any(len(d) > 100 for d in districts):
+        raise InvalidInput("A district name is at most 100 characters.", field="district")
+    return PlannerFilters(
+        period.since or (default_since if period.until is None else period.until.replace(day=1)),
+        period.until or default_until,
+        _enum_values(request, "group", CategoryGroup),
+        _enum_values(request, "time_band", TimeBand),
+        tuple(dict.fromkeys(districts)),
+    )
 
 
 def perturbation_table(settings: SettingsDep) -> suppression.PTable:
@@ -105,8 +128,12 @@ def get_tile_matrix_set(tms_id: Annotated[str, Path(max_length=64)]) -> dict:
 
 
 @router.get("/collections/{collection_id}/tiles", response_model=TilesetList, responses=ERRORS)
-def list_tilesets(request: Request, db: PublicReadSession, collection_id: CollectionId) -> dict:
+def list_tilesets(
+    request: Request, db: PublicReadSession, viewer: Viewer, collection_id: CollectionId
+) -> dict:
     """The vector tilesets of a collection."""
+    if planner_tiles.is_planner_tileset(collection_id):
+        return planner_tiles.planner_tilesets(db, viewer, _base(request), collection_id)
     tiles.parse_collection_id(db, collection_id)
     return tiles.tilesets(_base(request), collection_id)
 
@@ -121,11 +148,15 @@ def get_tileset(
     db: PublicReadSession,
     collection_id: CollectionId,
     tms_id: Annotated[str, Path(max_length=64)],
-    filters: FiltersDep,
+    viewer: Viewer,
 ) -> dict:
     """The tileset: layers, zoom range, URL template (OGC tileset and TileJSON 3.0 fields)."""
     _only_web_mercator(tms_id)
-    return tiles.tileset_metadata(db, _base(request), collection_id, filters)
+    if planner_tiles.is_planner_tileset(collection_id):
+        planner_tile_filters(request)  # validated: 400 before the template carries them
+        query = urlencode([(k, v) for k, v in request.query_params.multi_items() if k != "f"])
+        return planner_tiles.planner_tileset(db, viewer, _base(request), collection_id, query)
+    return tiles.tileset_metadata(db, _base(request), collection_id, tile_filters(request))
 
 
 @router.get(
@@ -153,17 +184,27 @@ def get_tile(
     z: TileIndex,
     y: TileIndex,
     x: TileIndex,
-    filters: FiltersDep,
+    viewer: Viewer,
 ) -> Response:
     """One Mapbox vector tile ({tileMatrix}/{tileRow}/{tileCol}: z/y/x), or for reports with
-    `f=geojson` the same tile as GeoJSON; 304 on a matching If-None-Match."""
+    `f=geojson` the same tile as GeoJSON; 304 on a matching If-None-Match. The planners'
+    report tiles (`planner-reports[.<code>]`) need a planner's login or token."""
     _only_web_mercator(tms_id)
-    kind, municipality = tiles.parse_collection_id(db, collection_id)
     encoding = request.query_params.get("f", "mvt")
-    tile = tiles.collection_tile(
-        db, kind, municipality, z, x, y, filters, settings.k_threshold, ptable, encoding
-    )
-    headers = {"ETag": tile.etag, "Cache-Control": tiles.CACHE_CONTROL, "Vary": "Accept-Encoding"}
+    headers = {"Cache-Control": tiles.CACHE_CONTROL, "Vary": "Accept-Encoding"}
+    if planner_tiles.is_planner_tileset(collection_id):
+        tile = planner_tiles.planner_report_tile(
+            db, viewer, collection_id, z, x, y, planner_tile_filters(request),
+            settings.k_threshold, ptable, encoding,
+        )  # fmt: skip
+        headers = {"Cache-Control": planner_tiles.CACHE_CONTROL, "Vary": planner_tiles.VARY}
+    else:
+        kind, municipality = tiles.parse_collection_id(db, collection_id)
+        tile = tiles.collection_tile(
+            db, kind, municipality, z, x, y, tile_filters(request), settings.k_threshold,
+            ptable, encoding,
+        )  # fmt: skip
+    headers["ETag"] = tile.etag
     if _matches(request.headers.get("if-none-match"), tile.etag):
         return Response(status_code=304, headers=headers)
     return Response(tile.content, media_type=tile.media_type, headers=headers)

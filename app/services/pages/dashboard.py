@@ -39,6 +39,7 @@ def dashboard_config(session: Session, settings: Settings, user: User) -> dict:
             "groups": [g.value for g in CategoryGroup],
             "time_bands": [b.value for b in TimeBand],
             "hex_sizes": list(settings.hex_sizes_m),
+            "labels": site.report_labels(),  # the report popups (map/points.js)
             "class_methods": {m: names[locale] for m, names in CLASS_METHODS.items()},
             "indicators": [
                 {

@@ -118,6 +118,14 @@ def municipality_choices(session: Session) -> list[dict]:
     return [{"code": m["code"], "name": m["name"]} for m in municipality_list(session)]
 
 
+def report_labels(options: dict | None = None) -> dict:
+    """{choice: {value: label}} of the report form's choices, for popups drawn by scripts."""
+    options = options or report_form_options()
+    return {
+        name: {str(value): label for value, label in choices} for name, choices in options.items()
+    }
+
+
 def citizen_page_config(
     settings: Settings, demo: bool, municipality: dict | None = None
 ) -> tuple[dict, dict]:
@@ -133,10 +141,7 @@ def citizen_page_config(
             "photo_max_side": MAX_SIDE_PX,  # the browser downscales first; the server re-encodes
             "retention_years": settings.retention_years,
             "consent_version": CONSENT_VERSION,
-            "labels": {
-                name: {str(value): label for value, label in choices}
-                for name, choices in options.items()
-            },
+            "labels": report_labels(options),
         }
     )
     return config, options

@@ -5,7 +5,13 @@ What other domains may use is exported here; the modules inside are this domain'
 
 from app.services.reporting.codes import hash_tracking_code, new_public_id, new_tracking_code
 from app.services.reporting.intake import client_hash
-from app.services.reporting.photos import MAX_PHOTOS, MAX_SIDE_PX, CleanPhoto, clean_photo
+from app.services.reporting.photos import (
+    MAX_PHOTOS,
+    MAX_SIDE_PX,
+    CleanPhoto,
+    clean_photo,
+    public_photo_urls,
+)
 from app.services.reporting.placement import (
     Placement,
     displacement_offsets,
@@ -40,6 +46,7 @@ __all__ = [
     "new_tracking_code",
     "place_report",
     "public_details",
+    "public_photo_urls",
     "public_point_json",
     "public_points_json",
     "purge_expired",

@@ -58,9 +58,13 @@ class ReportFilters:
     since: date | None = None
     until: date | None = None
     municipality: str | None = None  # a code: only its area (its districts' included)
+    # A further condition on the public point (an OGC API CQL2 filter on its properties).
+    where: ColumnElement[bool] | None = None
 
 
 def _apply_filters(stmt, filters: ReportFilters):
+    if filters.where is not None:
+        stmt = stmt.where(filters.where)
     if filters.categories:
         stmt = stmt.where(Category.code.in_(filters.categories))
     if filters.since:

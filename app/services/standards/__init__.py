@@ -15,6 +15,8 @@ from app.services.standards.collections import (
     planner_collections,
     public_collections,
 )
+from app.services.standards.cql2 import CONFORMANCE as FILTER_CONFORMANCE
+from app.services.standards.cql2 import FILTER_LANG, queryables
 from app.services.standards.feeds import mahalle_feed, municipality_feed
 from app.services.standards.items import (
     FeatureNotFound,
@@ -42,6 +44,7 @@ from app.services.standards.open311_intake import (
     request_for_token,
     revoke_key,
 )
+from app.services.standards.webhook_worker import DeliveryLoop
 from app.services.standards.webhooks import (
     MAX_ATTEMPTS,
     SIGNATURE_HEADER,
@@ -57,6 +60,8 @@ from app.services.standards.webhooks import (
 )
 
 __all__ = [
+    "FILTER_CONFORMANCE",
+    "FILTER_LANG",
     "MAX_ATTEMPTS",
     "PLANNER_KINDS",
     "PUBLIC_KINDS",
@@ -64,6 +69,7 @@ __all__ = [
     "TILED_KINDS",
     "Collection",
     "CollectionNotFound",
+    "DeliveryLoop",
     "FeatureNotFound",
     "Interval",
     "ItemQuery",
@@ -89,6 +95,7 @@ __all__ = [
     "planner_collections",
     "post_request",
     "public_collections",
+    "queryables",
     "request_by_id",
     "request_for_token",
     "requests",

@@ -22,12 +22,13 @@ from shapely.geometry import box, shape
 from sqlalchemy.orm import Session
 
 from app.config import Settings
-from app.errors import NotFound
+from app.errors import InvalidInput, NotFound
 from app.geo.bbox import BBox
 from app.models import User
 from app.services import planning, reference, reporting
 from app.services.clock import LOCAL_TZ
 from app.services.scope import PlannerFilters, default_period
+from app.services.standards import cql2
 from app.services.standards.collections import Collection
 from app.services.suppression import PTable
 
@@ -53,6 +54,7 @@ class ItemQuery:
     interval: Interval | None = None
     limit: int = 10
     offset: int = 0
+    filter: str | None = None  # CQL2 text (OGC API – Features Part 3), on report collections
 
 
 @dataclass(frozen=True)
@@ -91,8 +93,19 @@ def items_page(
 ) -> ItemsPage:
     """One page of the collection's features matching the query."""
     since, until = months(query.interval) if collection.temporal else (None, None)
+    where = None
+    if query.filter is not None:
+        if collection.kind != "reports":
+            raise InvalidInput(
+                f"The collection {collection.id!r} has no queryables: filters are taken by the "
+                "report collections (see their /queryables).",
+                field="filter",
+            )
+        where = cql2.report_filter(query.filter)
     if collection.kind == "reports":
-        filters = reporting.ReportFilters(query.bbox, (), since, until, collection.municipality)
+        filters = reporting.ReportFilters(
+            query.bbox, (), since, until, collection.municipality, where
+        )
         features, returned, more = reporting.public_points_json(
             session, settings, filters, limit=query.limit, offset=query.offset
         )

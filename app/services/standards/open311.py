@@ -20,6 +20,7 @@ from app.models import Category, Mahalle, Municipality, MunicipalStatus, Report
 from app.services.clock import LOCAL_TZ
 from app.services.moderation import MUNICIPAL_GROUPS
 from app.services.reference import area_for_code
+from app.services.reporting import public_photo_urls
 from app.services.visibility import public_point_reports, public_text_expr
 
 M = MunicipalStatus
@@ -236,6 +237,7 @@ def _rows(session: Session, stmt) -> list[dict]:
             .join(own, own.id == Report.municipality_id)
             .outerjoin(responsible, responsible.id == Report.responsible_municipality_id)
             .with_only_columns(
+                Report.id,
                 Report.public_id,
                 Category.code.label("service_code"),
                 Category.labels.label("labels"),
@@ -255,7 +257,7 @@ def _rows(session: Session, stmt) -> list[dict]:
     ]
 
 
-def _request(row: dict, lang: str) -> dict:
+def _request(row: dict, lang: str, media_url: str | None) -> dict:
     status = row["municipal_status"]
     agency = ", ".join(x for x in (row["responsible"], row["municipal_department"]) if x)
     month = datetime.combine(row["occurred_on"].replace(day=1), time(), LOCAL_TZ)
@@ -279,12 +281,15 @@ def _request(row: dict, lang: str) -> dict:
         "zipcode": None,
         "lat": round(row["lat"], 6),
         "long": round(row["lon"], 6),
-        "media_url": None,
-    }
+    } | ({"media_url": media_url} if media_url else {})
 
 
-def requests(session: Session, query: RequestQuery, lang: str) -> list[dict]:
-    """One page of published requests, newest published first."""
+def requests(
+    session: Session, query: RequestQuery, lang: str, base: str | None = None
+) -> list[dict]:
+    """One page of published requests, newest published first; with `base` (the server's
+    URL), `media_url` is the first photo's public URL (the re-encoded copy the map shows),
+    left out for a request without photos."""
     if not 1 <= query.page_size <= MAX_PAGE_SIZE:
         raise InvalidInput(f"page_size must be 1 to {MAX_PAGE_SIZE}.", field="page_size")
     if query.page < 1:
@@ -297,12 +302,21 @@ def requests(session: Session, query: RequestQuery, lang: str) -> list[dict]:
         .limit(query.page_size)
         .offset((query.page - 1) * query.page_size)
     )
-    return [_request(r, lang) for r in _rows(session, stmt)]
+    rows = _rows(session, stmt)
+    # Every report here is published and of a non-sensitive category: its photos are public.
+    photos = public_photo_urls(session, [r["id"] for r in rows]) if base else {}
+    return [
+        _request(r, lang, f"{base}{photos[r['id']][0]}" if photos.get(r["id"]) else None)
+        for r in rows
+    ]
 
 
-def request_by_id(session: Session, public_id: str, lang: str, jurisdiction: str | None) -> dict:
+def request_by_id(
+    session: Session, public_id: str, lang: str, jurisdiction: str | None, base: str | None = None
+) -> dict:
     """One published request, or RequestNotFound (also for pending or sensitive reports)."""
-    found = requests(session, RequestQuery(jurisdiction_id=jurisdiction, ids=(public_id,)), lang)
+    query = RequestQuery(jurisdiction_id=jurisdiction, ids=(public_id,))
+    found = requests(session, query, lang, base)
     if not found:
         raise RequestNotFound(f"No published service request with id '{public_id}'.")
     return found[0]

@@ -205,7 +205,7 @@ def collection_tile(
     return Tile(content, etag_of(content))
 
 
-def _bounds(session: Session, municipality: str | None) -> list[float]:
+def collection_bounds(session: Session, municipality: str | None) -> list[float]:
     """The lon/lat box of the collection's mahalle (the world when none is imported)."""
     area = None
     if municipality is not None:
@@ -255,12 +255,19 @@ def tilesets(base: str, collection_id: str) -> dict:
 def tileset_metadata(session: Session, base: str, collection_id: str, filters: TileFilters) -> dict:
     """The tileset document (OGC API – Tiles) with TileJSON 3.0 fields for web maps."""
     kind, municipality = parse_collection_id(session, collection_id)
-    spec = KINDS[kind]
-    url = _tiles_url(base, collection_id)
     query = "&".join(f"{key}={v}" for key, values in filters.as_params().items() for v in values)
+    return tileset_document(
+        base, collection_id, KINDS[kind], collection_bounds(session, municipality), query
+    )
+
+
+def tileset_document(
+    base: str, collection_id: str, spec: Kind, bounds: list[float], query: str
+) -> dict:
+    """The tileset document of `spec`'s layers over `bounds`, its URLs carrying `query`."""
+    url = _tiles_url(base, collection_id)
     template = f"{url}/{{tileMatrix}}/{{tileRow}}/{{tileCol}}" + (f"?{query}" if query else "")
     xyz = f"{url}/{{z}}/{{y}}/{{x}}" + (f"?{query}" if query else "")
-    bounds = _bounds(session, municipality)
     return {
         "title": f"{spec.title}: {collection_id}",
         "dataType": "vector",

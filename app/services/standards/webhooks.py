@@ -16,6 +16,7 @@ import json
 import secrets
 from collections.abc import Iterable
 from datetime import datetime, timedelta
+from threading import Event
 from urllib.parse import urlsplit
 
 import httpx
@@ -269,21 +270,30 @@ def _record(session: Session, delivery_id: int, status: int | None, error: str |
         delivery.next_attempt_at = now + retry_delay(delivery.attempts)
 
 
-def deliver_due(factory: sessionmaker[Session], now: datetime | None = None) -> int:
-    """Post every due delivery once (claimed in one transaction, each outcome in its own)."""
+def deliver_due(
+    factory: sessionmaker[Session], now: datetime | None = None, stopping: Event | None = None
+) -> int:
+    """Post every due delivery once (claimed in one transaction, each outcome in its own);
+    once `stopping` is set, the rest wait for their lease to end and the next round."""
     now = now or datetime.now().astimezone()
     with unit_of_work(factory) as session:
         claimed = _claim(session, now)
+    attempted = 0
     with httpx.Client(timeout=TIMEOUT_S, follow_redirects=False) as client:
         for delivery_id, url, secret, body, kind in claimed:
+            if stopping is not None and stopping.is_set():
+                break
             status, error = _send(client, delivery_id, url, secret, body, kind)
             with unit_of_work(factory) as session:
                 _record(session, delivery_id, status, error, now)
-    return len(claimed)
+            attempted += 1
+    return attempted
 
 
-def run_once(factory: sessionmaker[Session], now: datetime | None = None) -> tuple[int, int]:
+def run_once(
+    factory: sessionmaker[Session], now: datetime | None = None, stopping: Event | None = None
+) -> tuple[int, int]:
     """One round of the worker: dispatch new events, then post due deliveries."""
     with unit_of_work(factory) as session:
         made = dispatch(session)
-    return made, deliver_due(factory, now)
+    return made, deliver_due(factory, now, stopping)

@@ -2,6 +2,8 @@
 // (GET /ogc/collections/reports/tiles/..., f=geojson): below zoom 15 each tile's clusters with
 // their protected counts ("fewer than k" without one), from 15 each report with its popup.
 // Filters go into the tile URL, so the server applies them to every report, at every zoom.
+// The public map's filters and collection are the default source; the planners' dashboard
+// passes its own (the planners' tiles, `planner-reports`, with the dashboard's filters).
 import { config } from '../lib/config.js';
 import { $, el } from '../lib/dom.js';
 import { formatMonth, t } from '../lib/i18n.js';
@@ -47,26 +49,31 @@ export function renderPointLegend() {
   );
 }
 
-/** The tile URL's query: the filters, applied by the server to every report. */
-function tileQuery() {
+/** The public map's filters as the tile URL's query, applied by the server to every report. */
+function publicFilters() {
   const params = periodParams();
   const group = $('filter-group').value;
   if (group) params.set('group', group);
   const band = $('filter-time-band').value;
   if (band) params.set('time_band', band);
-  params.set('f', 'geojson');
-  return params.toString();
+  return params;
 }
 
 const tileKey = (coords) => `${coords.z}/${coords.y}/${coords.x}`;
 
-function collectionId() {
+function publicCollection() {
   const code = currentMunicipality();
   return code ? `reports.${code}` : 'reports';
 }
 
-/** The report layer on the public map `view`; `load()` redraws it when a filter changed. */
-export function addReportPoints(view) {
+/** Where the public map's reports come from: the public report tiles and its filters. */
+const PUBLIC_SOURCE = { collection: publicCollection, filters: publicFilters };
+
+/**
+ * The report layer on `view` ({map, say, count}); `load()` redraws it when a filter changed.
+ * `source`: {collection() -> a tiled collection id, filters() -> URLSearchParams}.
+ */
+export function addReportPoints(view, source = PUBLIC_SOURCE) {
   const { map } = view;
   const markers = L.layerGroup().addTo(map);
   const byTile = new Map(); // tile key -> {z, layers, reports, clusters}
@@ -180,8 +187,10 @@ export function addReportPoints(view) {
   async function load() {
     const size = map.getSize();
     if (!size.x || !size.y) return; // hidden while she fills in the form: nothing to show
-    const wanted = tileQuery();
-    const wantedCollection = collectionId();
+    const params = source.filters();
+    params.set('f', 'geojson');
+    const wanted = params.toString();
+    const wantedCollection = source.collection();
     // Panning: the tiles follow by themselves; after a failed tile (offline), ask again.
     if (wanted === query && wantedCollection === collection && !failed) return;
     if (!categoryByCode.size) {

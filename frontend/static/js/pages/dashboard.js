@@ -6,6 +6,7 @@ import { config } from '../lib/config.js';
 import { $, el } from '../lib/dom.js';
 import { formatNumber, t } from '../lib/i18n.js';
 import { showDetailBox } from '../dashboard/detail.js';
+import { addReportPoints } from '../map/points.js';
 import { startTokens } from '../dashboard/tokens.js';
 import {
   BAND_NAMES, CLASS_NAMES, GROUP_NAMES, HOT_COLD, WITHHELD, indicators, isSuppressed, nameWithUnit, valueText,
@@ -74,6 +75,34 @@ if (config.tile_url) {
 map.attributionControl.addAttribution(config.population_attribution);
 
 const code = () => indicatorSelect.value;
+
+// The reports themselves, from the planners' report tiles (the public map's layer module):
+// protected clusters below zoom 15, points with popups from it, the filters applied on the
+// server, within the municipalities of her role.
+map.createPane('reports').style.zIndex = 450;
+const mapBox = $('dashboard-map');
+const reports = addReportPoints(
+  {
+    map,
+    say(message) {
+      if (message) say(message); // the status line is the indicators' too: never cleared here
+    },
+    count(kind, n) {
+      mapBox.dataset[kind] = String(n); // what is drawn, for tests and assistive checks
+    },
+  },
+  {
+    collection() {
+      const chosen = document.getElementById('f-municipality'); // only with several
+      return chosen && chosen.value ? `planner-reports.${chosen.value}` : 'planner-reports';
+    },
+    filters() {
+      const params = filterParams();
+      params.delete('municipality'); // in the collection id instead
+      return params;
+    },
+  },
+);
 
 function classIndex(value) {
   const bins = state.classes ? state.classes.bins : [];
@@ -292,6 +321,7 @@ async function load() {
   areas.addData(layer.body);
   if (state.features.length) map.fitBounds(areas.getBounds(), { maxZoom: 14 });
   await loadHotspots(params);
+  reports.load();
   legend();
   renderTable();
   renderExports();
