@@ -37,37 +37,26 @@ from app.main import create_app
 from bench import side_by_side as sbs
 
 # What is measured: one row per case, the same parameters for both servers. Placeholders:
-# {bbox_1km}, {bbox_city}, {tile_bbox}, {z}, {x}, {y}. Until the ogc and tiles branches
-# merge, OURS points at the public points JSON API (tiles: the tile's box as a page of
-# 1,000 points, a stand-in); then OURS becomes /ogc/collections/{id}/items and .../tiles/.
+# {bbox_1km}, {bbox_city}, {tile_zyx_<z>} (ours: tileMatrix/tileRow/tileCol, OGC API – Tiles'
+# order) and {tile_zxy_<z>} (tipg 1.x: /tiles/{tileMatrixSetId}/{z}/{x}/{y}).
 COLLECTION = f"public.{sbs.VIEW}"
+OURS_ITEMS = "/ogc/collections/reports/items"
 CASES: list[tuple[str, str, str]] = [
     # (case, ours, tipg)
-    (
-        "bbox 1 km, limit 100",
-        "/api/v1/reports?bbox={bbox_1km}&limit=100",
-        f"/collections/{COLLECTION}/items?bbox={{bbox_1km}}&limit=100",
-    ),
-    (
-        "bbox 1 km, limit 1000",
-        "/api/v1/reports?bbox={bbox_1km}&limit=1000",
-        f"/collections/{COLLECTION}/items?bbox={{bbox_1km}}&limit=1000",
-    ),
-    (
-        "whole city, limit 100",
-        "/api/v1/reports?bbox={bbox_city}&limit=100",
-        f"/collections/{COLLECTION}/items?bbox={{bbox_city}}&limit=100",
-    ),
-    (
-        "whole city, limit 1000",
-        "/api/v1/reports?bbox={bbox_city}&limit=1000",
-        f"/collections/{COLLECTION}/items?bbox={{bbox_city}}&limit=1000",
+    *(
+        (
+            f"{where}, limit {limit}",
+            f"{OURS_ITEMS}?bbox={{{box}}}&limit={limit}",
+            f"/collections/{COLLECTION}/items?bbox={{{box}}}&limit={limit}",
+        )
+        for where, box in (("bbox 1 km", "bbox_1km"), ("whole city", "bbox_city"))
+        for limit in (100, 1000)
     ),
     *(
         (
             f"tile z{z}",
-            f"/api/v1/reports?bbox={{tile_bbox_{z}}}&limit=1000",
-            f"/collections/{COLLECTION}/tiles/WebMercatorQuad/{{tile_{z}}}",
+            f"/ogc/collections/reports/tiles/WebMercatorQuad/{{tile_zyx_{z}}}",
+            f"/collections/{COLLECTION}/tiles/WebMercatorQuad/{{tile_zxy_{z}}}",
         )
         for z in (12, 13, 14)
     ),
@@ -84,16 +73,6 @@ def tile_of(lon: float, lat: float, z: int) -> tuple[int, int]:
     return x, y
 
 
-def tile_bounds(z: int, x: int, y: int) -> tuple[float, float, float, float]:
-    """(west, south, east, north) of a tile in degrees."""
-    n = 2**z
-
-    def lat(row: int) -> float:
-        return math.degrees(math.atan(math.sinh(math.pi * (1 - 2 * row / n))))
-
-    return x / n * 360 - 180, lat(y + 1), (x + 1) / n * 360 - 180, lat(y)
-
-
 def placeholders(extent: str) -> dict[str, str]:
     """The values of the URL placeholders: a ~1 km box at Kızılay, the city, the tiles."""
     lon, lat = KIZILAY
@@ -107,8 +86,8 @@ def placeholders(extent: str) -> dict[str, str]:
     }
     for z in (12, 13, 14):
         x, y = tile_of(lon, lat, z)
-        values[f"tile_{z}"] = f"{z}/{x}/{y}"
-        values[f"tile_bbox_{z}"] = ",".join(f"{v:.6f}" for v in tile_bounds(z, x, y))
+        values[f"tile_zyx_{z}"] = f"{z}/{y}/{x}"
+        values[f"tile_zxy_{z}"] = f"{z}/{x}/{y}"
     return values
 
 
@@ -265,11 +244,12 @@ def main() -> None:
     parser.add_argument("--reuse", action="store_true", help="keep a database already built")
     parser.add_argument("--only", action="append", help="run only cases containing this text")
     parser.add_argument("--build-only", action="store_true", help="build the database and stop")
+    parser.add_argument("--database", help="the benchmark database's name (<db>_ogc_bench)")
     args = parser.parse_args()
     server = Settings().database_url
     if not server:
         raise SystemExit("Set DATABASE_URL (its server gets the benchmark's own database).")
-    name = f"{make_url(server).database}_ogc_bench"
+    name = args.database or f"{make_url(server).database}_ogc_bench"
     url = sbs.build_database(server, name, args.reports, reuse=args.reuse)
     summary = sbs.dataset_summary(url)
     if args.build_only:

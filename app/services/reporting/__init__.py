@@ -4,6 +4,7 @@ What other domains may use is exported here; the modules inside are this domain'
 """
 
 from app.services.reporting.codes import hash_tracking_code, new_public_id, new_tracking_code
+from app.services.reporting import page_plan
 from app.services.reporting.intake import client_hash
 from app.services.reporting.photos import MAX_PHOTOS, MAX_SIDE_PX, CleanPhoto, clean_photo
 from app.services.reporting.placement import (
@@ -36,6 +37,7 @@ __all__ = [
     "hash_tracking_code",
     "move_children",
     "move_placement",
+    "page_plan",
     "new_public_id",
     "new_tracking_code",
     "place_report",
