@@ -140,3 +140,15 @@ class WebhookDelivery(Base):
         sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False
     )
     delivered_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+
+
+class PublicDataVersion(Base):
+    """One row: a number that changes (from a sequence, so it is never reused, even after a
+    rollback) whenever what a public layer shows may change: a report published, unpublished,
+    moved or recategorised; a category, mahalle or municipality changed. Database triggers
+    keep it (migration 20261201_0014); caches of tiles and layers are keyed on it."""
+
+    __tablename__ = "public_data_version"
+
+    id: Mapped[int] = mapped_column(sa.SmallInteger, primary_key=True)
+    version: Mapped[int] = mapped_column(sa.BigInteger)

@@ -3,8 +3,8 @@
 What other domains may use is exported here; the modules inside are this domain's own.
 """
 
-from app.services.reporting.codes import hash_tracking_code, new_public_id, new_tracking_code
 from app.services.reporting import page_plan
+from app.services.reporting.codes import hash_tracking_code, new_public_id, new_tracking_code
 from app.services.reporting.intake import client_hash
 from app.services.reporting.photos import MAX_PHOTOS, MAX_SIDE_PX, CleanPhoto, clean_photo
 from app.services.reporting.placement import (
@@ -37,9 +37,9 @@ __all__ = [
     "hash_tracking_code",
     "move_children",
     "move_placement",
-    "page_plan",
     "new_public_id",
     "new_tracking_code",
+    "page_plan",
     "place_report",
     "public_details",
     "public_point_json",
