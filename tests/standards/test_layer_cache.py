@@ -105,3 +105,30 @@ def test_the_version_moves_only_when_the_public_may_see_a_change(db, settings):
     assert hidden > published
     db.execute(text("UPDATE category SET sensitive = sensitive"))
     assert version() > hidden  # a category, mahalle or municipality: always
+
+
+def test_the_cache_keeps_within_its_budget_and_zero_keeps_nothing(db):
+    calls: list[int] = []
+
+    def compute(i: int):
+        def run() -> bytes:
+            calls.append(i)
+            return bytes(1000)
+
+        return run
+
+    cache = layer_cache.LayerCache(max_bytes=3 * 1064)
+    for i in range(5):
+        cache.get_or_compute(db, i, compute(i))
+    assert cache.get_or_compute(db, 4, compute(4)) == bytes(1000)
+    assert calls == [0, 1, 2, 3, 4]  # 4 was kept
+    cache.get_or_compute(db, 0, compute(0))
+    assert calls == [0, 1, 2, 3, 4, 0]  # 0 was dropped: only three fit
+    layers = layer_cache.LayerCache(max_bytes=10_000)
+    big = [{"properties": {"name": "x" * 5000}}]
+    layers.get_or_compute(db, "big", lambda: big)
+    assert layers.get_or_compute(db, "big", lambda: []) == []  # three times its JSON: too big
+    nothing = layer_cache.LayerCache(max_bytes=0)
+    nothing.get_or_compute(db, "k", compute(7))
+    nothing.get_or_compute(db, "k", compute(7))
+    assert calls[-2:] == [7, 7]

@@ -13,8 +13,8 @@ to measure tiles computed).
 
 from __future__ import annotations
 
+import json
 import os
-import sys
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
@@ -37,9 +37,11 @@ def data_version(session: Session) -> int | None:
 
 
 def _size(value: object) -> int:
+    """Bytes an answer holds, roughly: a layer (features as Python objects) counts three
+    times its JSON, so that no mix of filters can hold more than the budget."""
     if isinstance(value, bytes | str):
         return len(value) + 64
-    return sys.getsizeof(value) + 4096  # a layer: a list of features, roughly
+    return 3 * len(json.dumps(value, default=str)) + 4096
 
 
 class LayerCache:
