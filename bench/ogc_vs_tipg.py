@@ -37,39 +37,32 @@ from app.main import create_app
 from bench import side_by_side as sbs
 
 # What is measured: one row per case, the same parameters for both servers. Placeholders:
-# {bbox_1km}, {bbox_city}, {tile_bbox}, {z}, {x}, {y}. Until the ogc and tiles branches
-# merge, OURS points at the public points JSON API (tiles: the tile's box as a page of
-# 1,000 points, a stand-in); then OURS becomes /ogc/collections/{id}/items and .../tiles/.
+# {bbox_1km}, {bbox_city}, {tile_zyx_<z>} (ours: tileMatrix/tileRow/tileCol, OGC API – Tiles'
+# order) and {tile_zxy_<z>} (tipg 1.x: /tiles/{tileMatrixSetId}/{z}/{x}/{y}).
 COLLECTION = f"public.{sbs.VIEW}"
+OURS_ITEMS = "/ogc/collections/reports/items"
+# Tiles are kept per public data version (app/services/standards/layer_cache.py): "kept" is
+# what a map asking again gets, "computed" the same URL on a server that keeps nothing.
+KEPT, COMPUTED = "kept", "computed"
 CASES: list[tuple[str, str, str]] = [
     # (case, ours, tipg)
-    (
-        "bbox 1 km, limit 100",
-        "/api/v1/reports?bbox={bbox_1km}&limit=100",
-        f"/collections/{COLLECTION}/items?bbox={{bbox_1km}}&limit=100",
-    ),
-    (
-        "bbox 1 km, limit 1000",
-        "/api/v1/reports?bbox={bbox_1km}&limit=1000",
-        f"/collections/{COLLECTION}/items?bbox={{bbox_1km}}&limit=1000",
-    ),
-    (
-        "whole city, limit 100",
-        "/api/v1/reports?bbox={bbox_city}&limit=100",
-        f"/collections/{COLLECTION}/items?bbox={{bbox_city}}&limit=100",
-    ),
-    (
-        "whole city, limit 1000",
-        "/api/v1/reports?bbox={bbox_city}&limit=1000",
-        f"/collections/{COLLECTION}/items?bbox={{bbox_city}}&limit=1000",
+    *(
+        (
+            f"{where}, limit {limit}",
+            f"{OURS_ITEMS}?bbox={{{box}}}&limit={limit}",
+            f"/collections/{COLLECTION}/items?bbox={{{box}}}&limit={limit}",
+        )
+        for where, box in (("bbox 1 km", "bbox_1km"), ("whole city", "bbox_city"))
+        for limit in (100, 1000)
     ),
     *(
         (
-            f"tile z{z}",
-            f"/api/v1/reports?bbox={{tile_bbox_{z}}}&limit=1000",
-            f"/collections/{COLLECTION}/tiles/WebMercatorQuad/{{tile_{z}}}",
+            f"tile z{z}, {how}",
+            f"/ogc/collections/reports/tiles/WebMercatorQuad/{{tile_zyx_{z}}}",
+            f"/collections/{COLLECTION}/tiles/WebMercatorQuad/{{tile_zxy_{z}}}",
         )
         for z in (12, 13, 14)
+        for how in (KEPT, COMPUTED)
     ),
 ]
 KIZILAY = (32.854163, 39.920857)
@@ -82,16 +75,6 @@ def tile_of(lon: float, lat: float, z: int) -> tuple[int, int]:
     x = int((lon + 180) / 360 * n)
     y = int((1 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2 * n)
     return x, y
-
-
-def tile_bounds(z: int, x: int, y: int) -> tuple[float, float, float, float]:
-    """(west, south, east, north) of a tile in degrees."""
-    n = 2**z
-
-    def lat(row: int) -> float:
-        return math.degrees(math.atan(math.sinh(math.pi * (1 - 2 * row / n))))
-
-    return x / n * 360 - 180, lat(y + 1), (x + 1) / n * 360 - 180, lat(y)
 
 
 def placeholders(extent: str) -> dict[str, str]:
@@ -107,8 +90,8 @@ def placeholders(extent: str) -> dict[str, str]:
     }
     for z in (12, 13, 14):
         x, y = tile_of(lon, lat, z)
-        values[f"tile_{z}"] = f"{z}/{x}/{y}"
-        values[f"tile_bbox_{z}"] = ",".join(f"{v:.6f}" for v in tile_bounds(z, x, y))
+        values[f"tile_zyx_{z}"] = f"{z}/{y}/{x}"
+        values[f"tile_zxy_{z}"] = f"{z}/{x}/{y}"
     return values
 
 
@@ -119,32 +102,50 @@ def loadavg() -> str:
 
 def floors(url: str, paths: dict[str, str], seconds: int) -> dict[str, sbs.Measure]:
     """pgbench of the statements our app runs for each path, on the same database."""
+    from app.services.standards import layer_cache
+
     settings = Settings(_env_file=None, DATABASE_URL=url)
     found = {}
+    budget = layer_cache.TILES.max_bytes
     for case, path in paths.items():
+        layer_cache.TILES.max_bytes = 0 if case.endswith(COMPUTED) else budget
+        layer_cache.TILES.clear()
         statements = sbs.captured_sql(lambda: create_app(settings), path)
         script = sbs.pgbench_script(statements)
         sbs.pgbench(url, script, 2, CONNECTIONS)  # warm-up
         found[case] = sbs.pgbench(url, script, seconds, CONNECTIONS)
         print(f"  floor {case}: {len(statements)} statements, {found[case].rps:.0f} tx/s")
+    layer_cache.TILES.max_bytes = budget
     return found
 
 
 def interleaved(
-    ours: str, tipg: str, urls: dict[str, tuple[str, str]], rounds: int, seconds: int
+    servers: dict[str, str],
+    urls: dict[str, tuple[str, str]],
+    rounds: int,
+    seconds: int,
+    floor: dict[str, sbs.Measure],
 ) -> dict[str, dict[str, list[sbs.Measure]]]:
-    """wrk rounds, alternating which server goes first; every case for both each round."""
+    """wrk rounds, alternating which server goes first; every case for both each round.
+    `servers`: the base URLs of "ours", "computed" (ours keeping nothing) and "tipg"."""
+
+    def base(case: str, who: str) -> str:
+        if who == "tipg":
+            return servers["tipg"]
+        return servers[COMPUTED] if case.endswith(COMPUTED) else servers["ours"]
+
     results: dict[str, dict[str, list[sbs.Measure]]] = {c: {"ours": [], "tipg": []} for c in urls}
-    for our_path, tipg_path in urls.values():  # warm-up: plans, caches, catalogues
-        sbs.wrk(ours + our_path, 1, CONNECTIONS)
-        sbs.wrk(tipg + tipg_path, 1, CONNECTIONS)
+    for case, (our_path, tipg_path) in urls.items():  # warm-up: plans, caches, catalogues
+        sbs.wrk(base(case, "ours") + our_path, 1, CONNECTIONS)
+        sbs.wrk(base(case, "tipg") + tipg_path, 1, CONNECTIONS)
     for r in range(rounds):
         order = ("ours", "tipg") if r % 2 == 0 else ("tipg", "ours")
         for case, (our_path, tipg_path) in urls.items():
             for who in order:
-                url = ours + our_path if who == "ours" else tipg + tipg_path
-                results[case][who].append(sbs.wrk(url, seconds, CONNECTIONS))
+                path = our_path if who == "ours" else tipg_path
+                results[case][who].append(sbs.wrk(base(case, who) + path, seconds, CONNECTIONS))
         print(f"  round {r + 1}/{rounds} done, load {loadavg()}", flush=True)
+        report(results, floor)
     return results
 
 
@@ -265,11 +266,12 @@ def main() -> None:
     parser.add_argument("--reuse", action="store_true", help="keep a database already built")
     parser.add_argument("--only", action="append", help="run only cases containing this text")
     parser.add_argument("--build-only", action="store_true", help="build the database and stop")
+    parser.add_argument("--database", help="the benchmark database's name (<db>_ogc_bench)")
     args = parser.parse_args()
     server = Settings().database_url
     if not server:
         raise SystemExit("Set DATABASE_URL (its server gets the benchmark's own database).")
-    name = f"{make_url(server).database}_ogc_bench"
+    name = args.database or f"{make_url(server).database}_ogc_bench"
     url = sbs.build_database(server, name, args.reports, reuse=args.reuse)
     summary = sbs.dataset_summary(url)
     if args.build_only:
@@ -282,9 +284,16 @@ def main() -> None:
     print(f"load before: {loadavg()}", flush=True)
     print("pgbench floors of our SQL:", flush=True)
     floor = floors(url, {case: paths[0] for case, paths in urls.items()}, args.seconds)
-    with sbs.ours_served(url, args.workers) as ours, sbs.tipg_served(url, args.workers) as tipg:
-        print(f"ours {ours}, tipg {tipg}; {args.rounds} rounds of {args.seconds} s", flush=True)
-        results = interleaved(ours, tipg, urls, args.rounds, args.seconds)
+    any_computed = any(c.endswith(COMPUTED) for c in urls)
+    with (
+        sbs.ours_served(url, args.workers) as ours,
+        sbs.ours_served(url, args.workers if any_computed else 1, cache_mb=0) as computed,
+        sbs.tipg_served(url, args.workers) as tipg,
+    ):
+        print(f"ours {ours} (and {computed} keeping nothing), tipg {tipg}; ", end="")
+        print(f"{args.rounds} rounds of {args.seconds} s", flush=True)
+        servers = {"ours": ours, COMPUTED: computed, "tipg": tipg}
+        results = interleaved(servers, urls, args.rounds, args.seconds, floor)
     print(f"\nN = {summary['reports']:,} reports, {summary['public_points']:,} public points")
     print(f"raw figures: {save(results, floor, summary)}")
     report(results, floor)

@@ -146,10 +146,13 @@ def tipg_served(url: str, workers: int) -> Iterator[str]:
 
 
 @contextmanager
-def ours_served(url: str, workers: int) -> Iterator[str]:
-    """`morharita serve --workers N` against `url` on a free loopback port."""
+def ours_served(url: str, workers: int, cache_mb: int | None = None) -> Iterator[str]:
+    """`morharita serve --workers N` against `url` on a free loopback port (`cache_mb`: the
+    tile and layer cache's budget; 0 computes every answer)."""
     port = free_port()
     env = {**os.environ, "DATABASE_URL": url}
+    if cache_mb is not None:
+        env["MORHARITA_LAYER_CACHE_MB"] = str(cache_mb)
     env.pop("DATABASE_REPLICA_URL", None)
     command = [str(Path(sys.executable).with_name("morharita")), "serve", "--port", str(port)]
     with _running([*command, "--workers", str(workers)], env, f"http://127.0.0.1:{port}") as base:

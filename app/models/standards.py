@@ -140,3 +140,30 @@ class WebhookDelivery(Base):
         sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False
     )
     delivered_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+
+
+class PublicDataVersion(Base):
+    """One row: a number that changes (from a sequence, so it is never reused, even after a
+    rollback) whenever what a public layer shows may change: a report published, unpublished,
+    moved or recategorised; a category, mahalle or municipality changed. Database triggers
+    keep it (migration 20261201_0014); caches of tiles and layers are keyed on it."""
+
+    __tablename__ = "public_data_version"
+
+    id: Mapped[int] = mapped_column(sa.SmallInteger, primary_key=True)
+    version: Mapped[int] = mapped_column(sa.BigInteger)
+
+
+class PublicPointCell(Base):
+    """Public report points per cell of the WebMercatorQuad grid at level 17 (the cluster
+    cells of z14 tiles; a cell of a lower zoom is a block of these) and municipality: their
+    number and the sum of their record keys (the cluster's cell key, mod 256). Kept by the
+    same triggers as the data version; low-zoom tiles without filters sum these cells."""
+
+    __tablename__ = "public_point_cell"
+
+    i: Mapped[int] = mapped_column(sa.Integer, primary_key=True)
+    j: Mapped[int] = mapped_column(sa.Integer, primary_key=True)
+    municipality_id: Mapped[int] = mapped_column(sa.Integer, primary_key=True)
+    n: Mapped[int] = mapped_column(sa.Integer)
+    rk: Mapped[int] = mapped_column(sa.BigInteger)

@@ -3,6 +3,7 @@
 What other domains may use is exported here; the modules inside are this domain's own.
 """
 
+from app.services.reporting import page_plan
 from app.services.reporting.codes import hash_tracking_code, new_public_id, new_tracking_code
 from app.services.reporting.intake import client_hash
 from app.services.reporting.photos import (
@@ -44,6 +45,7 @@ __all__ = [
     "move_placement",
     "new_public_id",
     "new_tracking_code",
+    "page_plan",
     "place_report",
     "public_details",
     "public_photo_urls",

@@ -19,6 +19,7 @@ from app.errors import NotAuthenticated, NotFound, NotPermitted
 from app.i18n import gettext as _
 from app.models import Role, User
 from app.services import reference
+from app.services.standards import layer_cache
 
 PUBLIC_KINDS = ("reports", "indicators", "hotspots", "services")
 PLANNER_KINDS = ("planner-indicators", "planner-hotspots", "planner-sensitive")
@@ -121,7 +122,11 @@ def _union(boxes: list) -> tuple[float, float, float, float] | None:
 
 
 def _municipalities(session: Session) -> list[dict]:
-    return reference.municipality_list(session)
+    """The public municipality list with its boxes, kept per public data version (a change
+    of a municipality or mahalle moves it)."""
+    return layer_cache.LAYERS.get_or_compute(
+        session, ("municipalities",), lambda: reference.municipality_list(session)
+    )
 
 
 def public_collections(session: Session) -> list[Collection]:

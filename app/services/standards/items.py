@@ -28,7 +28,7 @@ from app.models import User
 from app.services import planning, reference, reporting
 from app.services.clock import LOCAL_TZ
 from app.services.scope import PlannerFilters, default_period
-from app.services.standards import cql2
+from app.services.standards import cql2, layer_cache
 from app.services.standards.collections import Collection
 from app.services.suppression import PTable
 
@@ -153,11 +153,31 @@ def _aggregate_features(
     until: date | None,
     viewer: User | None,
 ) -> tuple[list[dict], tuple[date | None, date | None] | None]:
-    """The features of a non-point collection (or of services), and the period they cover."""
+    """The features of a non-point collection (or of services), and the period they cover;
+    aggregates kept per public data version (`layer_cache`), services always read."""
+    if collection.kind == "services":
+        return reference.service_collection(session, collection.municipality)["features"], None
+    area = _area(session, collection, viewer) if collection.kind != "indicators" else None
+    key = ("items", collection.id, since, until, area, settings.k_threshold, ptable.source)
+    return layer_cache.LAYERS.get_or_compute(
+        session,
+        key,
+        lambda: _computed_aggregate(session, settings, ptable, collection, since, until, area),
+    )
+
+
+def _computed_aggregate(
+    session: Session,
+    settings: Settings,
+    ptable: PTable,
+    collection: Collection,
+    since: date | None,
+    until: date | None,
+    area: tuple[int, ...] | None,
+) -> tuple[list[dict], tuple[date | None, date | None] | None]:
+    """`_aggregate_features` of an aggregate collection, computed."""
     k = settings.k_threshold
     code = collection.municipality
-    if collection.kind == "services":
-        return reference.service_collection(session, code)["features"], None
     if collection.kind == "indicators":
         filters = planning.IndicatorFilters(since, until, (), code)
         return planning.indicator_features(session, filters, k, ptable), (since, until)
@@ -168,7 +188,7 @@ def _aggregate_features(
     planner_filters = PlannerFilters(
         since or default_since,
         until or default_until,
-        municipalities=_area(session, collection, viewer),
+        municipalities=area,
         municipality=code,
     )
     layer = collection.kind.removeprefix("planner-")

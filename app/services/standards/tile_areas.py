@@ -15,10 +15,13 @@ from sqlalchemy.orm import Session
 
 from app.services.planning import IndicatorFilters, hotspot_layer, indicator_features
 from app.services.scope import PlannerFilters, default_period
+from app.services.standards import layer_cache
 from app.services.standards.tile_matrix import EXTENT, TileAddress
 from app.services.standards.tile_reports import TileFilters
 from app.services.suppression import PTable
 
+# The layers themselves are kept per public data version (`layer_cache`): a new tile of the
+# same layer cuts the kept one instead of recomputing the indicator set or Gi*.
 LAYER_INDICATORS = "indicators"
 LAYER_HOTSPOTS = "hotspots"
 HOTSPOT_SIZE_M = 250
@@ -70,7 +73,11 @@ def indicator_tile(
 ) -> bytes:
     """The indicator polygons of a tile with the public layer's protected values."""
     layer_filters = IndicatorFilters(filters.since, filters.until, filters.groups, municipality)
-    features = indicator_features(session, layer_filters, k, ptable)
+    features = layer_cache.LAYERS.get_or_compute(
+        session,
+        ("indicator tiles", layer_filters, k, ptable.source),
+        lambda: indicator_features(session, layer_filters, k, ptable),
+    )
     values = {f["properties"]["code"]: _scalars(f["properties"]) for f in features}
     if not values:
         return b""
@@ -108,7 +115,11 @@ def hotspot_tile(
         municipalities=area,
         municipality=municipality,
     )
-    layer = hotspot_layer(session, layer_filters, HOTSPOT_SIZE_M, k, ptable)
+    layer = layer_cache.LAYERS.get_or_compute(
+        session,
+        ("hotspot tiles", repr(layer_filters), k, ptable.source),
+        lambda: hotspot_layer(session, layer_filters, HOTSPOT_SIZE_M, k, ptable),
+    )
     features = [
         {"geometry": f["geometry"], "properties": _scalars(f["properties"])}
         for f in layer["features"]

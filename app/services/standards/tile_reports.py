@@ -96,6 +96,20 @@ FROM xy WHERE i BETWEEN 0 AND :last AND j BETWEEN 0 AND :last
 GROUP BY i, j ORDER BY i, j
 """
 
+# Without filters, the same cells summed from `public_point_cell` (the public points per
+# level-17 cell and municipality, kept by triggers: migration 20261201_0014): a cell of zoom
+# z's grid (level z + 3) is a block of 2^(14 - z) × 2^(14 - z) of them, by the same
+# arithmetic (floor(v · 2^17) >> s is floor(v · 2^(17 - s)), exactly in floating point).
+CELL_LEVEL = 17
+KEPT_CELLS_SQL = """
+SELECT (c.i >> :shift) - :i0 AS i, (c.j >> :shift) - :j0 AS j,
+       sum(c.n)::int AS n, (sum(c.rk) % 256)::int AS ckey
+FROM public_point_cell c
+WHERE c.i BETWEEN :imin AND :imax AND c.j BETWEEN :jmin AND :jmax
+  AND (CAST(:area AS int[]) IS NULL OR c.municipality_id = ANY(:area))
+GROUP BY 1, 2 HAVING sum(c.n) > 0 ORDER BY 1, 2
+"""
+
 CLUSTERS_MVT_SQL = """
 SELECT ST_AsMVT(t, :layer, :extent, 'geom') FROM (
     SELECT ST_AsMVTGeom(
@@ -143,6 +157,44 @@ def protected_cells(
     ptable: PTable,
 ) -> list[tuple[int, int, int | None]]:
     """(column, row, published count or None below k) of each grid cell with reports."""
+    rows = (
+        _kept_cells(session, tile, area)
+        if filters == TileFilters() and tile.z + 3 <= CELL_LEVEL
+        else _cells(session, tile, area, filters)
+    )
+    cells = []
+    for row in rows:
+        published = ptable.protect(row.n, row.ckey, k) or 0
+        if published:
+            cells.append((row.i, row.j, None if small(published, k) else published))
+    return cells
+
+
+def _kept_cells(session: Session, tile: TileAddress, area: tuple[int, ...] | None) -> list:
+    """(i, j, n, ckey) of the tile's cells from the kept level-17 cells."""
+    shift = CELL_LEVEL - (tile.z + 3)
+    first_i, first_j = tile.x * CLUSTER_CELLS, tile.y * CLUSTER_CELLS
+    return list(
+        session.execute(
+            text(KEPT_CELLS_SQL),
+            {
+                "shift": shift,
+                "i0": first_i,
+                "j0": first_j,
+                "imin": first_i << shift,
+                "imax": ((first_i + CLUSTER_CELLS) << shift) - 1,
+                "jmin": first_j << shift,
+                "jmax": ((first_j + CLUSTER_CELLS) << shift) - 1,
+                "area": list(area) if area is not None else None,
+            },
+        ).all()
+    )
+
+
+def _cells(
+    session: Session, tile: TileAddress, area: tuple[int, ...] | None, filters: TileFilters
+) -> list:
+    """(i, j, n, ckey) of the tile's cells, from the public points matching `filters`."""
     points = points_in_tile(
         area,
         filters,
@@ -150,7 +202,7 @@ def protected_cells(
         func.ST_Y(literal_column("report.public_location")).label("lat"),
         Report.record_key.label("rk"),
     )
-    rows = session.execute(
+    found = session.execute(
         text(CELLS_SQL.format(points=points)),
         {
             "z": tile.z,
@@ -162,12 +214,7 @@ def protected_cells(
             "last": CLUSTER_CELLS - 1,
         },
     ).all()
-    cells = []
-    for row in rows:
-        published = ptable.protect(row.n, row.ckey, k) or 0
-        if published:
-            cells.append((row.i, row.j, None if small(published, k) else published))
-    return cells
+    return list(found)
 
 
 def cluster_tile(

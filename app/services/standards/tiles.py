@@ -17,8 +17,8 @@ from sqlalchemy.orm import Session
 
 from app.errors import InvalidInput, NotFound
 from app.services.reference import area_k, covered_ids, municipality_by_code
-from app.services.standards import tile_areas, tile_geojson, tile_reports
-from app.services.standards.tile_matrix import CRS_URI, TMS_ID, TMS_URI, tile_address
+from app.services.standards import layer_cache, tile_areas, tile_geojson, tile_reports
+from app.services.standards.tile_matrix import CRS_URI, TMS_ID, TMS_URI, TileAddress, tile_address
 from app.services.standards.tile_reports import TileFilters
 from app.services.suppression import PTable
 
@@ -183,6 +183,29 @@ def collection_tile(
             field="f",
         )
     tile = tile_address(z, x, y, spec.min_zoom, spec.max_zoom)
+
+    def compute() -> Tile:
+        return _computed_tile(session, kind, municipality, tile, filters, k, ptable, encoding)
+
+    # Popups (text, photos, "me too" counts) change without a new data version: report
+    # points as GeoJSON are always computed; every other tile is kept per data version.
+    if encoding == "geojson" and tile.z >= tile_reports.POINT_MIN_ZOOM:
+        return compute()
+    key = ("tile", kind, municipality, tile.z, tile.x, tile.y, filters, k, ptable.source, encoding)
+    return layer_cache.TILES.get_or_compute(session, key, compute)
+
+
+def _computed_tile(
+    session: Session,
+    kind: str,
+    municipality: str | None,
+    tile: TileAddress,
+    filters: TileFilters,
+    k: int,
+    ptable: PTable,
+    encoding: str,
+) -> Tile:
+    """`collection_tile`, computed."""
     area = None
     if municipality is not None:
         area = covered_ids(session, [municipality_by_code(session, municipality).id])
