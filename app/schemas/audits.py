@@ -72,6 +72,7 @@ class WalkStaff(BaseModel):
     recorded_by: str | None
     submitted_at: datetime | None
     reject_reason: str | None
+    is_example: bool = Field(default=False, description="One of the demo's example walks.")
     points: int
     note_hints: list[str] = Field(description="Kinds of personal data in any of its notes.")
 
@@ -99,6 +100,7 @@ class AuditPointProperties(BaseModel):
     time_band: TimeBand
     scores: Scores
     score: float = Field(description="The point's composite: mean of its nine scores (0–3).")
+    example: bool = Field(default=False, description="A point of the demo's example walks.")
 
 
 class AuditPointFeature(BaseModel):

@@ -97,6 +97,7 @@ def public_points(session: Session, deployment_k: int, municipality: str | None)
             Mahalle.name.label("mahalle"),
             AuditWalk.walked_on,
             AuditWalk.time_band,
+            AuditWalk.is_example,
             *[getattr(AuditPoint, p) for p in PARAMETERS],
         )
         # No order that follows the walk (that would retrace the route): ids are random UUIDs.
@@ -118,6 +119,7 @@ def public_points(session: Session, deployment_k: int, municipality: str | None)
                     "time_band": row.time_band,
                     "scores": scores,
                     "score": round(sum(scores.values()) / len(scores), 2),
+                    "example": row.is_example,
                 },
             }
         )

@@ -23,6 +23,7 @@ const COLOURS = ['#3f007d', '#6a51a3', '#9e9ac8', '#dadaeb'];
 function auditPopup(p) {
   const names = NAMES();
   return el('div', { class: 'popup' },
+    p.example ? el('p', { class: 'popup__demo' }, t('Demo data')) : null,
     el('h3', null, t('Safety audit point')),
     el('p', { class: 'popup__sub' }, [p.mahalle, p.walked_month].filter(Boolean).join(' · ')),
     el('dl', null,
