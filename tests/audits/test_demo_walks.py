@@ -14,7 +14,9 @@ from tests.support.factories import login, make_user
 
 def test_the_demo_loads_example_walks_once(client, db, settings):
     lines = load_demo(db, settings)
-    assert any(line.startswith("Example audit walks in Çankaya: 3 published, 1 waiting") for line in lines)
+    assert any(
+        line.startswith("Example audit walks in Çankaya: 3 published, 1 waiting") for line in lines
+    )
     again = load_demo(db, settings)
     assert any("already loaded" in line and "EXAMPLES" in line for line in again)
 
