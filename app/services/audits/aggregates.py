@@ -7,10 +7,11 @@ perturb it like every count; means rest on that count and are withheld with it b
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import Select, func
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy.orm import Session, aliased
 
 from app.models import AuditParameter, AuditPoint, AuditWalk, Mahalle
 from app.services.reference import area_for_code, strictest_k
@@ -69,10 +70,18 @@ def audit_values(row) -> dict[str, float | None]:
     }
 
 
-def public_layer_points(session: Session, deployment_k: int, municipality: str | None) -> Select:
+def public_layer_points(
+    session: Session,
+    deployment_k: int,
+    municipality: str | None,
+    inside: Callable[[Any], ColumnElement[bool]] | None = None,
+) -> Select:
     """The points of the public layer (rows of AuditPoint joined with its walk): approved
     ones, only in mahalle with at least k approved points (the k of the mahalle's
-    municipality): fewer would let anyone count what the indicators withhold below k."""
+    municipality): fewer would let anyone count what the indicators withhold below k.
+
+    `inside(point_entity)`, when given, keeps only the points it holds (a tile), and counts
+    only the mahalle those points are in, so a tile does not count the whole layer's."""
     area = area_for_code(session, municipality)
     ks = strictest_k(deployment_k)
     dense = (
@@ -82,7 +91,13 @@ def public_layer_points(session: Session, deployment_k: int, municipality: str |
         .group_by(AuditPoint.mahalle_id, ks.c.k)
         .having(func.count() >= ks.c.k)
     )
-    return visible_audit_points(None, area).where(AuditPoint.mahalle_id.in_(dense))
+    stmt = visible_audit_points(None, area)
+    if inside is not None:
+        near = aliased(AuditPoint, name="near")
+        here = select(near.mahalle_id).where(inside(near))
+        dense = dense.where(AuditPoint.mahalle_id.in_(here))
+        stmt = stmt.where(inside(AuditPoint))
+    return stmt.where(AuditPoint.mahalle_id.in_(dense))
 
 
 def public_properties(row) -> dict:

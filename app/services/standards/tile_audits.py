@@ -60,10 +60,10 @@ def _in_tile(
 ) -> str:
     """SQL of the public layer's points inside the tile (`env.e`), with `columns` (and the
     mahalle's name joined in when `named`)."""
-    inside = AuditPoint.public_location.op("&&")(
-        func.ST_Transform(literal_column("(SELECT e FROM env)"), 4326)
+    envelope = func.ST_Transform(literal_column("(SELECT e FROM env)"), 4326)
+    stmt = audits.public_layer_points(
+        session, k_floor, municipality, lambda point: point.public_location.op("&&")(envelope)
     )
-    stmt = audits.public_layer_points(session, k_floor, municipality).where(inside)
     if named:
         stmt = stmt.outerjoin(Mahalle, Mahalle.id == AuditPoint.mahalle_id)
     return tile_reports._sql(stmt.with_only_columns(*columns))
