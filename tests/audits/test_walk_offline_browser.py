@@ -110,9 +110,12 @@ def test_walk_started_offline_reaches_moderation_and_logout_forgets_it(
         context.set_offline(True)
         with pytest.raises(PlaywrightError, match="net::ERR_"):
             page.goto("/audits")
-        # The public map still opens offline, and the phone keeps nothing of the staff page.
-        page.goto("/")
-        page.locator("#open-report").wait_for()
-        assert "staff-v1" not in page.evaluate("caches.keys()")
-        assert volunteer.email not in page.content()
+        # The next user of the phone, in a new tab: the public map still opens offline, and
+        # nothing of the staff page is kept.
+        other = context.new_page()
+        other.goto(f"{server.url}/")
+        other.locator("#open-report").wait_for()
+        assert "staff-v1" not in other.evaluate("caches.keys()")
+        assert volunteer.email not in other.content()
+        other.close()
         context.set_offline(False)
