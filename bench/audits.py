@@ -5,20 +5,25 @@
 Adds `--points` audit points in published walks (one walk of 10 points per mahalle and round,
 spread over every mahalle, scores drawn at random) unless that many are there already, then
 times the per-mahalle audit aggregates alone, the full planner indicator set (which joins
-them) and the public layer of audit points. Needs the migrated schema and imported mahalle
-(e.g. after bench.generate, or `morharita demo`).
+them), the public layer of audit points all at once (GET /api/v1/audits/points, answer
+serialised) against what the public map now asks for instead: the audit tiles of a
+360×740 phone's view (GET /api/v1/audits/tiles/...) at the city's zoom and at zoom 15 over
+the densest place. Needs the migrated schema and imported mahalle (e.g. after
+bench.generate, or `morharita demo`).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import math
 
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import sessionmaker
 
 from app.config import Settings
 from app.db import make_engine, unit_of_work
-from app.services import audits
+from app.services import audits, standards
 from app.services.planning.indicators import planner_indicators
 from app.services.suppression import perturbation_table
 from bench.planner import period, print_rows, timed
@@ -39,12 +44,32 @@ walks AS (
 INSERT INTO audit_point (id, walk_id, client_id, municipality_id, mahalle_id, location,
   public_location, lighting, openness, visibility, people, security, walk_path,
   public_transport, gender_usage, feeling)
-SELECT gen_random_uuid(), w.id, 'bench-' || i, w.municipality_id, w.mahalle_id, m.p, m.p,
+SELECT gen_random_uuid(), w.id, 'bench-' || i, w.municipality_id, w.mahalle_id, m.p,
+  -- displaced up to ~250 m around the mahalle's inner point, as placement spreads them
+  ST_Translate(m.p, (random() - 0.5) * 0.006, (random() - 0.5) * 0.004),
   (random() * 3)::int, (random() * 3)::int, (random() * 3)::int, (random() * 3)::int,
   (random() * 3)::int, (random() * 3)::int, (random() * 3)::int, (random() * 3)::int,
   (random() * 3)::int
 FROM walks w JOIN m ON m.id = w.mahalle_id, generate_series(1, :per_walk) AS i
 """
+
+
+def tile_of(lon: float, lat: float, z: int) -> tuple[int, int]:
+    """The WebMercatorQuad column and row holding lon/lat at zoom z."""
+    n = 1 << z
+    x = int((lon + 180.0) / 360.0 * n)
+    y = int((1.0 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2.0 * n)
+    return x, y
+
+
+def phone_view(lon: float, lat: float, z: int) -> list[tuple[int, int, int]]:
+    """The tiles (z, x, y) a 360×740 view centred on lon/lat needs (Leaflet adds none)."""
+    n = 1 << z
+    cx = (lon + 180.0) / 360.0 * n * 256
+    cy = (1.0 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2.0 * n * 256
+    xs = range(int((cx - 180) // 256), int((cx + 180) // 256) + 1)
+    ys = range(int((cy - 370) // 256), int((cy + 370) // 256) + 1)
+    return [(z, x, y) for x in xs for y in ys]
 
 
 def main() -> None:
@@ -95,11 +120,46 @@ def main() -> None:
             args.repeat,
         ),
         timed(
-            "public layer of audit points (whole deployment)",
-            run(lambda s: audits.public_points(s, k, None)),
+            "public layer of audit points (whole deployment, JSON)",
+            run(lambda s: json.dumps(audits.public_points(s, k, None))),
             args.repeat,
         ),
     ]
+    with unit_of_work(factory) as session:
+        # The map's centre (the area's), and the place with the most public audit points.
+        centre = session.execute(
+            text(
+                "SELECT ST_X(c), ST_Y(c) FROM (SELECT ST_Centroid(ST_Extent(geom)) c FROM mahalle) t"
+            )
+        ).one()
+        densest = session.execute(
+            text(
+                "SELECT ST_X(p), ST_Y(p) FROM (SELECT ST_Centroid(ST_Collect(public_location)) p, "
+                "count(*) n FROM audit_point GROUP BY mahalle_id ORDER BY n DESC LIMIT 1) t"
+            )
+        ).one()
+    for label, (lon, lat), z in (
+        ("city view", centre, 12),
+        ("city view", centre, 11),
+        ("densest mahalle", densest, 15),
+    ):
+        view = phone_view(lon, lat, z)
+
+        def tiles(s, view=view):
+            return [
+                json.dumps(standards.audit_tile(s, tz, tx, ty, k, None, ptable))
+                for tz, tx, ty in view
+            ]
+
+        with unit_of_work(factory) as session:
+            features = sum(len(json.loads(t)["features"]) for t in tiles(session))
+        rows.append(
+            timed(
+                f"audit tiles of a phone's {label}, z{z} ({len(view)} tiles, {features} features)",
+                run(tiles),
+                args.repeat,
+            )
+        )
     print_rows(rows)
     engine.dispose()
 

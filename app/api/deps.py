@@ -15,7 +15,7 @@ from app.db import unit_of_work
 from app.errors import CsrfRefused, NotAuthenticated, NotPermitted
 from app.models import Role, User
 from app.replica import ReadRouting
-from app.services import accounts
+from app.services import accounts, suppression
 
 SESSION_COOKIE = "mh_session"
 # Readable by the page's scripts, which echo it in the X-CSRF-Token header (see api.js).
@@ -41,6 +41,14 @@ def get_db(
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+
+
+def perturbation_table(settings: SettingsDep) -> suppression.PTable:
+    """The cell key perturbation table of the settings (read and validated once)."""
+    return suppression.perturbation_table(settings.perturbation_table)
+
+
+PTableDep = Annotated[suppression.PTable, Depends(perturbation_table)]
 # scope="function": commit before the response is sent, so nothing acknowledged is lost.
 SessionDep = Annotated[Session, Depends(get_db, scope="function")]
 

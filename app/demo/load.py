@@ -2,8 +2,8 @@
 
 Ankara Büyükşehir (metropolitan) with its districts Çankaya and Yenimahalle from the shared
 Ankara data, the TÜİK population, sample services, generated reports in both districts, the
-departments that act on them, and demo staff per municipality. Idempotent: a rerun inserts
-nothing twice.
+departments that act on them, demo staff per municipality and example audit walks.
+Idempotent: a rerun inserts nothing twice.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from app.config import Settings
 from app.demo.reports import DemoReports, load_demo_reports
 from app.demo.staff import DEPARTMENTS, ensure_demo_accounts, ensure_demo_duties
+from app.demo.walks import load_demo_walks
 from app.models import (
     CategoryGroup,
     Municipality,
@@ -88,6 +89,7 @@ def load_demo(session: Session, settings: Settings) -> list[str]:
     reports = load_demo_reports(session, settings)
     queue = reports.queue
     accounts = ensure_demo_accounts(session, settings)
+    walks = load_demo_walks(session, settings)
     samples = session.scalar(select(func.count(ServicePoint.id)).where(ServicePoint.is_sample))
     districts = ", ".join(f"{d} {n}" for d, n in sorted(boundaries.by_district.items()))
     lines = [
@@ -110,6 +112,7 @@ def load_demo(session: Session, settings: Settings) -> list[str]:
         "Demo staff accounts (DEMO ONLY: anyone who reads this can log in; never use them "
         "with real data). Log in at /login:",
         *accounts,
+        walks,
     ]
     if reports.rekeyed:
         lines.append(

@@ -62,6 +62,8 @@ class AuditWalk(Timestamps, Base):
         sa.ForeignKey("app_user.id", ondelete="SET NULL")
     )
     reject_reason: Mapped[str | None] = mapped_column(sa.String(64))
+    # `morharita demo`'s example walks: labelled "example" wherever a walk or its points show.
+    is_example: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
 
 class AuditPoint(Base):

@@ -72,6 +72,7 @@ class WalkStaff(BaseModel):
     recorded_by: str | None
     submitted_at: datetime | None
     reject_reason: str | None
+    is_example: bool = Field(default=False, description="One of the demo's example walks.")
     points: int
     note_hints: list[str] = Field(description="Kinds of personal data in any of its notes.")
 
@@ -99,6 +100,7 @@ class AuditPointProperties(BaseModel):
     time_band: TimeBand
     scores: Scores
     score: float = Field(description="The point's composite: mean of its nine scores (0–3).")
+    example: bool = Field(default=False, description="A point of the demo's example walks.")
 
 
 class AuditPointFeature(BaseModel):
@@ -111,3 +113,26 @@ class AuditPointCollection(BaseModel):
     type: Literal["FeatureCollection"]
     features: list[AuditPointFeature]
     parameters: list[AuditParameter]
+
+
+class AuditClusterProperties(BaseModel):
+    suppressed: bool = Field(description="True when the published count is below k.")
+    k: int = Field(description="The threshold the tile's counts are withheld below.")
+    count: int | None = Field(default=None, description="Published (perturbed) point count.")
+    score: float | None = Field(
+        default=None, description="Mean composite score of the cell's points (0–3)."
+    )
+
+
+class AuditTileFeature(BaseModel):
+    type: Literal["Feature"]
+    geometry: PointGeometry
+    properties: AuditPointProperties | AuditClusterProperties
+
+
+class AuditTile(BaseModel):
+    type: Literal["FeatureCollection"]
+    layer: Literal["audit_clusters", "audit_points"] = Field(
+        description="audit_clusters below zoom 15 (counts per cell), audit_points from it."
+    )
+    features: list[AuditTileFeature]

@@ -13,6 +13,8 @@ const JS = join(STATIC, 'js');
 const MAX_LINES = 400;
 // The map page's module scripts (base.html and map.html): its module graph is the app shell.
 const MAP_PAGE_ENTRIES = ['lib/quick-exit.js', 'pages/map.js'];
+// The audit walk page opens offline too: its modules are in the shell as well.
+const WALK_PAGE_ENTRIES = ['lib/quick-exit.js', 'pages/audits.js'];
 const IMPORT = /^\s*(?:import|export)\s([^;]*?)from\s+'([^']+)'|^\s*import\s+'([^']+)'/gm;
 const EXPORT = /^export\s+(?:async\s+)?(?:function\*?|const|let|class)\s+([\w$]+)|^export\s*\{([^}]*)\}/gm;
 
@@ -102,13 +104,13 @@ function reachable(entries) {
 
 function compare(what, listed, wanted) {
   for (const path of wanted) if (!listed.has(path)) problems.push(`${what} misses ${path}`);
-  for (const path of listed) if (!wanted.has(path)) problems.push(`${what} lists ${path}, which the map page does not run`);
+  for (const path of listed) if (!wanted.has(path)) problems.push(`${what} lists ${path}, which no page it serves runs`);
 }
 
 const mapModules = reachable(MAP_PAGE_ENTRIES);
 const sw = readFileSync(join(STATIC, 'sw.js'), 'utf8');
 const shell = new Set([...sw.matchAll(/'(\/static\/js\/[^']+)'/g)].map((m) => m[1]));
-compare('static/sw.js SHELL', shell, mapModules);
+compare('static/sw.js SHELL', shell, new Set([...mapModules, ...reachable(WALK_PAGE_ENTRIES)]));
 
 const mapTemplate = readFileSync(join(FRONTEND, 'templates', 'map.html'), 'utf8');
 const preloaded = new Set([...mapTemplate.matchAll(/'(\/static\/js\/[^']+)'/g)].map((m) => m[1]));

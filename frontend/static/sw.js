@@ -11,7 +11,14 @@
 // Nothing kept here may say what the site is for (a shared phone's browser lists its caches):
 // the cache has a neutral name, and the copy of the map page gets its neutral heading
 // (`data-neutral`). Quick exit (lib/quick-exit.js) deletes the cache and this worker.
+// One staff page is kept too, in a cache of its own: the audit walk page of a signed-in
+// volunteer (it carries her e-mail and her municipalities' mahalle, never a report or a walk),
+// so a walk can be started and recorded offline. It is kept only as the server gave it to
+// her (never a log-in page it redirected to), and deleted at log-out (lib/staff-nav.js), when
+// the server no longer knows her (a redirect to /login), and by quick exit.
 const CACHE = 'static-v2';
+const STAFF_CACHE = 'staff-v1'; // also named in lib/staff-nav.js, which deletes it at log-out
+const WALK_PAGE = '/audits';
 const REFERENCE = ['/api/v1/categories', '/api/v1/municipalities', '/api/v1/area', '/api/v1/mahalle'];
 const SHELL = [
   '/',
@@ -52,6 +59,14 @@ const SHELL = [
   '/vendor/leaflet/images/marker-shadow.png',
   '/vendor/leaflet.markercluster/leaflet.markercluster.js',
   '/vendor/leaflet.markercluster/MarkerCluster.css',
+  // The audit walk page's own modules and style (the page itself goes to STAFF_CACHE).
+  '/static/css/audits.css',
+  '/static/js/pages/audits.js',
+  '/static/js/lib/staff-nav.js',
+  '/static/js/audits/record.js',
+  '/static/js/audits/review.js',
+  '/static/js/audits/outbox.js',
+  '/static/js/audits/send.js',
   ...REFERENCE,
 ];
 
@@ -66,7 +81,27 @@ async function neutral(response) {
 // Set by quick exit: from then on nothing is kept, so a late answer cannot refill the cache.
 let forgotten = false;
 
+// The walk page as the server gives it to the signed-in volunteer, or nothing: a redirect
+// (to /login: she is not signed in any more) or a refusal deletes the copy instead.
+async function keepWalkPage(response) {
+  if (forgotten) return;
+  const signedOut = response.type === 'opaqueredirect' || response.redirected
+    || response.status === 401 || response.status === 403
+    || (response.url && new URL(response.url).pathname !== WALK_PAGE);
+  if (signedOut) await caches.delete(STAFF_CACHE);
+  else if (response.ok) await (await caches.open(STAFF_CACHE)).put(WALK_PAGE, response);
+}
+
 self.addEventListener('message', (event) => {
+  if (event.data === 'forget-staff') {
+    event.waitUntil(caches.delete(STAFF_CACHE));
+    return;
+  }
+  if (event.data === 'keep-walk-page') {
+    // The page registered this worker on its first visit, so that visit was not seen here.
+    event.waitUntil(fetch(WALK_PAGE, { credentials: 'same-origin' }).then(keepWalkPage).catch(() => null));
+    return;
+  }
   if (event.data !== 'forget') return;
   forgotten = true;
   event.waitUntil(caches.keys().then((keys) => Promise.all(keys.map((k) => caches.delete(k)))));
@@ -91,7 +126,7 @@ self.addEventListener('install', (event) => {
 self.addEventListener('activate', (event) => {
   event.waitUntil(
     caches.keys()
-      .then((keys) => Promise.all(keys.filter((k) => k !== CACHE).map((k) => caches.delete(k))))
+      .then((keys) => Promise.all(keys.filter((k) => k !== CACHE && k !== STAFF_CACHE).map((k) => caches.delete(k))))
       .then(() => self.clients.claim()),
   );
 });
@@ -130,6 +165,21 @@ self.addEventListener('fetch', (event) => {
   }
   if (url.pathname.startsWith('/api/')) return; // always the network, never a cache
 
+  if (request.mode === 'navigate' && url.pathname === WALK_PAGE && !url.search) {
+    event.respondWith(
+      fetch(request)
+        .then((response) => {
+          keepWalkPage(response.clone());
+          return response;
+        })
+        // Opened only if it is there: no cache is made for a phone that had none.
+        .catch(async () => {
+          const copy = (await caches.has(STAFF_CACHE)) && (await (await caches.open(STAFF_CACHE)).match(WALK_PAGE));
+          return copy || Response.error();
+        }),
+    );
+    return;
+  }
   if (request.mode === 'navigate') {
     if (url.pathname !== '/') return; // other pages (tracking, moderation) are never cached
     event.respondWith(oneMunicipality ? networkOnly(request, '/') : networkFirst(request, '/'));

@@ -200,6 +200,7 @@ PUBLIC = {
     ),  # of public updates, not private (else 404)
     ("GET", "/api/v1/area"),
     ("GET", "/api/v1/audits/points"),  # approved walks' points, displaced, scores only
+    ("GET", "/api/v1/audits/tiles/{z}/{y}/{x}"),  # the same points by tile, counts protected
     ("GET", "/api/v1/services"),
     ("GET", "/api/v1/services/nearest"),
     ("POST", "/api/v1/track"),  # the tracking code is the credential

@@ -45,6 +45,7 @@ PUBLIC_READS = {
     "/api/v1/plans/{code}/interventions",
     "/api/v1/plans/{code}/interventions/{intervention}",
     "/api/v1/audits/points",
+    "/api/v1/audits/tiles/{z}/{y}/{x}",
     "/open311/v2/services.{fmt}",
     "/open311/v2/services/{code}.{fmt}",
     "/open311/v2/requests.{fmt}",

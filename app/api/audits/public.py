@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
 
-from app.api.deps import PublicReadSession, SettingsDep
+from fastapi import APIRouter, Path
+
+from app.api.deps import PTableDep, PublicReadSession, SettingsDep
 from app.api.filters import MunicipalityCode
-from app.schemas.audits import AuditPointCollection
+from app.schemas.audits import AuditPointCollection, AuditTile
 from app.schemas.common import PUBLIC_ERRORS
-from app.services import audits
+from app.services import audits, standards
 
 router = APIRouter(prefix="/api/v1/audits", tags=["audits"], responses=PUBLIC_ERRORS)
 
@@ -18,10 +20,30 @@ def audit_points(
     db: PublicReadSession, settings: SettingsDep, municipality: MunicipalityCode = None
 ):
     """Points of approved audit walks: the displaced point, month and time band of the walk,
-    the nine scores and their mean; only in mahalle with at least k approved points."""
+    the nine scores and their mean; only in mahalle with at least k approved points. All of
+    them at once: the map reads them by tile (`/api/v1/audits/tiles/{z}/{y}/{x}`)."""
     features = audits.public_points(db, settings.k_threshold, municipality)
     return {
         "type": "FeatureCollection",
         "features": features,
         "parameters": list(audits.PARAMETERS),
     }
+
+
+TileIndex = Annotated[int, Path(ge=0, le=2**30)]
+
+
+@router.get("/tiles/{z}/{y}/{x}", response_model=AuditTile)
+def audit_tile(
+    z: TileIndex,
+    y: TileIndex,
+    x: TileIndex,
+    db: PublicReadSession,
+    settings: SettingsDep,
+    ptable: PTableDep,
+    municipality: MunicipalityCode = None,
+):
+    """One WebMercatorQuad tile (zoom, row, column) of the public audit layer as GeoJSON:
+    below zoom 15 per-cell counts (cell-key perturbed, "fewer than k" below k) with their
+    mean score, from zoom 15 the points themselves, as GET /api/v1/audits/points gives them."""
+    return standards.audit_tile(db, z, x, y, settings.k_threshold, municipality, ptable)

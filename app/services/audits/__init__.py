@@ -8,7 +8,11 @@ from app.services.audits.aggregates import (
     PARAMETERS,
     audit_aggregates,
     audit_values,
+    composite_score,
+    public_columns,
+    public_layer_points,
     public_points,
+    public_properties,
 )
 from app.services.audits.review import approve_walk, reject_walk, walk_detail, walks_for_staff
 from app.services.audits.walks import (
@@ -27,9 +31,13 @@ __all__ = [
     "approve_walk",
     "audit_aggregates",
     "audit_values",
+    "composite_score",
     "create_walk",
     "photo_for_staff",
+    "public_columns",
+    "public_layer_points",
     "public_points",
+    "public_properties",
     "reject_walk",
     "submit_walk",
     "walk_detail",

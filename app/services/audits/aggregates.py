@@ -7,10 +7,11 @@ perturb it like every count; means rest on that count and are withheld with it b
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import Select, func
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy.orm import Session, aliased
 
 from app.models import AuditParameter, AuditPoint, AuditWalk, Mahalle
 from app.services.reference import area_for_code, strictest_k
@@ -21,7 +22,7 @@ from app.services.visibility import visible_audit_points
 PARAMETERS = tuple(p.value for p in AuditParameter)
 
 
-def _composite():
+def composite_score():
     """A point's composite score: the mean of its nine scores (0–3)."""
     total = getattr(AuditPoint, PARAMETERS[0])
     for name in PARAMETERS[1:]:
@@ -48,7 +49,7 @@ def audit_aggregates(filters: PlannerFilters):
         func.count().label("audit_points"),
         cell_key(AuditPoint.record_key).label("audit_points_ckey"),
         *[func.avg(getattr(AuditPoint, p)).label(f"audit_{p}") for p in PARAMETERS],
-        func.avg(_composite()).label("audit_score"),
+        func.avg(composite_score()).label("audit_score"),
     ]
     return (
         published_points(filters)
@@ -69,13 +70,18 @@ def audit_values(row) -> dict[str, float | None]:
     }
 
 
-def public_points(session: Session, deployment_k: int, municipality: str | None) -> list[dict]:
-    """Approved audit points as GeoJSON features: the displaced point, the walk's month and
-    time band, the nine scores; never the note, the photo, the day or the exact point.
+def public_layer_points(
+    session: Session,
+    deployment_k: int,
+    municipality: str | None,
+    inside: Callable[[Any], ColumnElement[bool]] | None = None,
+) -> Select:
+    """The points of the public layer (rows of AuditPoint joined with its walk): approved
+    ones, only in mahalle with at least k approved points (the k of the mahalle's
+    municipality): fewer would let anyone count what the indicators withhold below k.
 
-    Only mahalle with at least k approved points (the k of the mahalle's municipality) show
-    their points: fewer would let anyone count what the indicators withhold below k.
-    """
+    `inside(point_entity)`, when given, keeps only the points it holds (a tile), and counts
+    only the mahalle those points are in, so a tile does not count the whole layer's."""
     area = area_for_code(session, municipality)
     ks = strictest_k(deployment_k)
     dense = (
@@ -85,40 +91,57 @@ def public_points(session: Session, deployment_k: int, municipality: str | None)
         .group_by(AuditPoint.mahalle_id, ks.c.k)
         .having(func.count() >= ks.c.k)
     )
+    stmt = visible_audit_points(None, area)
+    if inside is not None:
+        near = aliased(AuditPoint, name="near")
+        here = select(near.mahalle_id).where(inside(near))
+        dense = dense.where(AuditPoint.mahalle_id.in_(here))
+        stmt = stmt.where(inside(AuditPoint))
+    return stmt.where(AuditPoint.mahalle_id.in_(dense))
+
+
+def public_properties(row) -> dict:
+    """What the public sees of a point (its popup): mahalle, the walk's month and time band,
+    the nine scores and their mean, whether it is an example; never a note, photo or day."""
+    scores = {p: getattr(row, p) for p in PARAMETERS}
+    return {
+        "mahalle": row.mahalle,
+        "walked_month": row.walked_on.isoformat()[:7],
+        "time_band": row.time_band,
+        "scores": scores,
+        "score": round(sum(scores.values()) / len(scores), 2),
+        "example": row.is_example,
+    }
+
+
+def public_columns() -> list[Any]:
+    """The columns `public_properties` reads (the select must outer-join Mahalle)."""
+    return [
+        Mahalle.name.label("mahalle"),
+        AuditWalk.walked_on,
+        AuditWalk.time_band,
+        AuditWalk.is_example,
+        *[getattr(AuditPoint, p) for p in PARAMETERS],
+    ]
+
+
+def public_points(session: Session, deployment_k: int, municipality: str | None) -> list[dict]:
+    """Every point of the public layer as a GeoJSON feature at its displaced point (the
+    whole layer at once: the map reads it by tile instead, see standards.audit_tile)."""
     lon = func.ST_X(AuditPoint.public_location).label("lon")
     lat = func.ST_Y(AuditPoint.public_location).label("lat")
     rows = session.execute(
-        visible_audit_points(None, area)
-        .where(AuditPoint.mahalle_id.in_(dense))
+        public_layer_points(session, deployment_k, municipality)
         .outerjoin(Mahalle, Mahalle.id == AuditPoint.mahalle_id)
-        .with_only_columns(
-            lon,
-            lat,
-            Mahalle.name.label("mahalle"),
-            AuditWalk.walked_on,
-            AuditWalk.time_band,
-            *[getattr(AuditPoint, p) for p in PARAMETERS],
-        )
+        .with_only_columns(lon, lat, *public_columns())
         # No order that follows the walk (that would retrace the route): ids are random UUIDs.
         .order_by(AuditPoint.id)
     )
-    features = []
-    for row in rows:
-        scores = {p: getattr(row, p) for p in PARAMETERS}
-        features.append(
-            {
-                "type": "Feature",
-                "geometry": {
-                    "type": "Point",
-                    "coordinates": [round(row.lon, 6), round(row.lat, 6)],
-                },
-                "properties": {
-                    "mahalle": row.mahalle,
-                    "walked_month": row.walked_on.isoformat()[:7],
-                    "time_band": row.time_band,
-                    "scores": scores,
-                    "score": round(sum(scores.values()) / len(scores), 2),
-                },
-            }
-        )
-    return features
+    return [
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [round(row.lon, 6), round(row.lat, 6)]},
+            "properties": public_properties(row),
+        }
+        for row in rows
+    ]

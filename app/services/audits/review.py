@@ -98,6 +98,7 @@ def _summaries(session: Session, walks_stmt) -> list[dict]:
                 "recorded_by": r.email,
                 "submitted_at": r.submitted_at,
                 "reject_reason": r.reject_reason,
+                "is_example": r.is_example,
                 "points": len(mine),
                 "note_hints": sorted({k for p in mine for k in p["note_hints"]}),
                 "point_list": mine,

@@ -44,6 +44,7 @@ from app.services.standards.open311_intake import (
     request_for_token,
     revoke_key,
 )
+from app.services.standards.tile_audits import audit_tile
 from app.services.standards.webhook_worker import DeliveryLoop
 from app.services.standards.webhooks import (
     MAX_ATTEMPTS,
@@ -78,6 +79,7 @@ __all__ = [
     "RequestNotFound",
     "RequestQuery",
     "ServiceNotFound",
+    "audit_tile",
     "collection_for",
     "create_hook",
     "create_key",

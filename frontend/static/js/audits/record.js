@@ -1,14 +1,18 @@
 // Recording a walk on a phone: start it, place each point by a tap or GPS, score the nine
-// parameters, save it (sent at once, or kept on the phone offline and sent when the
-// connection returns), then submit the walk for moderation.
+// parameters, save it, then submit the walk for moderation. All of it works offline too (the
+// page and its modules come from sw.js): a walk started, points saved and a submit made
+// without a connection are kept on the phone (outbox.js) and sent, in that order, when the
+// connection returns.
 import { api, errorMessage } from '../lib/api.js';
 import { config } from '../lib/config.js';
 import { $ } from '../lib/dom.js';
 import { formatDate, formatNumber, isoDate, t, tn } from '../lib/i18n.js';
-import { dropPoint, keepPoint, waitingPoints } from './outbox.js';
+import { dropPoint, dropWalk, keepPoint, keepWalk, renameWalk, waitingPoints, waitingWalks } from './outbox.js';
 import { sendPoint } from './send.js';
 
-const ACTIVE = 'mh-audit-walk'; // the id of the walk being recorded on this phone
+// The walk being recorded on this phone: {id, mahalle_code, walked_on, points} as JSON, so it
+// opens again offline; `id` is `local-…` until the server has the walk.
+const ACTIVE = 'mh-audit-walk';
 let walk = null;
 let map = null;
 let marker = null;
@@ -59,9 +63,14 @@ function setPlace(lon, lat) {
   $('point-where').textContent = t('Place chosen: {lat}, {lon}', { lat: lat.toFixed(5), lon: lon.toFixed(5) });
 }
 
+function remember() {
+  const { id, mahalle_code: code, mahalle, walked_on: day, points } = walk;
+  localStorage.setItem(ACTIVE, JSON.stringify({ id, mahalle_code: code, mahalle, walked_on: day, points }));
+}
+
 function showWalk(found) {
   walk = found;
-  localStorage.setItem(ACTIVE, walk.id);
+  remember();
   $('start').hidden = true;
   $('record').hidden = false;
   ensureMap();
@@ -82,7 +91,11 @@ async function startWalk(event) {
   try {
     result = await api('/api/v1/audits/walks', { json: body });
   } catch {
-    status(t('A walk is started with a connection; its points can then be saved offline.'));
+    // No connection: the walk is started on the phone and sent with its points later.
+    const key = `local-${crypto.randomUUID()}`;
+    await keepWalk({ key, id: null, body, submit: false });
+    showWalk({ id: key, mahalle_code: body.mahalle_code, walked_on: body.walked_on, points: 0 });
+    status(t('No connection: the walk is kept on this phone and sent when the connection returns.'));
     return;
   }
   if (result.status !== 201) {
@@ -137,12 +150,74 @@ async function savePoint(event) {
   await flushPoints();
 }
 
-/** Send the points kept on this phone, oldest first, while the connection holds. */
+function finished() {
+  localStorage.removeItem(ACTIVE);
+  walk = null;
+  $('record').hidden = true;
+  $('start').hidden = false;
+  status(t('Walk submitted for review. Thank you.'));
+}
+
+/** Create on the server the walks started offline; false when the connection failed. */
+async function sendWalks() {
+  for (const entry of await waitingWalks().catch(() => [])) {
+    if (entry.id) continue;
+    let result;
+    try {
+      result = await api('/api/v1/audits/walks', { json: entry.body });
+    } catch {
+      return false;
+    }
+    if (result.status === 201) {
+      await renameWalk(entry.key, result.body.id);
+      await keepWalk({ ...entry, id: result.body.id });
+      if (walk && walk.id === entry.key) {
+        walk = { ...result.body, points: 0 };
+        remember();
+      }
+    } else if (result.status >= 400 && result.status < 500 && result.status !== 429) {
+      await dropWalk(entry.key); // refused for good: its points cannot be sent either
+      status(t('A walk kept on this phone was not accepted: {reason}', { reason: errorMessage(result, String(result.status)) }));
+    } else {
+      return false;
+    }
+  }
+  return true;
+}
+
+/** Submit the walks whose submit waited for the connection, once their points are sent. */
+async function sendSubmits() {
+  const points = await waitingPoints().catch(() => []);
+  for (const entry of await waitingWalks().catch(() => [])) {
+    if (!entry.id) continue;
+    if (!entry.submit) {
+      await dropWalk(entry.key); // created: the server has it now
+      continue;
+    }
+    if (points.some((p) => p.walk === entry.id)) continue;
+    let result;
+    try {
+      result = await api(`/api/v1/audits/walks/${entry.id}/submit`, { method: 'POST' });
+    } catch {
+      return;
+    }
+    if (result.status === 200 || (result.status >= 400 && result.status < 500 && result.status !== 429)) {
+      await dropWalk(entry.key);
+      if (result.status !== 200) status(errorMessage(result, t('The walk could not be submitted.')));
+      else if (walk && walk.id === entry.id) finished();
+      else status(t('Walk submitted for review. Thank you.'));
+    }
+  }
+}
+
+/** Send what is kept on this phone (walks, then points oldest first, then submits). */
 export async function flushPoints() {
   if (flushing || navigator.onLine === false) return;
   flushing = true;
   try {
+    if (!(await sendWalks())) return;
     for (const entry of await waitingPoints().catch(() => [])) {
+      if (String(entry.walk).startsWith('local-')) continue; // its walk is not created yet
       let result;
       try {
         result = await sendPoint(entry.walk, entry.point, entry.photo);
@@ -160,43 +235,70 @@ export async function flushPoints() {
         break; // the server is busy or failing: later
       }
     }
+    await sendSubmits();
   } finally {
     flushing = false;
-    if (walk) summary();
+    if (walk) {
+      summary();
+      remember();
+    }
     await showQueue();
   }
 }
 
 async function submitWalk() {
   await flushPoints();
-  if (await showQueue()) {
-    status(t('Some points are still on this phone. Submit the walk once they are sent.'));
-    return;
+  if (!walk) return;
+  const local = walk.id.startsWith('local-');
+  if (!local && !(await showQueue()) && navigator.onLine !== false) {
+    let result = null;
+    try {
+      result = await api(`/api/v1/audits/walks/${walk.id}/submit`, { method: 'POST' });
+    } catch {
+      // no connection after all: kept below
+    }
+    if (result && result.status !== 200) {
+      status(errorMessage(result, t('The walk could not be submitted.')));
+      return;
+    }
+    if (result) {
+      finished();
+      return;
+    }
   }
-  let result;
-  try {
-    result = await api(`/api/v1/audits/walks/${walk.id}/submit`, { method: 'POST' });
-  } catch {
-    status(t('No connection: submit the walk when the connection returns.'));
-    return;
-  }
-  if (result.status !== 200) {
-    status(errorMessage(result, t('The walk could not be submitted.')));
-    return;
-  }
+  // Kept on the phone: submitted when its points are sent, once the connection returns.
+  const entries = await waitingWalks().catch(() => []);
+  const entry = entries.find((e) => e.key === walk.id || e.id === walk.id) || { key: walk.id, id: walk.id, body: null };
+  await keepWalk({ ...entry, submit: true });
   localStorage.removeItem(ACTIVE);
   walk = null;
   $('record').hidden = true;
   $('start').hidden = false;
-  status(t('Walk submitted for review. Thank you.'));
+  status(t('No connection: the walk is submitted from this phone when the connection returns.'));
+}
+
+function remembered() {
+  try {
+    return JSON.parse(localStorage.getItem(ACTIVE) || 'null');
+  } catch {
+    return null; // an older page kept only the id
+  }
 }
 
 async function resume() {
-  const id = localStorage.getItem(ACTIVE);
-  if (!id) return;
-  const result = await api(`/api/v1/audits/walks/${encodeURIComponent(id)}`).catch(() => null);
-  if (result && result.status === 200 && result.body.status === 'recording') showWalk(result.body);
-  else if (result) localStorage.removeItem(ACTIVE);
+  const kept = remembered();
+  if (!kept || !kept.id) {
+    localStorage.removeItem(ACTIVE);
+    return;
+  }
+  if (kept.id.startsWith('local-')) {
+    showWalk(kept); // started offline: the outbox still holds it
+    return;
+  }
+  const result = await api(`/api/v1/audits/walks/${encodeURIComponent(kept.id)}`).catch(() => null);
+  if (!result) showWalk(kept); // offline: go on recording it
+  else if (result.status === 200 && result.body.status === 'recording') showWalk(result.body);
+  else localStorage.removeItem(ACTIVE);
 }
 
 function usePosition() {

@@ -36,6 +36,7 @@ function walkItem(walk) {
   const reasonId = `reason-${walk.id}`;
   const item = el('li', { class: 'audits__walk' },
     el('h3', null, `${walk.mahalle} · ${walk.walked_on}`),
+    walk.is_example ? el('p', { class: 'audits__example' }, t('Example walk (demo data)')) : null,
     el('p', null, tn('{n} point', '{n} points', walk.points), ' · ', t('recorded by {who}', { who: walk.recorded_by || '—' })),
     el('ul', { class: 'audits__points' }, walk.point_list.map(pointLine)),
     el('div', { class: 'audits__actions' },

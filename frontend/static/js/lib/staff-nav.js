@@ -1,13 +1,34 @@
-// The staff menu (staff_nav.html) on every staff page: the log-out button.
+// The staff menu (staff_nav.html) on every staff page: the log-out button. Logging out also
+// deletes what this phone kept for the volunteer (sw.js's copy of the audit walk page, the
+// walk being recorded and its unsent points), so the next user of the phone finds none of it.
+import { forgetOutbox, waitingPoints, waitingWalks } from '../audits/outbox.js';
 import { api } from './api.js';
 import { $ } from './dom.js';
+import { tn } from './i18n.js';
+
+const STAFF_CACHE = 'staff-v1'; // as in sw.js
+const ACTIVE_WALK = 'mh-audit-walk'; // as in audits/record.js
+
+async function forgetStaffCopies() {
+  if (navigator.serviceWorker && navigator.serviceWorker.controller) {
+    navigator.serviceWorker.controller.postMessage('forget-staff');
+  }
+  if (window.caches) await caches.delete(STAFF_CACHE).catch(() => false);
+  localStorage.removeItem(ACTIVE_WALK);
+  await forgetOutbox().catch(() => null);
+}
 
 /** Make the menu's log-out button work, where the page shows one. */
 export function wireStaffNav() {
   const logout = $('logout');
   if (!logout) return;
   logout.addEventListener('click', async () => {
-    await api('/api/v1/auth/logout', { json: {} });
+    const waiting = (await waitingPoints().catch(() => [])).length + (await waitingWalks().catch(() => [])).length;
+    if (waiting && !window.confirm(tn(
+      '{n} walk entry is not sent yet and will be deleted from this phone. Log out anyway?',
+      '{n} walk entries are not sent yet and will be deleted from this phone. Log out anyway?', waiting))) return;
+    await forgetStaffCopies();
+    await api('/api/v1/auth/logout', { json: {} }).catch(() => null);
     window.location.assign('/login');
   });
 }
