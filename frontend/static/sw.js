@@ -80,26 +80,36 @@ async function neutral(response) {
 
 // Set by quick exit: from then on nothing is kept, so a late answer cannot refill the cache.
 let forgotten = false;
+// Moved at each log-out: a walk page fetched before it is not kept after it.
+let staffGeneration = 0;
 
 // The walk page as the server gives it to the signed-in volunteer, or nothing: a redirect
 // (to /login: she is not signed in any more) or a refusal deletes the copy instead.
-async function keepWalkPage(response) {
-  if (forgotten) return;
+async function keepWalkPage(response, since) {
+  if (forgotten || since !== staffGeneration) return;
   const signedOut = response.type === 'opaqueredirect' || response.redirected
     || response.status === 401 || response.status === 403
     || (response.url && new URL(response.url).pathname !== WALK_PAGE);
-  if (signedOut) await caches.delete(STAFF_CACHE);
-  else if (response.ok) await (await caches.open(STAFF_CACHE)).put(WALK_PAGE, response);
+  if (signedOut) {
+    await caches.delete(STAFF_CACHE);
+  } else if (response.ok) {
+    const cache = await caches.open(STAFF_CACHE);
+    if (!forgotten && since === staffGeneration) await cache.put(WALK_PAGE, response);
+  }
 }
 
 self.addEventListener('message', (event) => {
   if (event.data === 'forget-staff') {
-    event.waitUntil(caches.delete(STAFF_CACHE));
+    staffGeneration += 1;
+    // Answered once deleted, so log-out can wait for it (lib/staff-nav.js).
+    event.waitUntil(caches.delete(STAFF_CACHE).then(() => event.ports[0]?.postMessage('forgotten')));
     return;
   }
   if (event.data === 'keep-walk-page') {
     // The page registered this worker on its first visit, so that visit was not seen here.
-    event.waitUntil(fetch(WALK_PAGE, { credentials: 'same-origin' }).then(keepWalkPage).catch(() => null));
+    const since = staffGeneration;
+    event.waitUntil(fetch(WALK_PAGE, { credentials: 'same-origin' })
+      .then((response) => keepWalkPage(response, since)).catch(() => null));
     return;
   }
   if (event.data !== 'forget') return;
@@ -166,10 +176,11 @@ self.addEventListener('fetch', (event) => {
   if (url.pathname.startsWith('/api/')) return; // always the network, never a cache
 
   if (request.mode === 'navigate' && url.pathname === WALK_PAGE && !url.search) {
+    const since = staffGeneration;
     event.respondWith(
       fetch(request)
         .then((response) => {
-          keepWalkPage(response.clone());
+          event.waitUntil(keepWalkPage(response.clone(), since));
           return response;
         })
         // Opened only if it is there: no cache is made for a phone that had none.

@@ -9,10 +9,20 @@ import { tn } from './i18n.js';
 const STAFF_CACHE = 'staff-v1'; // as in sw.js
 const ACTIVE_WALK = 'mh-audit-walk'; // as in audits/record.js
 
+/** Ask the service worker to delete its copy, and wait (up to 2 s) until it says it has. */
+function forgetInWorker() {
+  const worker = navigator.serviceWorker && navigator.serviceWorker.controller;
+  if (!worker) return Promise.resolve();
+  return new Promise((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => resolve();
+    setTimeout(resolve, 2000);
+    worker.postMessage('forget-staff', [channel.port2]);
+  });
+}
+
 async function forgetStaffCopies() {
-  if (navigator.serviceWorker && navigator.serviceWorker.controller) {
-    navigator.serviceWorker.controller.postMessage('forget-staff');
-  }
+  await forgetInWorker();
   if (window.caches) await caches.delete(STAFF_CACHE).catch(() => false);
   localStorage.removeItem(ACTIVE_WALK);
   await forgetOutbox().catch(() => null);
