@@ -36,7 +36,7 @@ from app.schemas.monitoring_views import (
     UnitRef,
     UnitReporterAttached,
 )
-from app.services.monitoring import access, indicators, plans, units, views
+from app.services.monitoring import access, exports, indicators, plans, units, views
 from app.services.reference import area_for_code
 
 router = APIRouter(prefix="/api/v1", tags=["monitoring"])
@@ -69,7 +69,7 @@ def plan_data_csv(
 ) -> Response:
     """Observations in open-sdg's long CSV format (UTF-8 with BOM)."""
     plan = access.plan_or_404(db, code, viewer)
-    body = views.long_csv(views.long_rows(db, settings, plan, viewer))
+    body = exports.long_csv(exports.long_rows(db, settings, plan, viewer))
     return Response(
         body,
         media_type="text/csv; charset=utf-8",
@@ -83,7 +83,7 @@ def plan_data_json(
 ) -> dict:
     """The same observations as JSON records."""
     plan = access.plan_or_404(db, code, viewer)
-    return {"plan": plan.code, "data": views.long_rows(db, settings, plan, viewer)}
+    return {"plan": plan.code, "data": exports.long_rows(db, settings, plan, viewer)}
 
 
 @router.post(
