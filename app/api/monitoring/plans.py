@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Path, status
-from fastapi.responses import Response
+from fastapi.responses import JSONResponse, Response
 
 from app.api.deps import CurrentUser, OptionalUser, PublicReadSession, SessionDep, SettingsDep
 from app.api.filters import MunicipalityCode
@@ -28,6 +28,7 @@ from app.schemas.monitoring import (
 from app.schemas.monitoring_views import (
     IndicatorRef,
     ItemRef,
+    ObservationCollection,
     PlanData,
     PlanDetail,
     PlanList,
@@ -84,6 +85,24 @@ def plan_data_json(
     """The same observations as JSON records."""
     plan = access.plan_or_404(db, code, viewer)
     return {"plan": plan.code, "data": exports.long_rows(db, settings, plan, viewer)}
+
+
+class GeoJSONResponse(JSONResponse):
+    media_type = "application/geo+json"
+
+
+@router.get(
+    "/plans/{code}/data.geojson",
+    response_model=ObservationCollection,
+    response_class=GeoJSONResponse,
+    responses=PUBLIC_ERRORS,
+)
+def plan_data_geojson(
+    code: PlanCode, db: PublicReadSession, settings: SettingsDep, viewer: OptionalUser
+) -> dict:
+    """The values by mahalle as GeoJSON, on the mahalle outlines (for GIS)."""
+    plan = access.plan_or_404(db, code, viewer)
+    return exports.observation_features(db, settings, plan, viewer)
 
 
 @router.post(
