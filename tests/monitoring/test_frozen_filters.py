@@ -20,13 +20,15 @@ from app.services.suppression import perturbation_table
 from tests.monitoring.support import YEAR, build_plan
 from tests.support.factories import make_report
 
-# (indicator code, map indicator, groups, time bands): four distinct filter sets, and G4
-# shares G1's (lighting) while needing the whole scope (empirical Bayes pools every mahalle).
+# (indicator code, map indicator, groups, time bands): five distinct filter sets; G4 shares
+# G1's (lighting) while needing the whole scope (empirical Bayes pools every mahalle), and G7
+# needs Gi* over the whole scope.
 EXTRA = [
     ("G3", "share_evening_night", [], []),
     ("G4", "reports_per_1000_women_eb", ["lighting"], []),
     ("G5", "reports_per_km2", ["harassment"], []),
     ("G6", "reports", ["lighting", "transport"], ["evening", "night"]),
+    ("G7", "hotspot_z", ["transport"], []),
 ]
 
 
@@ -159,7 +161,7 @@ def test_frozen_values_equal_the_map_for_every_filter_set(db, settings):
                 obs.value,
                 obs.suppressed,
             )
-    for code in ("G3", "G4", "G5", "G6"):
+    for code in ("G3", "G4", "G5", "G6", "G7"):
         assert frozen[code] == {c: expected[code][c] for c in codes}, code
     assert frozen["G1"] == {world.mahalle_code: expected["G1"][world.mahalle_code]}
     # The data is varied enough for the comparison to mean something.
@@ -168,9 +170,10 @@ def test_frozen_values_equal_the_map_for_every_filter_set(db, settings):
     assert frozen["G5"][codes[0]] == (None, True)
     assert frozen["G5"][codes[1]][0] is not None
     assert len({v for v, _ in frozen["G4"].values()}) > 1
-    # One engine run per distinct filter set (G1 and G4 share one): four, not six.
+    assert any(v not in (None, 0.0) for v, _ in frozen["G7"].values())
+    # One engine run per distinct filter set (G1 and G4 share one): five, not seven.
     engine_runs = [s for s in statements if "percentile_cont" in s]
-    assert len(engine_runs) == 4
+    assert len(engine_runs) == 5
 
 
 def test_a_class_indicator_cannot_be_a_computed_indicator(db, settings):

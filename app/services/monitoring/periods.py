@@ -39,7 +39,7 @@ from app.services.monitoring import access
 from app.services.monitoring.changes import plain
 from app.services.monitoring.indicators import indicators_of
 from app.services.monitoring.rules import PERIOD_OPEN_FOR_DATA, PERIOD_TRANSITIONS, check_transition
-from app.services.planning import BY_CODE, SCOPE_WIDE, planner_indicators
+from app.services.planning import BY_CODE, HOTSPOT_CODES, SCOPE_WIDE, planner_indicators
 from app.services.reference import covered_ids
 from app.services.scope import PlannerFilters
 from app.services.suppression import perturbation_table
@@ -180,7 +180,8 @@ def freeze_computed(
 
     The engine runs once per distinct set of stored filters, over only the mahalle those
     indicators name, and over the whole scope only when one of them needs a value that
-    depends on every mahalle in it (`SCOPE_WIDE`: empirical Bayes, Gi*).
+    depends on every mahalle in it (`SCOPE_WIDE`: empirical Bayes, Gi*); Gi* (999
+    permutations) runs only for a filter set that holds a hotspot value.
     """
     computed = [
         i
@@ -229,6 +230,7 @@ def freeze_computed(
             ptable,
             with_geometry=False,
             mahalle_ids=None if scope_wide else ids,
+            with_hotspots=any(i.computed_code in HOTSPOT_CODES for i in members),
         )
         features = {f["properties"]["code"]: f["properties"] for f in rows}
         for indicator in members:

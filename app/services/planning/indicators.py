@@ -52,7 +52,8 @@ DISPLAY_TOLERANCE_DEG = 0.0001
 EVENING_NIGHT = (TimeBand.evening, TimeBand.night)
 # Values of a mahalle that depend on the other mahalle in scope too, not only on its own
 # reports: the empirical Bayes rate (pooled prior) and Gi* (its neighbours, permutations).
-SCOPE_WIDE = frozenset({"reports_per_1000_women_eb", "hotspot_z", "hotspot_class"})
+HOTSPOT_CODES = frozenset({"hotspot_z", "hotspot_class"})
+SCOPE_WIDE = frozenset({"reports_per_1000_women_eb", *HOTSPOT_CODES})
 COUNSELLING_KINDS = (ServiceKind.counselling, ServiceKind.sonim)
 
 
@@ -272,13 +273,15 @@ def planner_indicators(
     *,
     with_geometry: bool = True,
     mahalle_ids: Collection[int] | None = None,
+    with_hotspots: bool = True,
 ) -> list[dict]:
     """Every indicator per mahalle (perturbed, then suppressed for output), with geometry as
     GeoJSON unless the caller reads only the values (class breaks, one mahalle's detail).
 
     With `mahalle_ids`, only those mahalle of the scope, for a caller that needs only the
     values that depend on a mahalle's own reports (`SCOPE_WIDE` ones are left out: the
-    empirical Bayes rate pools, and Gi* compares, every mahalle in scope).
+    empirical Bayes rate pools, and Gi* compares, every mahalle in scope). Without
+    `with_hotspots`, no Gi* (999 permutations) and no `HOTSPOT_CODES` in the output.
     """
     # Each mahalle's cells are withheld below the k of its municipality (a stricter one).
     ks = municipality_k(session, k)
@@ -294,15 +297,18 @@ def planner_indicators(
         if known.any():
             observed = np.array([r.reports for r in rows], dtype=float)
             eb[known] = empirical_bayes(observed[known], women[known]) * 1000
-        density = [r.reports / r.area_km2 if r.area_km2 else 0.0 for r in rows]
-        gi = hotspots.mahalle_hotspots(session, [r.id for r in rows], density)
+        if with_hotspots:
+            density = [r.reports / r.area_km2 if r.area_km2 else 0.0 for r in rows]
+            gi = hotspots.mahalle_hotspots(session, [r.id for r in rows], density)
+    left_out = SCOPE_WIDE if mahalle_ids is not None else frozenset()
+    if not with_hotspots:
+        left_out |= HOTSPOT_CODES
     features = []
     for i, row in enumerate(rows):
         feature = _feature(row, ks.get(row.municipality_id, k), eb[i], gi[i])
-        if mahalle_ids is not None:
-            for code in SCOPE_WIDE:
-                feature["properties"].pop(code, None)
-                feature["properties"].pop(f"{code}_suppressed", None)
+        for code in left_out:
+            feature["properties"].pop(code, None)
+            feature["properties"].pop(f"{code}_suppressed", None)
         features.append(feature)
     return features
 
