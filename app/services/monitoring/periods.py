@@ -204,9 +204,11 @@ def freeze_computed(
     municipality = session.get_one(Municipality, plan.municipality_id)
     area = covered_ids(session, [plan.municipality_id])
     groups: dict[tuple, list[PlanIndicator]] = {}
+    key_of: dict[int, tuple] = {}
     for indicator in computed:
         filters = computed_filters(plan, indicator, period, municipality.code, area)
-        groups.setdefault((filters.groups, filters.time_bands), []).append(indicator)
+        key_of[indicator.id] = (filters.groups, filters.time_bands)
+        groups.setdefault(key_of[indicator.id], []).append(indicator)
     # The map's own protected values: cell key perturbation, then suppression.
     ptable = perturbation_table(settings.perturbation_table)
     existing = {
@@ -218,8 +220,8 @@ def freeze_computed(
             )
         )
     }
-    stored = 0
-    for members in groups.values():
+    engine: dict[tuple, tuple[PlannerFilters, dict[str, dict]]] = {}
+    for key, members in groups.items():
         filters = computed_filters(plan, members[0], period, municipality.code, area)
         scope_wide = any(i.computed_code in SCOPE_WIDE for i in members)
         ids = {m for i in members for m in items[i.plan_item_id].mahalle_ids or []}
@@ -232,13 +234,14 @@ def freeze_computed(
             mahalle_ids=None if scope_wide else ids,
             with_hotspots=any(i.computed_code in HOTSPOT_CODES for i in members),
         )
-        features = {f["properties"]["code"]: f["properties"] for f in rows}
-        for indicator in members:
-            item = items[indicator.plan_item_id]
-            codes = [names[i] for i in item.mahalle_ids or [] if i in names]
-            stored += _store_frozen(
-                session, indicator, period, existing, features, codes, filters, settings
-            )
+        engine[key] = (filters, {f["properties"]["code"]: f["properties"] for f in rows})
+    stored = 0
+    for indicator in computed:  # stored in the plan's order of indicators
+        filters, features = engine[key_of[indicator.id]]
+        codes = [names[i] for i in items[indicator.plan_item_id].mahalle_ids or [] if i in names]
+        stored += _store_frozen(
+            session, indicator, period, existing, features, codes, filters, settings
+        )
     session.flush()
     return stored
 
