@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Path, status
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import Response
 
 from app.api.deps import CurrentUser, OptionalUser, PublicReadSession, SessionDep, SettingsDep
 from app.api.filters import MunicipalityCode
@@ -87,22 +87,32 @@ def plan_data_json(
     return {"plan": plan.code, "data": exports.long_rows(db, settings, plan, viewer)}
 
 
-class GeoJSONResponse(JSONResponse):
-    media_type = "application/geo+json"
+GEOJSON_ANSWER = {
+    200: {
+        "description": "GeoJSON (RFC 7946).",
+        "content": {
+            "application/geo+json": {
+                "schema": {"$ref": "#/components/schemas/ObservationCollection"}
+            }
+        },
+    }
+}
 
 
 @router.get(
     "/plans/{code}/data.geojson",
     response_model=ObservationCollection,
-    response_class=GeoJSONResponse,
-    responses=PUBLIC_ERRORS,
+    responses={**PUBLIC_ERRORS, **GEOJSON_ANSWER},
 )
 def plan_data_geojson(
     code: PlanCode, db: PublicReadSession, settings: SettingsDep, viewer: OptionalUser
-) -> dict:
+) -> Response:
     """The values by mahalle as GeoJSON, on the mahalle outlines (for GIS)."""
     plan = access.plan_or_404(db, code, viewer)
-    return exports.observation_features(db, settings, plan, viewer)
+    body = ObservationCollection.model_validate(
+        exports.observation_features(db, settings, plan, viewer)
+    )
+    return Response(body.model_dump_json(), media_type="application/geo+json")
 
 
 @router.post(
