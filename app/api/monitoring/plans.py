@@ -6,7 +6,7 @@ the service admits (`app.services.monitoring.access`).
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, status
 from fastapi.responses import Response
@@ -87,7 +87,7 @@ def plan_data_json(
     return {"plan": plan.code, "data": exports.long_rows(db, settings, plan, viewer)}
 
 
-GEOJSON_ANSWER = {
+GEOJSON_ANSWER: dict[int | str, dict[str, Any]] = {
     200: {
         "description": "GeoJSON (RFC 7946).",
         "content": {
