@@ -242,6 +242,24 @@ class PlanData(BaseModel):
     data: list[ObservationRow]
 
 
+class ObservationFeature(BaseModel):
+    type: Literal["Feature"]
+    geometry: dict[str, Any] = Field(
+        description="The mahalle's simplified outline, (Multi)Polygon, EPSG:4326."
+    )
+    properties: ObservationRow = Field(
+        description="The long-format row (`GeoCode` is the mahalle), and `MahalleName`."
+    )
+
+
+class ObservationCollection(BaseModel):
+    """Values by mahalle, as GeoJSON: what `data.json` holds for a mahalle, on its outline."""
+
+    type: Literal["FeatureCollection"]
+    features: list[ObservationFeature]
+    plan: str
+
+
 class ItemRef(BaseModel):
     plan: str
     code: str

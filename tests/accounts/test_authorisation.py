@@ -186,6 +186,7 @@ PUBLIC = {
     ("GET", "/api/v1/plans/{code}"),
     ("GET", "/api/v1/plans/{code}/data.csv"),
     ("GET", "/api/v1/plans/{code}/data.json"),
+    ("GET", "/api/v1/plans/{code}/data.geojson"),
     ("GET", "/api/v1/assessments/{assessment_id}"),  # published ones only (else 404)
     ("GET", "/api/v1/evidence/{evidence_id}"),
     ("GET", "/api/v1/plans/{code}/reports"),

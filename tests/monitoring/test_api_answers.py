@@ -10,7 +10,7 @@ from sqlalchemy import select
 from app.demo.load import load_demo
 from app.demo.plan import CODE, load_demo_plan
 from app.models import EqualityPlan, Role
-from app.services.monitoring import reports, views
+from app.services.monitoring import exports, reports, views
 from tests.support.factories import login, make_user
 
 
@@ -34,7 +34,9 @@ def test_plan_answers_carry_everything_the_services_built(client, db, settings):
         assert expected["items"] and expected["updates"] and expected["assessments"]
         assert any(i["observations"] for i in _indicators(expected["items"]))
         data = client.get(f"/api/v1/plans/{CODE}/data.json").json()
-        assert data == as_json({"plan": CODE, "data": views.long_rows(db, settings, plan, viewer)})
+        assert data == as_json(
+            {"plan": CODE, "data": exports.long_rows(db, settings, plan, viewer)}
+        )
         assert data["data"]
         listed = client.get("/api/v1/plans").json()
         assert listed == as_json(views.plan_list(db, [plan]))

@@ -41,6 +41,7 @@ CALLS = [
     Call("plan", "GET", PLAN, None, EVERYONE),
     Call("plan csv", "GET", PLAN + "/data.csv", None, EVERYONE),
     Call("plan json", "GET", PLAN + "/data.json", None, EVERYONE),
+    Call("plan geojson", "GET", PLAN + "/data.geojson", None, EVERYONE),
     Call("published assessment", "GET", "/api/v1/assessments/{published}", None, EVERYONE),
     Call("draft assessment", "GET", "/api/v1/assessments/{draft}", None, INSIDE, hidden=OUTSIDERS),
     Call(

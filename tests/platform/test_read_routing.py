@@ -33,6 +33,7 @@ PUBLIC_READS = {
     "/api/v1/plans/{code}",
     "/api/v1/plans/{code}/data.csv",
     "/api/v1/plans/{code}/data.json",
+    "/api/v1/plans/{code}/data.geojson",
     "/api/v1/plans/{code}/reports",
     "/api/v1/assessments/{assessment_id}",
     "/api/v1/evidence/{evidence_id}",

@@ -6,7 +6,7 @@ the service admits (`app.services.monitoring.access`).
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, status
 from fastapi.responses import Response
@@ -28,6 +28,7 @@ from app.schemas.monitoring import (
 from app.schemas.monitoring_views import (
     IndicatorRef,
     ItemRef,
+    ObservationCollection,
     PlanData,
     PlanDetail,
     PlanList,
@@ -36,7 +37,7 @@ from app.schemas.monitoring_views import (
     UnitRef,
     UnitReporterAttached,
 )
-from app.services.monitoring import access, indicators, plans, units, views
+from app.services.monitoring import access, exports, indicators, plans, units, views
 from app.services.reference import area_for_code
 
 router = APIRouter(prefix="/api/v1", tags=["monitoring"])
@@ -69,7 +70,7 @@ def plan_data_csv(
 ) -> Response:
     """Observations in open-sdg's long CSV format (UTF-8 with BOM)."""
     plan = access.plan_or_404(db, code, viewer)
-    body = views.long_csv(views.long_rows(db, settings, plan, viewer))
+    body = exports.long_csv(exports.long_rows(db, settings, plan, viewer))
     return Response(
         body,
         media_type="text/csv; charset=utf-8",
@@ -83,7 +84,35 @@ def plan_data_json(
 ) -> dict:
     """The same observations as JSON records."""
     plan = access.plan_or_404(db, code, viewer)
-    return {"plan": plan.code, "data": views.long_rows(db, settings, plan, viewer)}
+    return {"plan": plan.code, "data": exports.long_rows(db, settings, plan, viewer)}
+
+
+GEOJSON_ANSWER: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "GeoJSON (RFC 7946).",
+        "content": {
+            "application/geo+json": {
+                "schema": {"$ref": "#/components/schemas/ObservationCollection"}
+            }
+        },
+    }
+}
+
+
+@router.get(
+    "/plans/{code}/data.geojson",
+    response_model=ObservationCollection,
+    responses={**PUBLIC_ERRORS, **GEOJSON_ANSWER},
+)
+def plan_data_geojson(
+    code: PlanCode, db: PublicReadSession, settings: SettingsDep, viewer: OptionalUser
+) -> Response:
+    """The values by mahalle as GeoJSON, on the mahalle outlines (for GIS)."""
+    plan = access.plan_or_404(db, code, viewer)
+    body = ObservationCollection.model_validate(
+        exports.observation_features(db, settings, plan, viewer)
+    )
+    return Response(body.model_dump_json(), media_type="application/geo+json")
 
 
 @router.post(

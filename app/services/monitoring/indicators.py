@@ -97,6 +97,12 @@ def _indicator_changes(
                 f"/api/v1/indicators/definitions); {code!r} is not one.",
                 field="computed_code",
             )
+        if BY_CODE[code].kind == "class":
+            raise InvalidInput(
+                f"{code!r} is a class (a label per mahalle), not a number: a computed "
+                "indicator names one of the map's numeric indicators.",
+                field="computed_code",
+            )
     return changes
 
 

@@ -39,7 +39,7 @@ from app.services.monitoring import access
 from app.services.monitoring.changes import plain
 from app.services.monitoring.indicators import indicators_of
 from app.services.monitoring.rules import PERIOD_OPEN_FOR_DATA, PERIOD_TRANSITIONS, check_transition
-from app.services.planning import BY_CODE, planner_indicators
+from app.services.planning import BY_CODE, HOTSPOT_CODES, SCOPE_WIDE, planner_indicators
 from app.services.reference import covered_ids
 from app.services.scope import PlannerFilters
 from app.services.suppression import perturbation_table
@@ -148,18 +148,21 @@ def _definition_version(code: str) -> str:
 
 
 def computed_filters(
-    session: Session, plan: EqualityPlan, indicator: PlanIndicator, period: ReportingPeriod
+    plan: EqualityPlan,
+    indicator: PlanIndicator,
+    period: ReportingPeriod,
+    municipality_code: str,
+    area: tuple[int, ...],
 ) -> PlannerFilters:
-    """The engine's filters for an indicator in a period: the plan municipality's area."""
+    """The engine's filters for an indicator in a period: the plan municipality's `area`."""
     stored = indicator.computed_filters or {}
-    municipality_code = session.get_one(Municipality, plan.municipality_id).code
     return PlannerFilters(
         period.starts_on,
         period.ends_on,
         tuple(CategoryGroup(g) for g in stored.get("groups", [])),
         tuple(TimeBand(b) for b in stored.get("time_bands", [])),
         (),
-        covered_ids(session, [plan.municipality_id]),
+        area,
         municipality_code,
     )
 
@@ -173,87 +176,118 @@ def freeze_computed(
     session: Session, settings: Settings, plan: EqualityPlan, period: ReportingPeriod
 ) -> int:
     """Store the computed indicators' values for the period (one per targeted mahalle, and
-    a headline when the item targets one mahalle); returns how many were stored."""
-    stored = 0
-    runs: dict[tuple, list[dict]] = {}
-    for indicator in indicators_of(session, plan.id):
-        if indicator.source is not IndicatorSource.computed or indicator.computed_code is None:
-            continue
-        item = session.get_one(PlanItem, indicator.plan_item_id)
-        filters = computed_filters(session, plan, indicator, period)
-        key = (filters.groups, filters.time_bands)
-        if key not in runs:
-            # The map's own protected values: cell key perturbation, then suppression.
-            ptable = perturbation_table(settings.perturbation_table)
-            runs[key] = planner_indicators(
-                session, filters, settings.k_threshold, ptable, with_geometry=False
-            )
-        by_id = dict(
-            session.execute(
-                select(Mahalle.id, Mahalle.code).where(Mahalle.id.in_(item.mahalle_ids or []))
-            ).all()
+    a headline when the item targets one mahalle); returns how many were stored.
+
+    The engine runs once per distinct set of stored filters, over only the mahalle those
+    indicators name, and over the whole scope only when one of them needs a value that
+    depends on every mahalle in it (`SCOPE_WIDE`: empirical Bayes, Gi*); Gi* (999
+    permutations) runs only for a filter set that holds a hotspot value.
+    """
+    computed = [
+        i
+        for i in indicators_of(session, plan.id)
+        if i.source is IndicatorSource.computed and i.computed_code is not None
+    ]
+    if not computed:
+        return 0
+    items = {
+        i.id: i
+        for i in session.scalars(
+            select(PlanItem).where(PlanItem.id.in_({i.plan_item_id for i in computed}))
         )
-        codes = [by_id[i] for i in item.mahalle_ids or [] if i in by_id]
-        features = {f["properties"]["code"]: f["properties"] for f in runs[key]}
-        snapshot = {
-            "indicator": indicator.computed_code,
-            "definition_version": _definition_version(indicator.computed_code),
-            "query_hash": _query_hash(
-                indicator.computed_code, filters, codes, settings.k_threshold
-            ),
-            "computed_at": datetime.now(UTC).isoformat(timespec="seconds"),
-            "filters": filters.as_metadata(),
-        }
-        rows = [({"mahalle": c}, features.get(c, {})) for c in codes]
-        if len(codes) == 1:
-            rows.append(({}, features.get(codes[0], {})))
-        code = indicator.computed_code
-        for disaggregation, props in rows:
-            value = props.get(code)
-            suppressed = bool(props.get(f"{code}_suppressed", False))
-            _replace_observation(
-                session,
-                indicator,
-                period,
-                disaggregation,
-                value=None if suppressed or value is None else float(value),
-                suppressed=suppressed,
-                snapshot=snapshot,
+    }
+    wanted = {m for i in items.values() for m in i.mahalle_ids or []}
+    names = {
+        r.id: r.code
+        for r in session.execute(select(Mahalle.id, Mahalle.code).where(Mahalle.id.in_(wanted)))
+    }
+    municipality = session.get_one(Municipality, plan.municipality_id)
+    area = covered_ids(session, [plan.municipality_id])
+    groups: dict[tuple, list[PlanIndicator]] = {}
+    key_of: dict[int, tuple] = {}
+    for indicator in computed:
+        filters = computed_filters(plan, indicator, period, municipality.code, area)
+        key_of[indicator.id] = (filters.groups, filters.time_bands)
+        groups.setdefault(key_of[indicator.id], []).append(indicator)
+    # The map's own protected values: cell key perturbation, then suppression.
+    ptable = perturbation_table(settings.perturbation_table)
+    existing = {
+        (o.indicator_id, json.dumps(o.disaggregation or {}, sort_keys=True)): o
+        for o in session.scalars(
+            select(IndicatorObservation).where(
+                IndicatorObservation.reporting_period_id == period.id,
+                IndicatorObservation.indicator_id.in_([i.id for i in computed]),
             )
-            stored += 1
+        )
+    }
+    engine: dict[tuple, tuple[PlannerFilters, dict[str, dict]]] = {}
+    for key, members in groups.items():
+        filters = computed_filters(plan, members[0], period, municipality.code, area)
+        scope_wide = any(i.computed_code in SCOPE_WIDE for i in members)
+        ids = {m for i in members for m in items[i.plan_item_id].mahalle_ids or []}
+        rows = planner_indicators(
+            session,
+            filters,
+            settings.k_threshold,
+            ptable,
+            with_geometry=False,
+            mahalle_ids=None if scope_wide else ids,
+            with_hotspots=any(i.computed_code in HOTSPOT_CODES for i in members),
+        )
+        engine[key] = (filters, {f["properties"]["code"]: f["properties"] for f in rows})
+    stored = 0
+    for indicator in computed:  # stored in the plan's order of indicators
+        filters, features = engine[key_of[indicator.id]]
+        codes = [names[i] for i in items[indicator.plan_item_id].mahalle_ids or [] if i in names]
+        stored += _store_frozen(
+            session, indicator, period, existing, features, codes, filters, settings
+        )
+    session.flush()
     return stored
 
 
-def _replace_observation(
+def _store_frozen(
     session: Session,
     indicator: PlanIndicator,
     period: ReportingPeriod,
-    disaggregation: dict,
-    *,
-    value: float | None,
-    suppressed: bool,
-    snapshot: dict,
-) -> None:
-    existing = session.scalar(
-        select(IndicatorObservation).where(
-            IndicatorObservation.indicator_id == indicator.id,
-            IndicatorObservation.reporting_period_id == period.id,
-            IndicatorObservation.disaggregation == disaggregation,
-        )
-    )
-    if existing is None:
-        existing = IndicatorObservation(
-            municipality_id=indicator.municipality_id,
-            indicator_id=indicator.id,
-            reporting_period_id=period.id,
-            disaggregation=disaggregation,
-        )
-        session.add(existing)
-    existing.value = value
-    existing.suppressed = suppressed
-    existing.source_snapshot = snapshot
-    existing.state = ObservationState.provisional
-    session.flush()
+    existing: dict[tuple[int, str], IndicatorObservation],
+    features: dict[str, dict],
+    codes: list[str],
+    filters: PlannerFilters,
+    settings: Settings,
+) -> int:
+    """One indicator's frozen observations from the engine's rows; how many were stored."""
+    code = indicator.computed_code
+    assert code is not None
+    snapshot = {
+        "indicator": code,
+        "definition_version": _definition_version(code),
+        "query_hash": _query_hash(code, filters, codes, settings.k_threshold),
+        "computed_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "filters": filters.as_metadata(),
+    }
+    rows = [({"mahalle": c}, features.get(c, {})) for c in codes]
+    if len(codes) == 1:
+        rows.append(({}, features.get(codes[0], {})))
+    for disaggregation, props in rows:
+        value = props.get(code)
+        suppressed = bool(props.get(f"{code}_suppressed", False))
+        key = (indicator.id, json.dumps(disaggregation, sort_keys=True))
+        obs = existing.get(key)
+        if obs is None:
+            obs = IndicatorObservation(
+                municipality_id=indicator.municipality_id,
+                indicator_id=indicator.id,
+                reporting_period_id=period.id,
+                disaggregation=disaggregation,
+            )
+            session.add(obs)
+            existing[key] = obs
+        obs.value = None if suppressed or value is None else float(value)
+        obs.suppressed = suppressed
+        obs.source_snapshot = snapshot
+        obs.state = ObservationState.provisional
+    return len(rows)
 
 
 # --- Entered observations --------------------------------------------------------------------

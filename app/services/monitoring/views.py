@@ -1,6 +1,6 @@
 """What a plan looks like to a viewer: the tree with progress, indicators with their
-on-track status, updates, the board's assessments and the municipality's responses; and the
-open data exports (open-sdg's long CSV, JSON).
+on-track status, updates, the board's assessments and the municipality's responses (the
+open data exports are `exports`).
 
 The public sees final observations of published periods only, with small counts withheld
 (a people count from 1 to k-1 in a disaggregated cell is suppressed, as every public count).
@@ -8,10 +8,8 @@ The public sees final observations of published periods only, with small counts 
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import defaultdict
-from typing import Any
+from dataclasses import dataclass, replace
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -19,10 +17,10 @@ from sqlalchemy.orm import Session
 from app.config import Settings
 from app.models import (
     EqualityPlan,
-    IndicatorObservation,
     Mahalle,
     Municipality,
     MunicipalUnit,
+    ObservationState,
     PeriodState,
     PlanIndicator,
     PlanItem,
@@ -80,49 +78,59 @@ def plan_list(session: Session, plans: list[EqualityPlan]) -> dict:
     return {"plans": [plan_summary(session, p) for p in plans]}
 
 
-def _visible_observations(
-    session: Session, settings: Settings, plan: EqualityPlan, inside: bool
-) -> list[tuple[IndicatorObservation, ReportingPeriod]]:
-    rows = observations_of(session, plan.id)
-    if inside:
-        return rows
-    k = municipality_k(session, settings.k_threshold).get(
-        plan.municipality_id, settings.k_threshold
-    )
+@dataclass(frozen=True)
+class Shown:
+    """An observation as a viewer may see it (a plain copy: small people counts withheld)."""
+
+    indicator_id: int
+    value: float | None
+    numerator: float | None
+    denominator: float | None
+    disaggregation: dict
+    state: ObservationState
+    suppressed: bool
+    source_snapshot: dict | None
+
+
+def visible_observations(
+    session: Session, plan: EqualityPlan, inside: bool, k: int
+) -> list[tuple[Shown, ReportingPeriod]]:
+    """Every observation for staff; for the public, those of published periods, with a
+    people count from 1 to k-1 in a disaggregated cell withheld."""
     visible = []
-    for obs, period in rows:
-        if period.state is not PeriodState.published:
+    for obs, period in observations_of(session, plan.id):
+        if not inside and period.state is not PeriodState.published:
             continue
-        visible.append((_protected(obs, k), period))
+        shown = Shown(
+            obs.indicator_id,
+            obs.value,
+            obs.numerator,
+            obs.denominator,
+            obs.disaggregation or {},
+            obs.state,
+            obs.suppressed,
+            obs.source_snapshot,
+        )
+        people = obs.numerator if obs.numerator is not None else obs.value
+        if (
+            not inside
+            and obs.disaggregation
+            and people is not None
+            and float(people).is_integer()
+            and small(int(people), k)
+        ):
+            shown = replace(shown, value=None, numerator=None, suppressed=True)
+        visible.append((shown, period))
     return visible
 
 
-def _protected(obs: IndicatorObservation, k: int) -> IndicatorObservation:
-    """A copy (not attached to the session) with a small people count withheld."""
-    people = obs.numerator if obs.numerator is not None else obs.value
-    copy = IndicatorObservation(
-        indicator_id=obs.indicator_id,
-        reporting_period_id=obs.reporting_period_id,
-        value=obs.value,
-        numerator=obs.numerator,
-        denominator=obs.denominator,
-        disaggregation=obs.disaggregation,
-        state=obs.state,
-        suppressed=obs.suppressed,
-        source_snapshot=obs.source_snapshot,
+def plan_k(session: Session, settings: Settings, plan: EqualityPlan) -> int:
+    return municipality_k(session, settings.k_threshold).get(
+        plan.municipality_id, settings.k_threshold
     )
-    if (
-        obs.disaggregation
-        and people is not None
-        and float(people).is_integer()
-        and small(int(people), k)
-    ):
-        copy.value = copy.numerator = None
-        copy.suppressed = True
-    return copy
 
 
-def _observation(obs: IndicatorObservation, period: ReportingPeriod) -> dict:
+def _observation(obs: Shown, period: ReportingPeriod) -> dict:
     return {
         "period": period.label,
         "period_start": period.starts_on.isoformat(),
@@ -130,7 +138,7 @@ def _observation(obs: IndicatorObservation, period: ReportingPeriod) -> dict:
         "value": obs.value,
         "numerator": obs.numerator,
         "denominator": obs.denominator,
-        "disaggregation": obs.disaggregation or {},
+        "disaggregation": obs.disaggregation,
         "state": obs.state.value,
         "suppressed": obs.suppressed,
         "source_snapshot": obs.source_snapshot,
@@ -140,7 +148,7 @@ def _observation(obs: IndicatorObservation, period: ReportingPeriod) -> dict:
 def indicator_view(
     indicator: PlanIndicator,
     item_code: str,
-    observed: list[tuple[IndicatorObservation, ReportingPeriod]],
+    observed: list[tuple[Shown, ReportingPeriod]],
     units: dict[int, str],
 ) -> dict:
     headline = [(o, p) for o, p in observed if not o.disaggregation and o.value is not None]
@@ -252,11 +260,13 @@ def plan_detail(
             nodes[parent]["children"].append(nodes[item.id])
         elif parent is None:
             roots.append(nodes[item.id])
+    k = plan_k(session, settings, plan)
     by_indicator: dict[int, list] = defaultdict(list)
-    for obs, period in _visible_observations(session, settings, plan, inside):
+    for obs, period in visible_observations(session, plan, inside, k):
         by_indicator[obs.indicator_id].append((obs, period))
     indicators = []
-    for indicator in indicators_of(session, plan.id):
+    every_indicator = indicators_of(session, plan.id)
+    for indicator in every_indicator:
         if indicator.plan_item_id not in shown_ids:
             continue
         view = indicator_view(
@@ -264,7 +274,7 @@ def plan_detail(
         )
         nodes[indicator.plan_item_id]["indicators"].append(view)
         indicators.append(view)
-    indicator_codes = {i.id: i.code for i in indicators_of(session, plan.id)}
+    indicator_codes = {i.id: i.code for i in every_indicator}
     periods = periods_of(session, plan.id)
     labels = {p.id: p.label for p in periods}
     visible_updates = [
@@ -283,7 +293,7 @@ def plan_detail(
             }
             for p in periods
         ],
-        "updates": _updates(session, settings, visible_updates, codes, labels, inside, plan),
+        "updates": _updates(session, visible_updates, codes, labels, inside, k),
         "assessments": [
             _assessment(a, codes, indicator_codes, labels)
             for a in board.assessments_of(session, plan.id, include_drafts=inside)
@@ -292,10 +302,7 @@ def plan_detail(
     }
 
 
-def _updates(session, settings, rows, codes, labels, inside, plan) -> list[dict]:
-    k = municipality_k(session, settings.k_threshold).get(
-        plan.municipality_id, settings.k_threshold
-    )
+def _updates(session, rows, codes, labels, inside, k: int) -> list[dict]:
     evidence: dict[int, list] = defaultdict(list)
     for e in updates.evidence_of(session, [u.id for u in rows], inside):
         evidence[e.progress_update_id].append(
@@ -350,57 +357,6 @@ def _assessment(a, codes, indicator_codes, labels) -> dict:
         "municipal_response": a.municipal_response,
         "responded_at": plain(a.responded_at),
     }
-
-
-# --- Exports ---------------------------------------------------------------------------------
-
-
-def long_rows(
-    session: Session, settings: Settings, plan: EqualityPlan, viewer: User | None
-) -> list[dict[str, Any]]:
-    """Observations in open-sdg's long format: one row per value, blank category = all."""
-    inside = access.is_inside(session, viewer, plan.municipality_id)
-    indicators = {i.id: i for i in indicators_of(session, plan.id)}
-    items = {i.id: i for i in items_of(session, plan.id)}
-    rows = []
-    for obs, period in _visible_observations(session, settings, plan, inside):
-        indicator = indicators[obs.indicator_id]
-        if not inside and not items[indicator.plan_item_id].is_public:
-            continue
-        dis = obs.disaggregation or {}
-        rows.append(
-            {
-                "Indicator": indicator.code,
-                "Year": period.label,
-                "PeriodStart": period.starts_on.isoformat(),
-                "PeriodEnd": period.ends_on.isoformat(),
-                "Units": indicator.unit,
-                **{k.capitalize(): v for k, v in dis.items()},
-                "GeoCode": dis.get("mahalle", ""),
-                "Value": obs.value,
-                "State": obs.state.value,
-                "Suppressed": obs.suppressed,
-            }
-        )
-    return rows
-
-
-def long_csv(rows: list[dict[str, Any]]) -> str:
-    head = ["Indicator", "Year", "PeriodStart", "PeriodEnd", "Units"]
-    categories = sorted(
-        {k for r in rows for k in r} - set(head) - {"GeoCode", "Value", "State", "Suppressed"}
-    )
-    columns = [*head, *categories, "GeoCode", "Value", "State", "Suppressed"]
-    out = io.StringIO()
-    out.write("\ufeff")
-    writer = csv.DictWriter(out, columns, extrasaction="ignore")
-    writer.writeheader()
-    for row in rows:
-        cells = {c: row.get(c, "") for c in columns}
-        cells["Value"] = "" if row["Value"] is None else row["Value"]
-        cells["Suppressed"] = "true" if row["Suppressed"] else "false"
-        writer.writerow(cells)
-    return out.getvalue()
 
 
 def plan_index(session: Session, viewer: User | None) -> dict:

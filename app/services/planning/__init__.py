@@ -5,13 +5,15 @@ What other domains may use is exported here; the modules inside are this domain'
 
 from app.services.planning.definitions import BY_CODE, INDICATORS, UNIT_TR
 from app.services.planning.exports import layer_collection
-from app.services.planning.indicators import planner_indicators
+from app.services.planning.indicators import HOTSPOT_CODES, SCOPE_WIDE, planner_indicators
 from app.services.planning.layers import hotspot_layer
 from app.services.planning.public_indicators import IndicatorFilters, indicator_features
 
 __all__ = [
     "BY_CODE",
+    "HOTSPOT_CODES",
     "INDICATORS",
+    "SCOPE_WIDE",
     "UNIT_TR",
     "IndicatorFilters",
     "hotspot_layer",

@@ -13,13 +13,13 @@ would give the small sensitive count away.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from datetime import date
 from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
-from sqlalchemy import func, select, text
+from sqlalchemy import Select, func, select, text
 from sqlalchemy.orm import Session
 
 from app.models import (
@@ -40,7 +40,7 @@ from app.services.planning import hotspots
 from app.services.planning.definitions import COUNT_CODES, INDICATORS
 from app.services.reference import municipality_k
 from app.services.scope import PlannerFilters, filtered_reports, mahalle_scope
-from app.services.statistics import GiResult, empirical_bayes
+from app.services.statistics import NOT_SIGNIFICANT, GiResult, empirical_bayes
 from app.services.suppression import PTable, cell_key, protect_partition, small
 
 # Simplification tolerance for display polygons, in degrees (~10 m).
@@ -50,10 +50,19 @@ DISPLAY_TOLERANCE_DEG = 0.0001
 # --- The full indicator set for planners (DESIGN.md §4) -------------------------------------
 
 EVENING_NIGHT = (TimeBand.evening, TimeBand.night)
+# Values of a mahalle that depend on the other mahalle in scope too, not only on its own
+# reports: the empirical Bayes rate (pooled prior) and Gi* (its neighbours, permutations).
+HOTSPOT_CODES = frozenset({"hotspot_z", "hotspot_class"})
+SCOPE_WIDE = frozenset({"reports_per_1000_women_eb", *HOTSPOT_CODES})
 COUNSELLING_KINDS = (ServiceKind.counselling, ServiceKind.sonim)
 
 
-def _report_aggregates(filters: PlannerFilters):
+def _of_mahalle(stmt: Select, ids: list[int] | None) -> Select:
+    """Only the reports placed in the given mahalle (all of them with None)."""
+    return stmt if ids is None else stmt.where(Report.mahalle_id.in_(ids))
+
+
+def _report_aggregates(filters: PlannerFilters, ids: list[int] | None = None):
     """Per-mahalle counts of the period and of the previous one, in one (parallel) scan.
 
     The row flags are computed once in an inner select, so each FILTER tests booleans and
@@ -62,7 +71,7 @@ def _report_aggregates(filters: PlannerFilters):
     """
     prev_since, _ = filters.previous
     row = (
-        filtered_reports(filters, prev_since, filters.until)
+        _of_mahalle(filtered_reports(filters, prev_since, filters.until), ids)
         .with_only_columns(
             Report.mahalle_id.label("mahalle_id"),
             Report.record_key.label("rk"),
@@ -116,7 +125,7 @@ def _report_aggregates(filters: PlannerFilters):
     return select(*columns).group_by(row.c.mahalle_id).subquery("agg")
 
 
-def _resolution_medians(filters: PlannerFilters):
+def _resolution_medians(filters: PlannerFilters, ids: list[int] | None = None):
     """Median days from forwarding (or submission) to resolution, per mahalle."""
     days = (
         func.extract(
@@ -125,7 +134,7 @@ def _resolution_medians(filters: PlannerFilters):
         / 86400.0
     )
     return (
-        filtered_reports(filters, filters.since, filters.until)
+        _of_mahalle(filtered_reports(filters, filters.since, filters.until), ids)
         .where(Report.municipal_status == MunicipalStatus.resolved, Report.resolved_at.is_not(None))
         .with_only_columns(
             Report.mahalle_id.label("mahalle_id"),
@@ -136,9 +145,9 @@ def _resolution_medians(filters: PlannerFilters):
     )
 
 
-def _confirmation_aggregates(filters: PlannerFilters):
+def _confirmation_aggregates(filters: PlannerFilters, ids: list[int] | None = None):
     """Confirmations given in the period to published reports matching the filters."""
-    reports = filtered_reports(filters, date.min, date.max)
+    reports = _of_mahalle(filtered_reports(filters, date.min, date.max), ids)
     given = func.date(Confirmation.created_at)
     return (
         reports.join(Confirmation, Confirmation.report_id == Report.id)
@@ -165,12 +174,18 @@ def _nearest(kinds: tuple[ServiceKind, ...]):
     )
 
 
-def planner_rows(session: Session, filters: PlannerFilters, with_geometry: bool = True):
-    """One row per mahalle in scope with every raw count, its cell key (`<code>_ckey`) and
-    value (before perturbation and suppression)."""
-    agg = _report_aggregates(filters)
-    conf = _confirmation_aggregates(filters)
-    med = _resolution_medians(filters)
+def planner_rows(
+    session: Session,
+    filters: PlannerFilters,
+    with_geometry: bool = True,
+    mahalle_ids: Collection[int] | None = None,
+):
+    """One row per mahalle in scope (or of `mahalle_ids` in it) with every raw count, its cell
+    key (`<code>_ckey`) and value (before perturbation and suppression)."""
+    ids = None if mahalle_ids is None else sorted(set(mahalle_ids))
+    agg = _report_aggregates(filters, ids)
+    conf = _confirmation_aggregates(filters, ids)
+    med = _resolution_medians(filters, ids)
     aud = audits.audit_aggregates(filters)
     count_columns = [c for c in agg.c if c.name != "mahalle_id"]
     columns = [
@@ -216,6 +231,8 @@ def planner_rows(session: Session, filters: PlannerFilters, with_geometry: bool 
         .outerjoin(aud, aud.c.mahalle_id == Mahalle.id)
         .order_by(Mahalle.district, Mahalle.name)
     )
+    if ids is not None:
+        stmt = stmt.where(Mahalle.id.in_(ids))
     # JIT compilation costs more than it saves on these wide FILTER aggregates (measured).
     session.execute(text("SET LOCAL jit = off"))
     return session.execute(mahalle_scope(stmt, filters)).all()
@@ -255,26 +272,44 @@ def planner_indicators(
     ptable: PTable,
     *,
     with_geometry: bool = True,
+    mahalle_ids: Collection[int] | None = None,
+    with_hotspots: bool = True,
 ) -> list[dict]:
     """Every indicator per mahalle (perturbed, then suppressed for output), with geometry as
-    GeoJSON unless the caller reads only the values (class breaks, one mahalle's detail)."""
+    GeoJSON unless the caller reads only the values (class breaks, one mahalle's detail).
+
+    With `mahalle_ids`, only those mahalle of the scope, for a caller that needs only the
+    values that depend on a mahalle's own reports (`SCOPE_WIDE` ones are left out: the
+    empirical Bayes rate pools, and Gi* compares, every mahalle in scope). Without
+    `with_hotspots`, no Gi* (999 permutations) and no `HOTSPOT_CODES` in the output.
+    """
     # Each mahalle's cells are withheld below the k of its municipality (a stricter one).
     ks = municipality_k(session, k)
     rows = [
         protected_row(r, ptable, ks.get(r.municipality_id, k))
-        for r in planner_rows(session, filters, with_geometry)
+        for r in planner_rows(session, filters, with_geometry, mahalle_ids)
     ]
-    women = np.array([r.women_residents or 0 for r in rows], dtype=float)
-    known = women > 0
     eb = np.full(len(rows), np.nan)
-    if known.any():
-        observed = np.array([r.reports for r in rows], dtype=float)
-        eb[known] = empirical_bayes(observed[known], women[known]) * 1000
-    density = [r.reports / r.area_km2 if r.area_km2 else 0.0 for r in rows]
-    gi = hotspots.mahalle_hotspots(session, [r.id for r in rows], density)
+    gi = [NOT_SIGNIFICANT] * len(rows)
+    if mahalle_ids is None:
+        women = np.array([r.women_residents or 0 for r in rows], dtype=float)
+        known = women > 0
+        if known.any():
+            observed = np.array([r.reports for r in rows], dtype=float)
+            eb[known] = empirical_bayes(observed[known], women[known]) * 1000
+        if with_hotspots:
+            density = [r.reports / r.area_km2 if r.area_km2 else 0.0 for r in rows]
+            gi = hotspots.mahalle_hotspots(session, [r.id for r in rows], density)
+    left_out = SCOPE_WIDE if mahalle_ids is not None else frozenset()
+    if not with_hotspots:
+        left_out |= HOTSPOT_CODES
     features = []
     for i, row in enumerate(rows):
-        features.append(_feature(row, ks.get(row.municipality_id, k), eb[i], gi[i]))
+        feature = _feature(row, ks.get(row.municipality_id, k), eb[i], gi[i])
+        for code in left_out:
+            feature["properties"].pop(code, None)
+            feature["properties"].pop(f"{code}_suppressed", None)
+        features.append(feature)
     return features
 
 
