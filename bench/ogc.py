@@ -45,7 +45,7 @@ def main() -> None:
     parser.add_argument("--reports", type=int, default=200_000)
     parser.add_argument("--repeat", type=int, default=20)
     args = parser.parse_args()
-    _settings, engine, factory = demo_database("_ogc_bench")
+    settings, engine, factory = demo_database("_ogc_bench")
     with unit_of_work(factory) as session:
         generate(session, args.reports)
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
@@ -59,13 +59,17 @@ def main() -> None:
                     public_layer.PLAN_SETTINGS = text("SELECT 1")
                     try:
                         public_layer.public_points_json(
-                            session, public_layer.ReportFilters(bbox), limit=limit, offset=0
+                            session,
+                            settings,
+                            public_layer.ReportFilters(bbox),
+                            limit=limit,
+                            offset=0,
                         )
                     finally:
                         public_layer.PLAN_SETTINGS = original
                 else:
                     public_layer.public_points_json(
-                        session, public_layer.ReportFilters(bbox), limit=limit, offset=0
+                        session, settings, public_layer.ReportFilters(bbox), limit=limit, offset=0
                     )
 
         return run
@@ -74,7 +78,7 @@ def main() -> None:
         def run():
             with unit_of_work(factory) as session:
                 public_layer.public_report_collection(
-                    session, public_layer.ReportFilters(bbox), limit=limit, offset=0
+                    session, settings, public_layer.ReportFilters(bbox), limit=limit, offset=0
                 )
 
         return run
