@@ -29,7 +29,7 @@ def template_csv() -> bytes:
 
 def _sample_rows(columns: list[str]) -> list[list[str]]:
     with SAMPLE.open(encoding="utf-8") as handle:
-        return [[row.get(c) or "" for c in columns] for row in csv.DictReader(handle)]
+        return [[row.get(c) or None for c in columns] for row in csv.DictReader(handle)]
 
 
 def template_xlsx() -> bytes:
@@ -52,10 +52,8 @@ def template_xlsx() -> bytes:
         for index, name in enumerate(columns, start=1):
             letter = sheet.cell(row=1, column=index).column_letter
             sheet.column_dimensions[letter].width = max(12, len(name) + 2)
-            if name in TEXT_COLUMNS:
-                for row_cells in sheet.iter_rows(min_row=2, max_row=200, min_col=index, max_col=index):
-                    for cell in row_cells:
-                        cell.number_format = "@"
+            if name in TEXT_COLUMNS:  # the whole column as text, without creating cells
+                sheet.column_dimensions[letter].number_format = "@"
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
