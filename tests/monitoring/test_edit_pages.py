@@ -64,7 +64,10 @@ def test_new_pages_refuse_everyone_but_the_equality_unit(client, db, settings, p
     for role in (Role.moderator, Role.monitor, Role.unit_reporter):
         _as(client, make_user(db, settings, role, ["cankaya"]))
         assert client.get(path, follow_redirects=False).status_code == 403, role
-    for user in (make_user(db, settings, Role.planner, ["cankaya"]), make_user(db, settings, Role.admin)):
+    for user in (
+        make_user(db, settings, Role.planner, ["cankaya"]),
+        make_user(db, settings, Role.admin),
+    ):
         _as(client, user)
         assert client.get(path).status_code == 200, user.role
 

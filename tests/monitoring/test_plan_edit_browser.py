@@ -161,7 +161,10 @@ def test_the_equality_unit_imports_edits_and_publishes_a_plan(
             assert db.scalar(select(func.count()).select_from(PlanIndicator)) == 0
         indicator.get_by_label("Başlangıç yılı").fill(str(YEAR - 1))
         _reloading(page, lambda: indicator.get_by_role("button", name="Göstergeyi ekle").click())
-        assert "reports_per_1000_women: lighting" in page.locator(".js-plan-section ~ section").nth(1).inner_text()
+        assert (
+            "reports_per_1000_women: lighting"
+            in page.locator(".js-plan-section ~ section").nth(1).inner_text()
+        )
 
         for state in ("Onaylandı", "Yürürlükte"):
             button = page.get_by_role("button", name=f"Planı şu duruma taşı: {state}")
@@ -187,7 +190,9 @@ def test_the_equality_unit_imports_edits_and_publishes_a_plan(
         db.expire_all()
         plan = db.scalar(select(EqualityPlan).where(EqualityPlan.code == CODE))
         assert plan is not None and plan.state.value == "in_force"
-        item_row = db.scalar(select(PlanItem).where(PlanItem.plan_id == plan.id, PlanItem.code == "1.1.1"))
+        item_row = db.scalar(
+            select(PlanItem).where(PlanItem.plan_id == plan.id, PlanItem.code == "1.1.1")
+        )
         assert item_row is not None and item_row.mahalle_ids == [mahalle.id]
         assert float(item_row.budget_planned_try or 0) == 250000
 
@@ -199,7 +204,9 @@ def test_the_equality_unit_imports_edits_and_publishes_a_plan(
                 "until": f"{YEAR}-12-31"},
     )  # fmt: skip
     assert layer.status_code == 200, layer.text
-    (props,) = [f["properties"] for f in layer.json()["features"] if f["properties"]["code"] == mahalle.code]
+    (props,) = [
+        f["properties"] for f in layer.json()["features"] if f["properties"]["code"] == mahalle.code
+    ]
     expected = props["reports_per_1000_women"]
     assert expected and expected > 0 and not props["reports_per_1000_women_suppressed"]
     client.cookies.clear()

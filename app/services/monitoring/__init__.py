@@ -18,8 +18,8 @@ from app.services.monitoring.work_pages import work_page
 __all__ = [
     "PlanHeader",
     "compare_plans",
-    "import_plan_file",
     "import_page",
+    "import_plan_file",
     "import_uploaded_plan",
     "intervention_page",
     "plan_index",

@@ -27,7 +27,7 @@ def template_csv() -> bytes:
     return out.getvalue().encode("utf-8-sig")
 
 
-def _sample_rows(columns: list[str]) -> list[list[str]]:
+def _sample_rows(columns: list[str]) -> list[list[str | None]]:
     with SAMPLE.open(encoding="utf-8") as handle:
         return [[row.get(c) or None for c in columns] for row in csv.DictReader(handle)]
 
