@@ -150,3 +150,20 @@ def test_only_her_municipality_s_mahalle_are_offered(client, db, settings):
     _as(client, world.planner)
     text = client.get("/plans/YEEP-TEST/work").text
     assert f'<option value="{other}">' not in text
+
+
+def test_a_plan_code_that_is_a_page_s_path_is_refused(client, db, settings):
+    _as(client, make_user(db, settings, Role.planner, ["cankaya"]))
+    for code in ("import", "Compare", "targets"):
+        answer = client.post(
+            "/api/v1/plans",
+            json={
+                "municipality": "cankaya",
+                "code": code,
+                "title_tr": "Plan",
+                "period_start": "2025-01-01",
+                "period_end": "2028-12-31",
+            },
+        )
+        assert answer.status_code == 422, answer.text
+        assert answer.json()["error"]["fields"][0]["field"] == "code"
