@@ -6,27 +6,62 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Request
-from fastapi.responses import HTMLResponse
+from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi.responses import HTMLResponse, Response
 
 from app.api.deps import OptionalUser, PublicReadSession, SessionDep, SettingsDep
-from app.api.pages.staff import PageLoginRequired
+from app.api.pages.staff import PageLoginRequired, page_role
 from app.api.pages.templating import render
+from app.models import Role, User
 from app.services import monitoring
 from app.services.clock import LOCAL_TZ
 from app.services.pages import site
 
 router = APIRouter(include_in_schema=False)
+# The equality unit: planners (of their municipalities) and administrators.
+ManagerUser = Annotated[User, Depends(page_role(Role.planner))]
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @router.get("/plans", response_class=HTMLResponse)
 def plans_page(
     request: Request, db: PublicReadSession, settings: SettingsDep, viewer: OptionalUser
 ) -> HTMLResponse:
-    """Every equality plan past its draft (and drafts for the municipality's staff)."""
+    """Every equality plan past its draft; the equality unit also sees hers in every state."""
     config = site.page_config(settings, demo=site.demo_data_present(db))
-    data = monitoring.plan_index(db, viewer)
+    data = monitoring.plans_page(db, viewer)
     return render(request, "plans.html", {"config": config, "data": data}, settings)
+
+
+@router.get("/plans/import", response_class=HTMLResponse)
+def import_page(
+    request: Request, db: SessionDep, settings: SettingsDep, user: ManagerUser
+) -> HTMLResponse:
+    """The equality unit imports a plan from a spreadsheet (as a draft)."""
+    config = site.page_config(settings, demo=site.demo_data_present(db))
+    config["user"] = {"email": user.email, "role": user.role.value}
+    data = monitoring.import_page(db, user)
+    return render(request, "plan_import.html", {"config": config, "data": data}, settings)
+
+
+@router.get("/plans/import/template.xlsx", response_class=Response)
+def import_template_xlsx(user: ManagerUser) -> Response:
+    """The import template as XLSX: the importer's columns, and the sample on a 2nd sheet."""
+    return Response(
+        monitoring.template_xlsx(),
+        media_type=XLSX,
+        headers={"Content-Disposition": 'attachment; filename="yeep-template.xlsx"'},
+    )
+
+
+@router.get("/plans/import/template.csv", response_class=Response)
+def import_template_csv(user: ManagerUser) -> Response:
+    """The import template as CSV (UTF-8 with BOM): the importer's header row."""
+    return Response(
+        monitoring.template_csv(),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="yeep-template.csv"'},
+    )
 
 
 @router.get("/plans/compare", response_class=HTMLResponse)

@@ -44,6 +44,9 @@ from app.services.monitoring.units import unit_by_code
 from app.services.reference import covered_ids, municipality_by_code
 
 MAX_TREE_DEPTH = 16
+# Codes the plan pages and API use as paths of their own (/plans/import, /plans/compare, ...):
+# a plan with one of them would be unreachable at /plans/{code}.
+RESERVED_CODES = frozenset({"compare", "import", "targets"})
 
 # --- Plans -----------------------------------------------------------------------------------
 
@@ -84,6 +87,10 @@ def _check_period(start: date, end: date) -> None:
 def create_plan(session: Session, user: User, data: PlanCreate) -> EqualityPlan:
     municipality = municipality_by_code(session, data.municipality, field="municipality")
     access.require_manager(session, user, municipality.id)
+    if data.code.lower() in RESERVED_CODES:
+        raise InvalidInput(
+            f"{data.code!r} is a word the plan pages use; choose another plan code.", field="code"
+        )
     if session.scalar(select(EqualityPlan.id).where(EqualityPlan.code == data.code)):
         raise Conflict(f"A plan with the code {data.code!r} exists already.", field="code")
     _check_period(data.period_start, data.period_end)

@@ -24,6 +24,7 @@ from app.models import (
     User,
 )
 from app.services.monitoring import access
+from app.services.monitoring.edit_pages import plan_section
 from app.services.monitoring.indicators import indicators_of
 from app.services.monitoring.periods import periods_of
 from app.services.monitoring.plans import items_of
@@ -71,6 +72,7 @@ def work_page(session: Session, settings: Settings, code: str, user: User) -> di
         **detail,
         "user_role": user.role.value,
         "can_manage": manages,
+        "edit": plan_section(session, plan) if manages else None,
         "can_report": reports_on,
         "is_board": board,
         "answers_board": user.role in access.MUNICIPALITY_SIDE,

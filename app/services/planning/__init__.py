@@ -3,7 +3,7 @@
 What other domains may use is exported here; the modules inside are this domain's own.
 """
 
-from app.services.planning.definitions import BY_CODE, INDICATORS, UNIT_TR
+from app.services.planning.definitions import BY_CODE, GROUP_NAMES, INDICATORS, UNIT_TR
 from app.services.planning.exports import layer_collection
 from app.services.planning.indicators import HOTSPOT_CODES, SCOPE_WIDE, planner_indicators
 from app.services.planning.layers import hotspot_layer
@@ -11,6 +11,7 @@ from app.services.planning.public_indicators import IndicatorFilters, indicator_
 
 __all__ = [
     "BY_CODE",
+    "GROUP_NAMES",
     "HOTSPOT_CODES",
     "INDICATORS",
     "SCOPE_WIDE",

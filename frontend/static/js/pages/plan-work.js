@@ -1,44 +1,11 @@
 // The plan's staff page: each form calls the monitoring API; the server decides who may do
 // what again. After a change the page is reloaded in place (one history entry: quick exit).
-import { api, errorMessage } from '../lib/api.js';
-import { $ } from '../lib/dom.js';
 import { t } from '../lib/i18n.js';
 import { wireStaffNav } from '../lib/staff-nav.js';
+import { call, done, fields } from '../plans/forms.js';
+import { wirePlanSection } from '../plans/plan-section.js';
 
 wireStaffNav();
-
-/** The form's filled fields as JSON: numbers as numbers, empty fields left out. */
-function fields(form, numbers) {
-  const json = {};
-  for (const [name, value] of new FormData(form).entries()) {
-    const text = String(value).trim();
-    if (text === '') continue;
-    json[name] = numbers.includes(name) ? Number(text) : text;
-  }
-  return json;
-}
-
-function fail(container, result) {
-  const box = container.querySelector('.work-form__error');
-  box.textContent = errorMessage(result, t('Could not save. Try again.'));
-  box.hidden = false;
-  box.focus?.();
-}
-
-function done(message) {
-  $('work-status').textContent = message;
-  window.location.replace(window.location.href);
-}
-
-async function call(container, path, json, expected, message) {
-  const result = await api(path, { json });
-  if (result.status !== expected) {
-    fail(container, result);
-    return null;
-  }
-  if (message) done(message);
-  return result.body;
-}
 
 const plan = document.querySelector('[data-plan]')?.dataset.plan;
 const base = `/api/v1/plans/${encodeURIComponent(plan || '')}`;
@@ -118,5 +85,7 @@ for (const item of document.querySelectorAll('.js-answer')) {
     call(item, `/api/v1/assessments/${item.dataset.assessment}/response`, { municipal_response: text }, 200, t('Response published.'));
   });
 }
+
+wirePlanSection(base);
 
 document.body.dataset.ready = 'true';
