@@ -10,17 +10,18 @@ from math import log, pi, radians, tan
 import pytest
 from sqlalchemy import text
 
-from app.models import Role
+from app.models import ReportStatus, Role
 from app.services.scope import default_period
 from app.services.standards.tile_matrix import HALF_WORLD_M
 from tests.standards.conftest import AREA, public_points
 from tests.support.cell_key_support import SHIPPED, perturbing_client, perturbing_live_server
-from tests.support.factories import login, make_user
+from tests.support.factories import login, make_report, make_user
 from tests.support.tile_support import decode_strict, tile_of
 
 __all__ = ["perturbing_client", "perturbing_live_server"]  # fixtures
 
 K = 5
+PUBLISHED = ReportStatus.published
 URL = "/ogc/collections/{c}/tiles/WebMercatorQuad/{z}/{y}/{x}"
 
 
@@ -179,6 +180,26 @@ def test_points_from_zoom_15_with_popups_in_geojson_and_mvt(client, db, settings
     assert {f["properties"]["public_id"] for f in layers["reports"]["features"]} == ids
     again = client.get(url, headers={"If-None-Match": response.headers["etag"]})
     assert again.status_code == 304
+
+
+@pytest.mark.parametrize("role", [Role.planner, Role.admin])
+def test_unpublished_reports_never_reach_the_planner_tiles(client, db, settings, populated, role):
+    # An administrator sees pending reports in moderation; never on a planning layer.
+    pending, _code = make_report(db, settings, category="dark_street")
+    published, _code = make_report(db, settings, category="dark_street", status=PUBLISHED)
+    db.commit()
+    planner_client(client, db, settings, role=role)
+    for report in (pending, published):
+        lon, lat = db.execute(
+            text("SELECT ST_X(public_location), ST_Y(public_location) FROM report WHERE id = :i"),
+            {"i": report.id},
+        ).one()
+        x, y = tile_of(lon, lat, 16)
+        body = client.get(
+            URL.format(c="planner-reports", z=16, x=x, y=y), params={"f": "geojson"}
+        ).json()
+        ids = {f["properties"]["public_id"] for f in body["features"]}
+        assert (report.public_id in ids) is (report is published), role
 
 
 def test_sensitive_reports_never_reach_the_planner_tiles(client, db, settings, populated):

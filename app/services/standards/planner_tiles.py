@@ -23,7 +23,7 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
 from app.errors import InvalidInput, NotAuthenticated, NotPermitted
-from app.models import Category, Mahalle, Report, User
+from app.models import Category, Mahalle, Report, ReportStatus, User
 from app.services.reference import area_k, municipality_by_code, staff_area
 from app.services.reporting import ConfirmationCounts, public_details
 from app.services.scope import PlannerFilters
@@ -84,10 +84,13 @@ def planner_area(
 
 
 def planner_points(viewer: User, filters: PlannerFilters) -> Select:
-    """The reports the planner may see as points, matching the dashboard's filters."""
+    """The published reports the planner may see as points, matching the dashboard's filters
+    (published only for every role: an administrator sees pending reports in moderation, never
+    on a planning layer)."""
     stmt = (
         visible_reports(viewer, filters.municipalities)
         .join(Category, Category.id == Report.category_id)
+        .where(Report.status == ReportStatus.published)
         .where(may_be_public_point())
         .where(Report.occurred_on.between(filters.since, filters.until))
     )
