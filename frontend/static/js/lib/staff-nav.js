@@ -4,7 +4,7 @@
 import { forgetOutbox, waitingPoints, waitingWalks } from '../audits/outbox.js';
 import { api } from './api.js';
 import { $ } from './dom.js';
-import { tn } from './i18n.js';
+import { t, tn } from './i18n.js';
 
 const STAFF_CACHE = 'staff-v1'; // as in sw.js
 const ACTIVE_WALK = 'mh-audit-walk'; // as in audits/record.js
@@ -38,7 +38,13 @@ export function wireStaffNav() {
       '{n} walk entry is not sent yet and will be deleted from this phone. Log out anyway?',
       '{n} walk entries are not sent yet and will be deleted from this phone. Log out anyway?', waiting))) return;
     await forgetStaffCopies();
-    await api('/api/v1/auth/logout', { json: {} }).catch(() => null);
+    // Without an answer the session lives on: she must not believe she has logged out.
+    const result = await api('/api/v1/auth/logout', { json: {} }).catch(() => null);
+    const ended = result && (result.status < 300 || result.status === 401); // 401: none to end
+    if (!ended) {
+      window.alert(t('Could not log out. Check the connection and press "Log out" again.'));
+      return;
+    }
     window.location.assign('/login');
   });
 }
