@@ -75,7 +75,7 @@ def _cell_upsert(*parts: str) -> str:
     return (
         "INSERT INTO public_point_cell (i, j, municipality_id, n, rk) "
         f"SELECT i, j, municipality_id, sum(n), sum(rk) FROM ({union}) d "
-        "GROUP BY i, j, municipality_id "
+        "GROUP BY i, j, municipality_id ORDER BY i, j, municipality_id "  # one lock order
         "ON CONFLICT (i, j, municipality_id) DO UPDATE "
         "SET n = public_point_cell.n + excluded.n, rk = public_point_cell.rk + excluded.rk;"
     )
@@ -103,34 +103,29 @@ BEGIN
 END $$;
 
 CREATE FUNCTION bump_public_data_version_for_reports() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE
-    changed boolean;
 BEGIN
     IF TG_OP = 'INSERT' THEN
         PERFORM 1 FROM new_rows WHERE status = 'published' LIMIT 1;
-        changed := FOUND;
-        IF changed THEN
-            {_cell_upsert(_cells_of("new_rows", 1))}
-        END IF;
     ELSIF TG_OP = 'DELETE' THEN
         PERFORM 1 FROM old_rows WHERE status = 'published' LIMIT 1;
-        changed := FOUND;
-        IF changed THEN
-            {_cell_upsert(_cells_of("old_rows", -1))}
-        END IF;
     ELSE
         PERFORM 1 FROM old_rows o JOIN new_rows n ON n.id = o.id
         WHERE (o.status = 'published' OR n.status = 'published')
           AND {_row("o")} IS DISTINCT FROM {_row("n")}
         LIMIT 1;
-        changed := FOUND;
-        IF changed THEN
-            {_cell_upsert(_cells_of("old_rows", -1), _cells_of("new_rows", 1))}
-        END IF;
     END IF;
-    IF changed THEN
-        UPDATE public_data_version SET version = nextval('public_data_version_seq')
-        WHERE id = 1;
+    IF NOT FOUND THEN
+        RETURN NULL;
+    END IF;
+    -- The one version row first, the cells after: every writer takes the locks in this
+    -- order (as the category trigger does), so two of them cannot deadlock on the cells.
+    UPDATE public_data_version SET version = nextval('public_data_version_seq') WHERE id = 1;
+    IF TG_OP = 'INSERT' THEN
+        {_cell_upsert(_cells_of("new_rows", 1))}
+    ELSIF TG_OP = 'DELETE' THEN
+        {_cell_upsert(_cells_of("old_rows", -1))}
+    ELSE
+        {_cell_upsert(_cells_of("old_rows", -1), _cells_of("new_rows", 1))}
     END IF;
     RETURN NULL;
 END $$;

@@ -117,6 +117,7 @@ def test_queryables_and_conformance(client):
         ({"filter": " "}, "empty"),
         ({"filter": "category = 'x'", "filter-lang": "cql2-json"}, "cql2-text"),
         ({"filter": "a" * 2001}, "at most"),
+        ({"filter": "category = 'dark\x00street'"}, "NUL"),
     ],
 )
 def test_bad_filters_are_a_400_that_says_what_is_allowed(client, params, needle):

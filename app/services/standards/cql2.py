@@ -149,6 +149,8 @@ def report_filter(text: str) -> ColumnElement[bool]:
     (400) for a syntax error or what Basic CQL2 on these queryables does not allow."""
     if len(text) > MAX_FILTER_LENGTH:
         raise _refuse(f"A filter is at most {MAX_FILTER_LENGTH} characters.")
+    if "\x00" in text:
+        raise _refuse("A filter cannot hold a NUL character.")
     try:
         tree = parse(text)
     except (LarkError, ValueError, TypeError) as exc:

@@ -154,10 +154,14 @@ def _aggregate_features(
     viewer: User | None,
 ) -> tuple[list[dict], tuple[date | None, date | None] | None]:
     """The features of a non-point collection (or of services), and the period they cover;
-    aggregates kept per public data version (`layer_cache`), services always read."""
+    public aggregates kept per public data version (`layer_cache`), the rest always read."""
     if collection.kind == "services":
         return reference.service_collection(session, collection.municipality)["features"], None
     area = _area(session, collection, viewer) if collection.kind != "indicators" else None
+    if collection.for_planners:
+        # Planners' layers read what the public data version does not follow (confirmations,
+        # the municipal loop's dates, audits, service points): always computed.
+        return _computed_aggregate(session, settings, ptable, collection, since, until, area)
     key = ("items", collection.id, since, until, area, settings.k_threshold, ptable.source)
     return layer_cache.LAYERS.get_or_compute(
         session,

@@ -45,6 +45,10 @@ RETRY_BASE_S = 30  # 30 s, 1, 2, 4, 8, 16, 32 min between the 8 attempts (about 
 TIMEOUT_S = 10
 BATCH = 100
 LEASE_S = 120  # a claimed delivery is due again after this, should its worker die
+# Deliveries claimed at once: posted one after another, each can take up to about three
+# timeouts (connect, write, read), and all must be done within the lease, or another served
+# process would claim the rest again and post them twice.
+CLAIM = max(1, LEASE_S // (3 * TIMEOUT_S))
 
 
 def sign(secret: str, body: bytes) -> str:
@@ -217,7 +221,7 @@ def _claim(session: Session, now: datetime) -> list[tuple[int, str, str, str, We
             Webhook.active,
         )
         .order_by(WebhookDelivery.next_attempt_at, WebhookDelivery.id)
-        .limit(BATCH)
+        .limit(CLAIM)
         .with_for_update(of=WebhookDelivery, skip_locked=True)
     )
     ids = list(session.scalars(due))
@@ -273,20 +277,23 @@ def _record(session: Session, delivery_id: int, status: int | None, error: str |
 def deliver_due(
     factory: sessionmaker[Session], now: datetime | None = None, stopping: Event | None = None
 ) -> int:
-    """Post every due delivery once (claimed in one transaction, each outcome in its own);
-    once `stopping` is set, the rest wait for their lease to end and the next round."""
+    """Post every due delivery once (claimed CLAIM at a time, each outcome in its own
+    transaction); once `stopping` is set, the rest wait for the next round."""
     now = now or datetime.now().astimezone()
-    with unit_of_work(factory) as session:
-        claimed = _claim(session, now)
     attempted = 0
     with httpx.Client(timeout=TIMEOUT_S, follow_redirects=False) as client:
-        for delivery_id, url, secret, body, kind in claimed:
-            if stopping is not None and stopping.is_set():
-                break
-            status, error = _send(client, delivery_id, url, secret, body, kind)
+        while not (stopping is not None and stopping.is_set()):
             with unit_of_work(factory) as session:
-                _record(session, delivery_id, status, error, now)
-            attempted += 1
+                claimed = _claim(session, now)
+            if not claimed:
+                break
+            for delivery_id, url, secret, body, kind in claimed:
+                if stopping is not None and stopping.is_set():
+                    break
+                status, error = _send(client, delivery_id, url, secret, body, kind)
+                with unit_of_work(factory) as session:
+                    _record(session, delivery_id, status, error, now)
+                attempted += 1
     return attempted
 
 
