@@ -283,8 +283,10 @@ def deliver_due(
     attempted = 0
     with httpx.Client(timeout=TIMEOUT_S, follow_redirects=False) as client:
         while not (stopping is not None and stopping.is_set()):
+            # Each claim's lease runs from when it is taken, not from the round's start.
+            moment = max(now, datetime.now().astimezone())
             with unit_of_work(factory) as session:
-                claimed = _claim(session, now)
+                claimed = _claim(session, moment)
             if not claimed:
                 break
             for delivery_id, url, secret, body, kind in claimed:
