@@ -129,19 +129,6 @@ WHERE ST_X(pts.g) >= ST_XMin(env.e) AND ST_X(pts.g) < ST_XMax(env.e)
 GROUP BY 1, 2 ORDER BY 1, 2
 """
 
-CLUSTERS_MVT_SQL = """
-SELECT ST_AsMVT(t, :layer, :extent, 'geom') FROM (
-    SELECT ST_AsMVTGeom(
-               ST_SetSRID(ST_MakePoint(ST_XMin(env.e) + (c.i + 0.5) * :cell,
-                                       ST_YMax(env.e) - (c.j + 0.5) * :cell), 3857),
-               env.e, :extent, 0, true) AS geom,
-           c.count, c.suppressed, :k AS k
-    FROM (SELECT ST_TileEnvelope(:z, :x, :y) AS e) env,
-         unnest(CAST(:i AS int[]), CAST(:j AS int[]), CAST(:counts AS int[]),
-                CAST(:suppressed AS bool[])) AS c(i, j, count, suppressed)
-) t
-"""
-
 POINTS_SQL = """
 WITH env AS (SELECT ST_TileEnvelope(:z, :x, :y) AS e),
 pts AS ({points})
@@ -250,7 +237,7 @@ def _mvt(session: Session, tile: TileAddress, cells, points_sql: str | None, k: 
     if not cells:
         return b""
     found = session.execute(
-        text(CLUSTERS_MVT_SQL),
+        text(tile_reports.CLUSTERS_MVT_SQL),
         {
             "z": tile.z,
             "x": tile.x,
