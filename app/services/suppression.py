@@ -19,7 +19,8 @@ change) is withheld when any count it rests on is withheld.
 from __future__ import annotations
 
 import csv
-from collections.abc import Mapping
+from collections import defaultdict
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -159,3 +160,39 @@ def protect_partition(cells: Mapping[str, int], total_shown: bool, k: int) -> se
     if others and ((total_shown and len(hidden) == 1) or (not total_shown and not hidden)):
         hidden.add(min(others)[1])
     return hidden
+
+
+def withhold_complements(
+    cells: Sequence[tuple[Hashable, Mapping[str, str], int | None]], hidden: Iterable[int]
+) -> set[int]:
+    """Cells (by index) to withhold, besides `hidden`, so that no withheld count comes back by
+    subtraction; `cells` are (table, disaggregation, count or None when not a count).
+
+    The cells of one table that differ in one disaggregation key only (every mahalle, every
+    age band...) add up to the cell without that key (the headline for one-key cells). When
+    that total is shown and exactly one of its parts is withheld, the smallest other part
+    goes too; when the total is withheld and every part is shown, the smallest part goes.
+    Repeated until nothing changes: a cell withheld for one total can be a part of another.
+    """
+    index = {(table, frozenset(d.items())): i for i, (table, d, _) in enumerate(cells)}
+    parts: dict[tuple, list[int]] = defaultdict(list)
+    for (table, cell), i in index.items():
+        for key, _ in cell:
+            parts[(table, frozenset(kv for kv in cell if kv[0] != key), key)].append(i)
+    withheld, added = set(hidden), set()
+    changed = True
+    while changed:
+        changed = False
+        for (table, rest, _), members in parts.items():
+            total = index.get((table, rest))
+            if total is None or any(
+                cells[i][2] is None and i not in withheld for i in [total, *members]
+            ):
+                continue  # no total, or shown values that are not counts: no sum to undo
+            out = [i for i in members if i in withheld]
+            shown = sorted((cells[i][2], i) for i in members if i not in withheld and cells[i][2])
+            if shown and (len(out) == 1 if total not in withheld else not out):
+                withheld.add(shown[0][1])
+                added.add(shown[0][1])
+                changed = True
+    return added

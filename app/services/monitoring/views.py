@@ -34,7 +34,7 @@ from app.services.monitoring.periods import observations_of, periods_of
 from app.services.monitoring.plans import items_of, plans_of
 from app.services.monitoring.rules import Node, decimal_year, progress_status, roll_up
 from app.services.reference import municipality_k
-from app.services.suppression import small
+from app.services.suppression import small, withhold_complements
 
 PEOPLE_UNITS = frozenset({"count", "people", "kişi", "adet"})
 
@@ -96,8 +96,10 @@ def visible_observations(
     session: Session, plan: EqualityPlan, inside: bool, k: int
 ) -> list[tuple[Shown, ReportingPeriod]]:
     """Every observation for staff; for the public, those of published periods, with a
-    people count from 1 to k-1 in a disaggregated cell withheld."""
+    people count from 1 to k-1 in a disaggregated cell withheld, and with it whatever would
+    give it back by subtraction (`withhold_complements`)."""
     visible = []
+    people: list[int | None] = []
     for obs, period in observations_of(session, plan.id):
         if not inside and period.state is not PeriodState.published:
             continue
@@ -111,17 +113,23 @@ def visible_observations(
             obs.suppressed,
             obs.source_snapshot,
         )
-        people = obs.numerator if obs.numerator is not None else obs.value
-        if (
-            not inside
-            and obs.disaggregation
-            and people is not None
-            and float(people).is_integer()
-            and small(int(people), k)
-        ):
+        count = _people(obs.numerator if obs.numerator is not None else obs.value)
+        if not inside and obs.disaggregation and count is not None and small(count, k):
             shown = replace(shown, value=None, numerator=None, suppressed=True)
         visible.append((shown, period))
+        people.append(count)
+    if inside:
+        return visible
+    cells = [((o.indicator_id, p.id), o.disaggregation, n) for (o, p), n in zip(visible, people)]
+    for i in withhold_complements(cells, {i for i, (o, _) in enumerate(visible) if o.suppressed}):
+        shown, period = visible[i]
+        visible[i] = (replace(shown, value=None, numerator=None, suppressed=True), period)
     return visible
+
+
+def _people(value: float | None) -> int | None:
+    """The value as a count of people (or things), or None when it is not a whole number."""
+    return int(value) if value is not None and float(value).is_integer() else None
 
 
 def plan_k(session: Session, settings: Settings, plan: EqualityPlan) -> int:
