@@ -120,7 +120,10 @@ def visible_observations(
         people.append(count)
     if inside:
         return visible
-    cells = [((o.indicator_id, p.id), o.disaggregation, n) for (o, p), n in zip(visible, people)]
+    cells = [
+        ((o.indicator_id, p.id), o.disaggregation, n)
+        for (o, p), n in zip(visible, people, strict=True)
+    ]
     for i in withhold_complements(cells, {i for i, (o, _) in enumerate(visible) if o.suppressed}):
         shown, period = visible[i]
         visible[i] = (replace(shown, value=None, numerator=None, suppressed=True), period)
