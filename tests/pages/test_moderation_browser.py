@@ -343,3 +343,25 @@ def test_staff_pages_have_no_serious_accessibility_violations(server, db, settin
         page.locator(ready).first.wait_for()
         found[path] = axe_serious(page, "staff" + path.replace("/", "-"))
     assert found == {path: [] for path in found}
+
+
+def test_offline_the_queue_says_so_and_loses_nothing(server, db, settings, desk, volunteer):
+    report, _ = make_report(db, settings, text="bağlantısız")
+    desk.log_in()
+    page = desk.page
+    page.keyboard.press("j")
+    page.context.set_offline(True)
+    page.keyboard.press("a")  # approve, with no connection
+    item = desk.item(report)
+    message = "Sunucuya ulaşılamadı: bağlantıyı kontrol edip yeniden deneyin."
+    item.locator(".queue-item__status").filter(has_text=message).wait_for()
+    assert item.locator("button").first.is_enabled()  # she can try again
+    page.locator("#filter-order").select_option("newest")  # a reload of the queue, offline
+    page.locator("#page-status").filter(has_text=message).wait_for()
+    assert statuses(server, db, report) == [ReportStatus.pending]
+    page.context.set_offline(False)
+    page.keyboard.press("j")
+    page.keyboard.press("a")
+    desk.item(report).wait_for(state="detached")
+    assert statuses(server, db, report) == [ReportStatus.published]
+    # The desk fixture checks no uncaught error ("Failed to fetch") reached the page.

@@ -1,5 +1,6 @@
 // One way to call the JSON API from the pages: JSON in and out, and, for state-changing
 // calls, the CSRF token the server put in the mh_csrf cookie at login (X-CSRF-Token header).
+import { t } from './i18n.js';
 
 export function csrfToken() {
   const match = document.cookie.match(/(?:^|;\s*)mh_csrf=([^;]+)/);
@@ -30,4 +31,16 @@ export async function api(path, options) {
 /** The error message of an API answer, or `fallback`. */
 export function errorMessage(result, fallback) {
   return (result.body && result.body.error && result.body.error.message) || fallback;
+}
+
+/** api(), with a network failure (offline, server unreachable) as an answer too: status 0
+ * and a message that says so, for a page that shows it instead of throwing. */
+export async function apiOrOffline(path, options) {
+  try {
+    return await api(path, options);
+  } catch (error) {
+    if (!(error instanceof TypeError)) throw error;
+    const message = t('The server could not be reached: check the connection and try again.');
+    return { status: 0, body: { error: { message } } };
+  }
 }

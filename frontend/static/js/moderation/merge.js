@@ -2,7 +2,7 @@
 // (GET .../merge-candidates, listed and drawn on the preview map), the two side by side, and
 // the merge once she confirms. A reason is asked for an id typed by hand (the server needs one
 // across category groups or over 500 m, and says so).
-import { api } from '../lib/api.js';
+import { apiOrOffline } from '../lib/api.js';
 import { el } from '../lib/dom.js';
 import { formatDate, formatNumber, localName, t, tn } from '../lib/i18n.js';
 import { clearCandidates, showCandidates } from './preview-map.js';
@@ -41,7 +41,7 @@ export function wireMerge(node, item, on) {
   section.querySelector('.js-find-original').addEventListener('click', async () => {
     status.textContent = t('Looking for reports nearby…');
     const id = encodeURIComponent(item.public_id);
-    const result = await api(`/api/v1/moderation/reports/${id}/merge-candidates`);
+    const result = await apiOrOffline(`/api/v1/moderation/reports/${id}/merge-candidates`);
     if (result.status !== 200 || !Array.isArray(result.body)) {
       status.textContent = (result.body && result.body.error && result.body.error.message) || t('The action failed.');
       return;

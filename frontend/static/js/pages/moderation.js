@@ -1,7 +1,7 @@
 // The moderation queue: filters, exact locations on a small map, personal-data hints with
 // one-click redaction, blurred photos, edit locks, keyboard shortcuts and bulk decisions.
 // Everything comes from the authenticated JSON API (the session is an HttpOnly cookie).
-import { api, errorMessage } from '../lib/api.js';
+import { apiOrOffline, errorMessage } from '../lib/api.js';
 import { $ } from '../lib/dom.js';
 import { formatDate, formatNumber, localName, t, tn } from '../lib/i18n.js';
 import { wireStaffNav } from '../lib/staff-nav.js';
@@ -92,7 +92,7 @@ const decisions = {
   },
   async municipal(node, json) {
     const id = encodeURIComponent(node.dataset.publicId);
-    const result = await api(`/api/v1/municipal/reports/${id}/status`, { json });
+    const result = await apiOrOffline(`/api/v1/municipal/reports/${id}/status`, { json });
     report(node, result, t('Municipal response recorded'), false);
   },
 };
@@ -101,7 +101,7 @@ const decisions = {
 async function loadMahalle() {
   const selectBox = $('filter-mahalle');
   const chosen = selectBox.value;
-  const result = await api(`/api/v1/moderation/mahalle?status=${encodeURIComponent($('filter-status').value)}`);
+  const result = await apiOrOffline(`/api/v1/moderation/mahalle?status=${encodeURIComponent($('filter-status').value)}`);
   if (result.status !== 200 || !Array.isArray(result.body)) return;
   const options = result.body.map((m) => new Option(`${m.name} (${m.district}) · ${formatNumber(m.reports)}`, String(m.id)));
   selectBox.replaceChildren(selectBox.options[0], ...options);
@@ -111,7 +111,7 @@ async function loadMahalle() {
 async function loadQueue(keepId, done) {
   ensureMap((node, { lat, lng }) => act(node, 'location', { location: { lon: lng, lat } }, t('Point moved'), false));
   say(t('Loading…'));
-  const result = await api(`/api/v1/moderation/reports?${queryString()}`);
+  const result = await apiOrOffline(`/api/v1/moderation/reports?${queryString()}`);
   if (result.status === 401) { window.location.assign('/login?next=/moderation'); return; }
   if (result.status !== 200 || !result.body) { say(errorOf(result, t('Could not load the queue.'))); return; }
   clearMarkers();
@@ -171,14 +171,14 @@ async function act(node, action, json, done, removes) {
   node.querySelector('.queue-item__status').textContent = '';
   const id = encodeURIComponent(node.dataset.publicId);
   const options = json === null ? { method: 'POST' } : { json };
-  const result = await api(`/api/v1/moderation/reports/${id}/${action}`, options);
+  const result = await apiOrOffline(`/api/v1/moderation/reports/${id}/${action}`, options);
   return report(node, result, done, removes);
 }
 
 async function toggleLock(node) {
   const id = encodeURIComponent(node.dataset.publicId);
   const mine = node.dataset.lockedByMe === '1';
-  const result = await api(`/api/v1/moderation/reports/${id}/lock`, { method: mine ? 'DELETE' : 'POST' });
+  const result = await apiOrOffline(`/api/v1/moderation/reports/${id}/lock`, { method: mine ? 'DELETE' : 'POST' });
   report(node, result, mine ? t('Lock released') : t('Locked for you'), false);
 }
 
@@ -195,7 +195,7 @@ async function bulk(action) {
     }
   }
   say(t('Working…'));
-  const result = await api('/api/v1/moderation/bulk', { json });
+  const result = await apiOrOffline('/api/v1/moderation/bulk', { json });
   if (result.status !== 200 || !result.body) { say(errorOf(result, t('The action failed.'))); return; }
   selected.clear();
   await loadQueue();
@@ -270,7 +270,7 @@ $('filters').addEventListener('submit', (event) => event.preventDefault());
 wireStaffNav();
 
 (async function start() {
-  const result = await api('/api/v1/categories');
+  const result = await apiOrOffline('/api/v1/categories');
   categories = result.status === 200 && Array.isArray(result.body) ? result.body : [];
   const filter = $('filter-category');
   categories.forEach((c) => filter.append(new Option(localName(c.labels, c.code), c.code)));
