@@ -15,7 +15,8 @@
 // volunteer (it carries her e-mail and her municipalities' mahalle, never a report or a walk),
 // so a walk can be started and recorded offline. It is kept only as the server gave it to
 // her (never a log-in page it redirected to), and deleted at log-out (lib/staff-nav.js), when
-// the server no longer knows her (a redirect to /login), and by quick exit.
+// the server no longer knows her (a redirect to /login), and by quick exit; a copy older than
+// one session (the server's X-Offline-Max-Age) is deleted instead of opened.
 const CACHE = 'static-v2';
 const STAFF_CACHE = 'staff-v1'; // also named in lib/staff-nav.js, which deletes it at log-out
 const WALK_PAGE = '/audits';
@@ -93,9 +94,23 @@ async function keepWalkPage(response, since) {
   if (signedOut) {
     await caches.delete(STAFF_CACHE);
   } else if (response.ok) {
+    // Stamped with the end of its use: a copy older than one session is never opened.
+    const maxAge = Number(response.headers.get('X-Offline-Max-Age')) || 0;
+    const headers = new Headers(response.headers);
+    headers.set('X-Kept-Until', String(Date.now() + maxAge * 1000));
+    const copy = new Response(await response.blob(), { status: response.status, headers });
     const cache = await caches.open(STAFF_CACHE);
-    if (!forgotten && since === staffGeneration) await cache.put(WALK_PAGE, response);
+    if (!forgotten && since === staffGeneration) await cache.put(WALK_PAGE, copy);
   }
+}
+
+// The kept walk page while it is young enough; an older one is deleted instead.
+async function walkPageCopy() {
+  if (!(await caches.has(STAFF_CACHE))) return null; // no cache is made for a phone with none
+  const copy = await (await caches.open(STAFF_CACHE)).match(WALK_PAGE);
+  if (copy && Number(copy.headers.get('X-Kept-Until')) > Date.now()) return copy;
+  await caches.delete(STAFF_CACHE);
+  return null;
 }
 
 self.addEventListener('message', (event) => {
@@ -183,11 +198,7 @@ self.addEventListener('fetch', (event) => {
           event.waitUntil(keepWalkPage(response.clone(), since));
           return response;
         })
-        // Opened only if it is there: no cache is made for a phone that had none.
-        .catch(async () => {
-          const copy = (await caches.has(STAFF_CACHE)) && (await (await caches.open(STAFF_CACHE)).match(WALK_PAGE));
-          return copy || Response.error();
-        }),
+        .catch(async () => (await walkPageCopy()) || Response.error()),
     );
     return;
   }

@@ -119,3 +119,44 @@ def test_walk_started_offline_reaches_moderation_and_logout_forgets_it(
         assert volunteer.email not in other.content()
         other.close()
         context.set_offline(False)
+
+
+KEPT_UNTIL = "async () => (await caches.match('/audits', {cacheName: 'staff-v1'})).headers.get('X-Kept-Until')"
+AGE_THE_COPY = """async () => {
+    const cache = await caches.open('staff-v1');
+    const copy = await cache.match('/audits');
+    const headers = new Headers(copy.headers);
+    headers.set('X-Kept-Until', String(Date.now() - 1000));
+    await cache.put('/audits', new Response(await copy.blob(), {status: 200, headers}));
+}"""
+
+
+def test_a_copy_older_than_a_session_is_not_opened(server, db, settings, chromium):
+    with server.lock:
+        volunteer = make_user(db, settings, Role.moderator, ["cankaya"], email="eski@example.org")
+    with phone_context(chromium, server.url, route=False, service_workers="allow") as (
+        context,
+        phone,
+    ):
+        page = phone.page
+        page.goto("/login?next=/audits")
+        page.get_by_label("E-posta").fill(volunteer.email)
+        page.get_by_label("Parola").fill(PASSWORD)
+        page.get_by_role("button", name="Giriş yap").click()
+        page.wait_for_url(lambda url: urlsplit(url).path == "/audits")
+        until(page, WALK_COPY)
+        # Kept for one session's length from when the server gave it.
+        left_s = (int(page.evaluate(KEPT_UNTIL)) / 1000) - time.time()
+        assert settings.session_max_age_s - 120 < left_s <= settings.session_max_age_s + 5
+        page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+        page.evaluate(AGE_THE_COPY)
+        context.set_offline(True)
+        with pytest.raises(PlaywrightError, match="net::ERR_"):
+            page.goto("/audits")
+        context.set_offline(False)
+        other = context.new_page()
+        other.goto(f"{server.url}/")
+        other.locator("#open-report").wait_for()
+        assert "staff-v1" not in other.evaluate("caches.keys()")  # deleted, not just skipped
+        assert volunteer.email not in other.content()
+        other.close()

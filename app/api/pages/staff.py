@@ -140,7 +140,10 @@ def audits_page(
     """Safety audit walks: record a walk on a phone (offline too), and moderate walks."""
     config = _config(db, settings, user)
     config.update(audit_page_config(db, user))
-    return render(request, "audits.html", {"config": config}, settings)
+    page = render(request, "audits.html", {"config": config}, settings)
+    # The service worker opens its offline copy of this page for one session's length only.
+    page.headers["X-Offline-Max-Age"] = str(settings.session_max_age_s)
+    return page
 
 
 admins = APIRouter(include_in_schema=False, dependencies=[Depends(_admin_gate)])
