@@ -115,3 +115,23 @@ def test_bad_tile_addresses_are_refused_with_a_message(client):
     assert client.get("/api/v1/audits/tiles/1/a/0").status_code == 422
     unknown = client.get("/api/v1/audits/tiles/1/0/0", params={"municipality": "nowhere"})
     assert unknown.status_code == 422 and "nowhere" in unknown.text
+
+
+def test_tiles_carry_an_etag_and_answer_304_until_the_layer_changes(client, db, settings):
+    published_walk(db, settings, *KIZILAY, 6)
+    x, y = tile_of(*KIZILAY, 12)
+    path = f"/api/v1/audits/tiles/12/{y}/{x}"
+    first = client.get(path)
+    etag = first.headers["etag"]
+    assert first.status_code == 200 and etag.startswith('"') and len(etag) == 34
+    assert first.headers["cache-control"] == "public, max-age=60"
+    assert first.headers["content-type"].startswith("application/json")
+    again = client.get(path, headers={"If-None-Match": f'W/{etag}, "other"'})
+    assert again.status_code == 304 and again.content == b"" and again.headers["etag"] == etag
+    # Another approved walk nearby: a new tile, a new ETag, a full answer to the old one.
+    published_walk(db, settings, KIZILAY[0] + 0.001, KIZILAY[1], 6)
+    changed = client.get(path, headers={"If-None-Match": etag})
+    assert changed.status_code == 200 and changed.headers["etag"] != etag
+    before = sum(f["properties"]["count"] or 0 for f in first.json()["features"])
+    after = sum(f["properties"]["count"] or 0 for f in changed.json()["features"])
+    assert before == 6 and after > before

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter, Path, Request
 
+from app.api.caching import conditional
 from app.api.deps import PTableDep, PublicReadSession, SettingsDep
 from app.api.filters import MunicipalityCode
 from app.schemas.audits import AuditPointCollection, AuditTile
@@ -35,6 +36,7 @@ TileIndex = Annotated[int, Path(ge=0, le=2**30)]
 
 @router.get("/tiles/{z}/{y}/{x}", response_model=AuditTile)
 def audit_tile(
+    request: Request,
     z: TileIndex,
     y: TileIndex,
     x: TileIndex,
@@ -45,5 +47,7 @@ def audit_tile(
 ):
     """One WebMercatorQuad tile (zoom, row, column) of the public audit layer as GeoJSON:
     below zoom 15 per-cell counts (cell-key perturbed, "fewer than k" below k) with their
-    mean score, from zoom 15 the points themselves, as GET /api/v1/audits/points gives them."""
-    return standards.audit_tile(db, z, x, y, settings.k_threshold, municipality, ptable)
+    mean score, from zoom 15 the points themselves, as GET /api/v1/audits/points gives them.
+    With an ETag; 304 on a matching If-None-Match."""
+    tile = standards.audit_tile(db, z, x, y, settings.k_threshold, municipality, ptable)
+    return conditional(request, tile, {"Cache-Control": standards.TILE_CACHE_CONTROL})

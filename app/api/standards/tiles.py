@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import Response
 
+from app.api.caching import conditional
 from app.api.deps import PublicReadSession, SettingsDep
 from app.api.filters import public_period_query
 from app.api.standards.common import Viewer
@@ -204,10 +205,7 @@ def get_tile(
             db, kind, municipality, z, x, y, tile_filters(request), settings.k_threshold,
             ptable, encoding,
         )  # fmt: skip
-    headers["ETag"] = tile.etag
-    if _matches(request.headers.get("if-none-match"), tile.etag):
-        return Response(status_code=304, headers=headers)
-    return Response(tile.content, media_type=tile.media_type, headers=headers)
+    return conditional(request, tile, headers)
 
 
 def _only_web_mercator(tms_id: str) -> None:
@@ -215,11 +213,3 @@ def _only_web_mercator(tms_id: str) -> None:
         raise tiles.CollectionNotFound(
             f"Unknown tile matrix set {tms_id!r}: tiles are served in {TMS_ID}."
         )
-
-
-def _matches(if_none_match: str | None, etag: str) -> bool:
-    """Whether If-None-Match names this ETag (weak comparison, as RFC 9110 asks for GET)."""
-    if not if_none_match:
-        return False
-    tags = [t.strip().removeprefix("W/") for t in if_none_match.split(",")]
-    return "*" in tags or etag in tags

@@ -45,6 +45,8 @@ from app.services.standards.open311_intake import (
     revoke_key,
 )
 from app.services.standards.tile_audits import audit_tile
+from app.services.standards.tiles import CACHE_CONTROL as TILE_CACHE_CONTROL
+from app.services.standards.tiles import Tile
 from app.services.standards.webhook_worker import DeliveryLoop
 from app.services.standards.webhooks import (
     MAX_ATTEMPTS,
@@ -68,6 +70,7 @@ __all__ = [
     "PUBLIC_KINDS",
     "SIGNATURE_HEADER",
     "TILED_KINDS",
+    "TILE_CACHE_CONTROL",
     "Collection",
     "CollectionNotFound",
     "DeliveryLoop",
@@ -79,6 +82,7 @@ __all__ = [
     "RequestNotFound",
     "RequestQuery",
     "ServiceNotFound",
+    "Tile",
     "audit_tile",
     "collection_for",
     "create_hook",

@@ -11,6 +11,8 @@ withheld with it; from POINT_MIN_ZOOM each point with its scores.
 
 from __future__ import annotations
 
+import json
+
 from sqlalchemy import func, literal_column, text
 from sqlalchemy.orm import Session
 
@@ -20,6 +22,7 @@ from app.services.reference import area_for_code, area_k
 from app.services.standards import tile_reports
 from app.services.standards.tile_geojson import lonlat
 from app.services.standards.tile_matrix import TileAddress, tile_address
+from app.services.standards.tiles import Tile, etag_of
 from app.services.suppression import PTable, small
 
 POINT_MIN_ZOOM = tile_reports.POINT_MIN_ZOOM
@@ -102,7 +105,7 @@ def _clusters(
         if not published:
             continue
         few = small(published, k)
-        props: dict = {"suppressed": few, "k": k}
+        props: dict = {"suppressed": few, "k": k, "count": None, "score": None}
         if not few:
             props |= {"count": published, "score": round(float(row.score), 2)}
         features.append(
@@ -146,12 +149,18 @@ def audit_tile(
     k_floor: int,
     municipality: str | None,
     ptable: PTable,
-) -> dict:
-    """One tile of the public audit layer as a FeatureCollection (`layer` names which)."""
+) -> Tile:
+    """One tile of the public audit layer as a GeoJSON FeatureCollection (`layer` names
+    which), with its ETag."""
     tile = tile_address(z, x, y, MIN_ZOOM, MAX_ZOOM)
     session.execute(text("SET LOCAL jit = off"))
     if tile.z < POINT_MIN_ZOOM:
         layer, features = LAYER_CLUSTERS, _clusters(session, tile, k_floor, municipality, ptable)
     else:
         layer, features = LAYER_POINTS, _points(session, tile, k_floor, municipality)
-    return {"type": "FeatureCollection", "layer": layer, "features": features}
+    content = json.dumps(
+        {"type": "FeatureCollection", "layer": layer, "features": features},
+        ensure_ascii=False,
+        separators=(",", ":"),
+    ).encode()
+    return Tile(content, etag_of(content), "application/json")
