@@ -113,6 +113,9 @@ class AuditPointCollection(BaseModel):
     type: Literal["FeatureCollection"]
     features: list[AuditPointFeature]
     parameters: list[AuditParameter]
+    next: str | None = Field(
+        default=None, description="The next page's URL; null on the last page."
+    )
 
 
 class AuditClusterProperties(BaseModel):

@@ -135,3 +135,18 @@ def test_tiles_carry_an_etag_and_answer_304_until_the_layer_changes(client, db, 
     before = sum(f["properties"]["count"] or 0 for f in first.json()["features"])
     after = sum(f["properties"]["count"] or 0 for f in changed.json()["features"])
     assert before == 6 and after > before
+
+
+def test_the_whole_layer_comes_a_page_at_a_time(client, db, settings):
+    published_walk(db, settings, *KIZILAY, 6)
+    whole = client.get("/api/v1/audits/points").json()
+    assert len(whole["features"]) == 6 and whole["next"] is None
+    seen, url, pages = [], "/api/v1/audits/points?limit=4", 0
+    while url:
+        page = client.get(url).json()
+        seen += [tuple(f["geometry"]["coordinates"]) for f in page["features"]]
+        url, pages = page["next"], pages + 1
+    assert pages == 2 and seen == [tuple(f["geometry"]["coordinates"]) for f in whole["features"]]
+    refused = client.get("/api/v1/audits/points", params={"limit": 0})
+    assert refused.status_code == 422 and "limit" in refused.text
+    assert client.get("/api/v1/audits/points", params={"limit": 10_001}).status_code == 422

@@ -125,9 +125,15 @@ def public_columns() -> list[Any]:
     ]
 
 
-def public_points(session: Session, deployment_k: int, municipality: str | None) -> list[dict]:
-    """Every point of the public layer as a GeoJSON feature at its displaced point (the
-    whole layer at once: the map reads it by tile instead, see standards.audit_tile)."""
+def public_points(
+    session: Session,
+    deployment_k: int,
+    municipality: str | None,
+    limit: int | None = None,
+    offset: int = 0,
+) -> list[dict]:
+    """The points of the public layer as GeoJSON features at their displaced points, a page
+    of `limit` from `offset` (all with None; the map reads them by tile, standards.audit_tile)."""
     lon = func.ST_X(AuditPoint.public_location).label("lon")
     lat = func.ST_Y(AuditPoint.public_location).label("lat")
     rows = session.execute(
@@ -136,6 +142,8 @@ def public_points(session: Session, deployment_k: int, municipality: str | None)
         .with_only_columns(lon, lat, *public_columns())
         # No order that follows the walk (that would retrace the route): ids are random UUIDs.
         .order_by(AuditPoint.id)
+        .limit(limit)
+        .offset(offset)
     )
     return [
         {
