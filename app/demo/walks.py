@@ -74,7 +74,7 @@ def load_demo_walks(session: Session, settings: Settings, *, today: date | None 
         mahalle = mahalle_at(session, lon, lat)
         if mahalle is None:
             continue
-        walk = audits.create_walk(
+        walk, _ = audits.create_walk(
             session,
             recorder,
             WalkCreate(

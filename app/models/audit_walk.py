@@ -41,6 +41,14 @@ class AuditWalk(Timestamps, Base):
     __table_args__ = (
         sa.CheckConstraint("group_size BETWEEN 1 AND 50", name="group_size_range"),
         sa.Index("ix_audit_walk_status_walked_on", "status", "walked_on"),
+        # A start sent again from the same phone gives back the same walk.
+        sa.Index(
+            "uq_audit_walk_recorder_client",
+            "recorded_by_id",
+            "client_id",
+            unique=True,
+            postgresql_where=sa.text("client_id IS NOT NULL"),
+        ),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=uuid.uuid4)
@@ -62,6 +70,8 @@ class AuditWalk(Timestamps, Base):
         sa.ForeignKey("app_user.id", ondelete="SET NULL")
     )
     reject_reason: Mapped[str | None] = mapped_column(sa.String(64))
+    # The phone's id for the walk (WalkCreate.client_id), when it sent one.
+    client_id: Mapped[str | None] = mapped_column(sa.String(64))
     # `morharita demo`'s example walks: labelled "example" wherever a walk or its points show.
     is_example: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 

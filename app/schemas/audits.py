@@ -20,6 +20,12 @@ class WalkCreate(BaseModel):
     walked_on: date = Field(description="The day of the walk.")
     time_band: TimeBand
     group_size: int = Field(ge=1, le=50, description="How many walked together.")
+    client_id: CleanStr | None = Field(
+        default=None,
+        min_length=1,
+        max_length=64,
+        description="The phone's id for this walk: sending the start again gives the same walk.",
+    )
 
 
 class Scores(BaseModel):

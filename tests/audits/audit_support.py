@@ -76,7 +76,7 @@ def published_walk(
 
     recorder = make_user(db, settings, Role.moderator, ["cankaya"])
     reviewer = make_user(db, settings, Role.moderator, ["cankaya"])
-    walk = audits.create_walk(db, recorder, WalkCreate(**walk_body(mahalle_code(db, lon, lat))))
+    walk, _ = audits.create_walk(db, recorder, WalkCreate(**walk_body(mahalle_code(db, lon, lat))))
     for i in range(n):
         body = point_body(lon + 0.0002 * i, lat, scores={**SCORES, **scores}, note=note)
         audits.add_point(db, settings, recorder, str(walk.id), PointCreate(**body))

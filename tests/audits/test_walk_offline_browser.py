@@ -160,3 +160,44 @@ def test_a_copy_older_than_a_session_is_not_opened(server, db, settings, chromiu
         assert "staff-v1" not in other.evaluate("caches.keys()")  # deleted, not just skipped
         assert volunteer.email not in other.content()
         other.close()
+
+
+def test_a_start_whose_answer_is_lost_makes_one_walk(server, db, settings, chromium):
+    with server.lock:
+        volunteer = make_user(db, settings, Role.moderator, ["cankaya"], email="kayip@example.org")
+    lost = []
+
+    def lose_the_first_answer(route):
+        if route.request.method == "POST" and not lost:
+            answer = route.fetch()  # the server starts the walk...
+            lost.append(answer.status)
+            route.abort("connectionreset")  # ...and the phone never hears of it
+        else:
+            route.continue_()
+
+    with phone_context(chromium, server.url, service_workers="block") as (_, phone):
+        page = phone.page
+        page.goto("/login?next=/audits")
+        page.get_by_label("E-posta").fill(volunteer.email)
+        page.get_by_label("Parola").fill(PASSWORD)
+        page.get_by_role("button", name="Giriş yap").click()
+        page.wait_for_url(lambda url: urlsplit(url).path == "/audits")
+        page.route("**/api/v1/audits/walks", lose_the_first_answer)
+        page.get_by_label("Grup büyüklüğü").fill("5")
+        page.get_by_role("button", name="Yürüyüşü başlat").click()
+        page.locator("#record").wait_for()
+        assert lost == [201]
+        assert "Bağlantı yok: yürüyüş bu telefonda" in page.locator("#walk-status").inner_text()
+        # The connection "returns": the phone sends the start again, with the same id.
+        page.evaluate("window.dispatchEvent(new Event('online'))")
+        until(
+            page,
+            "() => !String(JSON.parse(localStorage.getItem('mh-audit-walk') || '{}').id || 'local-')"
+            ".startsWith('local-')",
+        )
+        with server.lock:
+            walks = db.scalars(select(AuditWalk).where(AuditWalk.recorded_by_id == volunteer.id))
+            (walk,) = walks.all()
+            assert walk.group_size == 5 and walk.client_id.startswith("local-")
+        kept = page.evaluate("JSON.parse(localStorage.getItem('mh-audit-walk')).id")
+        assert kept == str(walk.id)

@@ -12,9 +12,16 @@ import pytest
 from PIL import Image
 from sqlalchemy import func, select
 
-from app.models import AuditPhoto, AuditPoint, ModerationEvent, Role
+from app.models import AuditPhoto, AuditPoint, AuditWalk, ModerationEvent, Role
 from app.services.audits import TRANSITIONS
-from tests.audits.audit_support import SCORES, add_points, mahalle_code, point_body, start_walk
+from tests.audits.audit_support import (
+    SCORES,
+    add_points,
+    mahalle_code,
+    point_body,
+    start_walk,
+    walk_body,
+)
 from tests.support.citizen_support import jpeg_with_metadata
 from tests.support.dates import month_end, month_start
 from tests.support.factories import KIZILAY, login, make_user
@@ -223,6 +230,29 @@ def test_bad_input_is_refused_with_a_message(client, db, settings):
     )
     assert junk.status_code == 422 and "JPEG" in junk.json()["error"]["message"]
     assert client.get("/api/v1/audits/walks/not-a-uuid").status_code == 404
+
+
+def test_a_start_sent_again_gives_back_the_same_walk(client, db, settings):
+    code = mahalle_code(db, *KIZILAY)
+    volunteer = make_user(db, settings, Role.moderator, ["cankaya"])
+    login(client, volunteer)
+    body = walk_body(code, client_id="local-3f2c")
+    first = client.post("/api/v1/audits/walks", json=body)
+    again = client.post("/api/v1/audits/walks", json=body)
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert again.json()["id"] == first.json()["id"]
+    other = client.post("/api/v1/audits/walks", json=walk_body(code, client_id="local-9a1b"))
+    plain = client.post("/api/v1/audits/walks", json=walk_body(code))
+    assert other.status_code == 201 and plain.status_code == 201
+    assert len({first.json()["id"], other.json()["id"], plain.json()["id"]}) == 3
+    # Another volunteer's phone may use the same id: hers is her own walk.
+    client.post("/api/v1/auth/logout")
+    login(client, make_user(db, settings, Role.moderator, ["cankaya"]))
+    hers = client.post("/api/v1/audits/walks", json=body)
+    assert hers.status_code == 201 and hers.json()["id"] != first.json()["id"]
+    assert db.scalar(select(func.count()).select_from(AuditWalk)) == 4
+    too_long = client.post("/api/v1/audits/walks", json=walk_body(code, client_id="x" * 65))
+    assert too_long.status_code == 422 and "client_id" in too_long.text
 
 
 def test_planner_cannot_record_walks(client, db, settings):

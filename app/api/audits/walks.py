@@ -34,9 +34,12 @@ WalkId = Annotated[str, Path(max_length=36)]
 
 
 @router.post("/walks", response_model=WalkDetail, status_code=201)
-def create_walk(body: WalkCreate, db: SessionDep, user: Moderator):
-    """Start a walk in a mahalle of a municipality the volunteer holds."""
-    walk = audits.create_walk(db, user, body)
+def create_walk(body: WalkCreate, response: Response, db: SessionDep, user: Moderator):
+    """Start a walk in a mahalle of a municipality the volunteer holds (201); the same
+    `client_id` again gives back the walk it started (200)."""
+    walk, created = audits.create_walk(db, user, body)
+    if not created:
+        response.status_code = 200
     return audits.walk_detail(db, user, str(walk.id))
 
 

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from geoalchemy2.shape import from_shape
 from shapely import Point
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.config import Settings
@@ -74,8 +75,9 @@ def _must_record(viewer: User) -> None:
         raise NotPermitted("Audit walks are recorded by moderators (Women's Assembly volunteers).")
 
 
-def create_walk(session: Session, viewer: User, data: WalkCreate) -> AuditWalk:
-    """A new walk in a mahalle of a municipality the volunteer holds."""
+def create_walk(session: Session, viewer: User, data: WalkCreate) -> tuple[AuditWalk, bool]:
+    """A new walk in a mahalle of a municipality the volunteer holds, and True; or the walk
+    she already started with this `client_id` (a start sent again), and False."""
     _must_record(viewer)
     mahalle = mahalle_by_code(session, data.mahalle_code)
     if not _holds(session, viewer, mahalle.municipality_id):
@@ -84,6 +86,9 @@ def create_walk(session: Session, viewer: User, data: WalkCreate) -> AuditWalk:
             "only in your own municipalities.",
             field="mahalle_code",
         )
+    started = _started(session, viewer, data.client_id)
+    if started is not None:
+        return started, False
     walk = AuditWalk(
         municipality_id=mahalle.municipality_id,
         mahalle_id=mahalle.id,
@@ -92,10 +97,27 @@ def create_walk(session: Session, viewer: User, data: WalkCreate) -> AuditWalk:
         group_size=data.group_size,
         status=WalkStatus.recording,
         recorded_by_id=viewer.id,
+        client_id=data.client_id,
     )
-    session.add(walk)
-    session.flush()
-    return walk
+    try:
+        with session.begin_nested():  # the same start, sent twice at once: one of them wins
+            session.add(walk)
+    except IntegrityError:
+        started = _started(session, viewer, data.client_id)
+        if started is None:
+            raise
+        return started, False
+    return walk, True
+
+
+def _started(session: Session, viewer: User, client_id: str | None) -> AuditWalk | None:
+    if client_id is None:
+        return None
+    return session.scalar(
+        select(AuditWalk).where(
+            AuditWalk.recorded_by_id == viewer.id, AuditWalk.client_id == client_id
+        )
+    )
 
 
 def walk_or_404(session: Session, viewer: User, walk_id: str) -> AuditWalk:

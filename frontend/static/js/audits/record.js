@@ -81,24 +81,26 @@ function showWalk(found) {
 async function startWalk(event) {
   event.preventDefault();
   const form = event.target;
+  // The phone's id for the walk: a start sent again (its answer lost) gives the same walk.
+  const key = `local-${crypto.randomUUID()}`;
   const body = {
     mahalle_code: form.mahalle_code.value,
     walked_on: form.walked_on.value,
     time_band: form.time_band.value,
     group_size: Number(form.group_size.value),
+    client_id: key,
   };
   let result;
   try {
     result = await api('/api/v1/audits/walks', { json: body });
   } catch {
     // No connection: the walk is started on the phone and sent with its points later.
-    const key = `local-${crypto.randomUUID()}`;
     await keepWalk({ key, id: null, body, submit: false });
     showWalk({ id: key, mahalle_code: body.mahalle_code, walked_on: body.walked_on, points: 0 });
     status(t('No connection: the walk is kept on this phone and sent when the connection returns.'));
     return;
   }
-  if (result.status !== 201) {
+  if (result.status !== 201 && result.status !== 200) {
     status(errorMessage(result, t('The walk could not be started.')));
     return;
   }
@@ -168,7 +170,7 @@ async function sendWalks() {
     } catch {
       return false;
     }
-    if (result.status === 201) {
+    if (result.status === 201 || result.status === 200) { // 200: it was started already
       await renameWalk(entry.key, result.body.id);
       await keepWalk({ ...entry, id: result.body.id });
       if (walk && walk.id === entry.key) {
