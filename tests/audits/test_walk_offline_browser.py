@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from app.models import AuditPoint, AuditWalk, Role, WalkStatus
 from tests.audits.test_walk_browser import kept_points, score_and_save
-from tests.support.browser import axe_serious, phone_context
+from tests.support.browser import axe_serious, phone_context, staff_log_in
 from tests.support.factories import KIZILAY, PASSWORD, login, make_user
 
 pytest_plugins = ("tests.support.browser",)
@@ -46,11 +46,7 @@ def test_walk_started_offline_reaches_moderation_and_logout_forgets_it(
     with phone_context(chromium, server.url, route=False, **options) as (context, phone):
         page = phone.page
         # Online once: she signs in and opens the walk page, which keeps itself for offline.
-        page.goto("/login?next=/audits")
-        page.get_by_label("E-posta").fill(volunteer.email)
-        page.get_by_label("Parola").fill(PASSWORD)
-        page.get_by_role("button", name="Giriş yap").click()
-        page.wait_for_url(lambda url: urlsplit(url).path == "/audits")
+        staff_log_in(page, "/audits", volunteer.email, PASSWORD)
         until(page, SHELL_HAS_WALK)
         until(page, WALK_COPY)
 
@@ -139,11 +135,7 @@ def test_a_copy_older_than_a_session_is_not_opened(server, db, settings, chromiu
         phone,
     ):
         page = phone.page
-        page.goto("/login?next=/audits")
-        page.get_by_label("E-posta").fill(volunteer.email)
-        page.get_by_label("Parola").fill(PASSWORD)
-        page.get_by_role("button", name="Giriş yap").click()
-        page.wait_for_url(lambda url: urlsplit(url).path == "/audits")
+        staff_log_in(page, "/audits", volunteer.email, PASSWORD)
         until(page, WALK_COPY)
         # Kept for one session's length from when the server gave it.
         left_s = (int(page.evaluate(KEPT_UNTIL)) / 1000) - time.time()
@@ -177,11 +169,7 @@ def test_a_start_whose_answer_is_lost_makes_one_walk(server, db, settings, chrom
 
     with phone_context(chromium, server.url, service_workers="block") as (_, phone):
         page = phone.page
-        page.goto("/login?next=/audits")
-        page.get_by_label("E-posta").fill(volunteer.email)
-        page.get_by_label("Parola").fill(PASSWORD)
-        page.get_by_role("button", name="Giriş yap").click()
-        page.wait_for_url(lambda url: urlsplit(url).path == "/audits")
+        staff_log_in(page, "/audits", volunteer.email, PASSWORD)
         page.route("**/api/v1/audits/walks", lose_the_first_answer)
         page.get_by_label("Grup büyüklüğü").fill("5")
         page.get_by_role("button", name="Yürüyüşü başlat").click()

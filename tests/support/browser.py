@@ -232,12 +232,17 @@ class Laptop:
 
     def log_in(self, path: str, email: str, password: str) -> None:
         """Open a staff page, log in on the form it sends to, and come back to it."""
-        self.page.goto(path)
-        self.page.locator("#login-form").wait_for()
-        self.page.get_by_label("E-posta").fill(email)
-        self.page.get_by_label("Parola").fill(password)
-        self.page.get_by_role("button", name="Giriş yap").click()
-        self.page.wait_for_url(lambda url: urlsplit(url).path == path)
+        staff_log_in(self.page, path, email, password)
+
+
+def staff_log_in(page: Page, path: str, email: str, password: str) -> None:
+    """Open a staff page, log in on the form it sends to (in Turkish), and come back to it."""
+    page.goto(path)
+    page.locator("#login-form").wait_for()
+    page.get_by_label("E-posta").fill(email)
+    page.get_by_label("Parola").fill(password)
+    page.get_by_role("button", name="Giriş yap").click()
+    page.wait_for_url(lambda url: urlsplit(url).path == path)
 
 
 @pytest.fixture
