@@ -3,7 +3,11 @@ from it, and the version moves only when what the public sees may change."""
 
 from __future__ import annotations
 
+import threading
+import time
+
 from sqlalchemy import func, select, text
+from sqlalchemy.orm import Session
 
 from app.models import Report, Role
 from app.services.moderation import actions
@@ -132,3 +136,55 @@ def test_the_cache_keeps_within_its_budget_and_zero_keeps_nothing(db):
     nothing.get_or_compute(db, "k", compute(7))
     nothing.get_or_compute(db, "k", compute(7))
     assert calls[-2:] == [7, 7]
+
+
+def test_one_answer_is_computed_once_for_requests_asking_at_the_same_time(db):
+    calls: list[str] = []
+    started = threading.Event()
+
+    def slow() -> bytes:
+        calls.append(threading.current_thread().name)
+        started.set()
+        time.sleep(0.5)
+        return b"tile"
+
+    cache = layer_cache.LayerCache(max_bytes=10_000)
+    answers: list[bytes] = []
+
+    def ask() -> None:
+        with Session(db.get_bind().engine) as session:  # a request's own connection
+            answers.append(cache.get_or_compute(session, "z12", slow))
+
+    first = threading.Thread(target=ask, name="first")
+    first.start()
+    started.wait(5)
+    others = [threading.Thread(target=ask, name=f"other-{i}") for i in range(3)]
+    for t in others:
+        t.start()
+    for t in [first, *others]:
+        t.join(10)
+    assert calls == ["first"] and answers == [b"tile"] * 4 and cache.shared == 3
+
+    # A computation that fails: the request waiting computes it itself.
+    def broken() -> bytes:
+        started.set()
+        time.sleep(0.3)
+        raise RuntimeError("database went away")
+
+    started.clear()
+    errors: list[str] = []
+
+    def ask_broken() -> None:
+        try:
+            with Session(db.get_bind().engine) as session:
+                cache.get_or_compute(session, "z13", broken)
+        except RuntimeError as exc:
+            errors.append(str(exc))
+
+    failing = threading.Thread(target=ask_broken)
+    failing.start()
+    started.wait(5)
+    with Session(db.get_bind().engine) as session:
+        assert cache.get_or_compute(session, "z13", lambda: b"retried") == b"retried"
+    failing.join(10)
+    assert errors == ["database went away"]

@@ -8,7 +8,10 @@ than the version it is stored under: a cached answer is never older than the dat
 asked for, and nothing unapproved or withdrawn is served once the change is committed.
 Each worker process keeps its own entries, the least recently used dropped past a budget
 (MORHARITA_LAYER_CACHE_MB, 64 by default; 0 keeps nothing, which bench/ogc_vs_tipg.py uses
-to measure tiles computed).
+to measure tiles computed). Within a process one answer is computed once: requests for a key
+that is being computed wait for it (a new version under a campaign's load would otherwise
+compute the same heavy tile once per waiting request), and compute it themselves if that
+fails or takes longer than WAIT_S.
 """
 
 from __future__ import annotations
@@ -29,6 +32,16 @@ from app.services.clock import LOCAL_TZ
 T = TypeVar("T")
 MAX_BYTES = int(float(os.environ.get("MORHARITA_LAYER_CACHE_MB", "64")) * 1024 * 1024)
 VERSION_SQL = text("SELECT version FROM public_data_version WHERE id = 1")
+WAIT_S = 30.0  # at most this long for another request's computation of the same answer
+
+
+class _Flight:
+    """An answer being computed by one request, for the others asking for it meanwhile."""
+
+    def __init__(self) -> None:
+        self.done = threading.Event()
+        self.value: object = None
+        self.ok = False
 
 
 def data_version(session: Session) -> int | None:
@@ -51,9 +64,11 @@ class LayerCache:
         self.max_bytes = max_bytes
         self._entries: OrderedDict[Hashable, tuple[object, int]] = OrderedDict()
         self._bytes = 0
+        self._flights: dict[Hashable, _Flight] = {}
         self._lock = threading.Lock()
         self.hits = 0
         self.misses = 0
+        self.shared = 0  # misses answered by another request's computation
 
     def get_or_compute(self, session: Session, key: Hashable, compute: Callable[[], T]) -> T:
         """The cached answer for `key` at this transaction's data version, else `compute()`
@@ -68,8 +83,26 @@ class LayerCache:
                 self._entries.move_to_end(full)
                 self.hits += 1
                 return found[0]  # type: ignore[return-value]
+            flight = self._flights.get(full)
+            if flight is None:
+                self._flights[full] = mine = _Flight()
             self.misses += 1
-        value = compute()
+        if flight is not None:  # another request computes it: the same version, same answer
+            if flight.done.wait(WAIT_S) and flight.ok:
+                self.shared += 1
+                return flight.value  # type: ignore[return-value]
+            return compute()
+        try:
+            value = compute()
+            mine.value, mine.ok = value, True
+        finally:
+            with self._lock:
+                del self._flights[full]
+            mine.done.set()
+        self._keep(full, value)
+        return value
+
+    def _keep(self, full: Hashable, value: object) -> None:
         size = _size(value)
         with self._lock:
             if full not in self._entries and size <= self.max_bytes:
@@ -78,7 +111,6 @@ class LayerCache:
                 while self._bytes > self.max_bytes:
                     _old, (_value, old_size) = self._entries.popitem(last=False)
                     self._bytes -= old_size
-        return value
 
     def clear(self) -> None:
         with self._lock:
