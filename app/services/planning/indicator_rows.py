@@ -4,9 +4,10 @@ Every count comes with its cell key (`<code>_ckey`, `suppression.cell_key`'s sum
 mod 256). The report cells are counted in two levels: the reports of both periods are grouped
 once into small cells (mahalle, period, evening/night, forwarded, resolved, category) with a
 count and a record-key sum, in one parallel scan; every indicator cell is then a sum of those
-small cells, so each report row feeds a few aggregates instead of one per indicator cell
-(issue 11, item 8). Gender and age bands are not in the grouping (they would multiply the
-small cells by 32): each is a FILTERed count of the first level, its "undisclosed" the rest.
+small cells, so each report row feeds three aggregates instead of one per indicator cell
+(issue 11, item 8). Gender and age bands are not in that grouping (they would multiply the
+small cells by 32, and FILTERed counts of them cost more than a second scan): the period's
+reports are grouped by (mahalle, gender, age band) in a second parallel scan.
 """
 
 from __future__ import annotations
@@ -40,9 +41,6 @@ DISPLAY_TOLERANCE_DEG = 0.0001
 
 EVENING_NIGHT = (TimeBand.evening, TimeBand.night)
 COUNSELLING_KINDS = (ServiceKind.counselling, ServiceKind.sonim)
-# Gender and age bands counted by name; `undisclosed` (or none given) is what is left.
-NAMED_GENDERS = tuple(g for g in Gender if g is not Gender.undisclosed)
-NAMED_AGE_BANDS = tuple(b for b in AgeBand if b is not AgeBand.undisclosed)
 
 
 def _of_mahalle(stmt: Select, ids: list[int] | None) -> Select:
@@ -50,13 +48,22 @@ def _of_mahalle(stmt: Select, ids: list[int] | None) -> Select:
     return stmt if ids is None else stmt.where(Report.mahalle_id.in_(ids))
 
 
+def _total(column, where) -> Any:
+    # A sum of bigint is numeric in PostgreSQL: back to bigint, as count() gives.
+    return cast(func.coalesce(func.sum(column).filter(where), 0), BigInteger)
+
+
+def _cell(name: str, where, n, rk) -> list[Any]:
+    """A count (a sum of small cells' counts) with its cell key (their record keys, mod 256)."""
+    return [_total(n, where).label(name), (_total(rk, where) % KEY_RANGE).label(f"{name}_ckey")]
+
+
 def _small_cells(filters: PlannerFilters, ids: list[int] | None):
-    """First level: per (mahalle, current period, evening/night, forwarded, resolved,
-    category) the count, record-key sum and perceived-safety sum of the reports of the period
-    and the previous one, with the same for each named gender and age band."""
+    """Per (mahalle, current period, evening/night, forwarded, resolved, category): the count,
+    record-key sum and perceived-safety sum of the reports of the period and the previous one."""
     prev_since, _ = filters.previous
     row = (
-        _of_mahalle(filtered_reports(filters, prev_since, filters.until), ids)
+        _of_mahalle(filtered_reports(filters, prev_since, filters.until, with_category=False), ids)
         .with_only_columns(
             Report.mahalle_id.label("mahalle_id"),
             (Report.occurred_on >= filters.since).label("cur"),
@@ -66,30 +73,56 @@ def _small_cells(filters: PlannerFilters, ids: list[int] | None):
             Report.category_id.label("category_id"),
             Report.record_key.label("rk"),
             Report.perceived_safety.label("ps"),
-            Report.reporter_gender.label("gen"),
-            Report.reporter_age_band.label("age"),
         )
         .subquery("r")
     )
     keys = [row.c.mahalle_id, row.c.cur, row.c.en, row.c.fwd, row.c.res, row.c.category_id]
-    columns: list[Any] = [
-        *keys,
-        func.count().label("n"),
-        func.sum(row.c.rk).label("rk"),
-        func.sum(row.c.ps).label("ps"),
-    ]
-    named = [(f"gender_{g.value}", row.c.gen == g) for g in NAMED_GENDERS]
-    named += [(f"age_{b.value}", row.c.age == b) for b in NAMED_AGE_BANDS]
-    for name, where in named:
-        columns += [
-            func.count().filter(where).label(name),
-            func.coalesce(func.sum(row.c.rk).filter(where), 0).label(f"{name}_rk"),
-        ]
-    return select(*columns).group_by(*keys).subquery("cells")
+    return (
+        select(
+            *keys,
+            func.count().label("n"),
+            func.sum(row.c.rk).label("rk"),
+            func.sum(row.c.ps).label("ps"),
+        )
+        .group_by(*keys)
+        .subquery("cells")
+    )
+
+
+def _reporter_cells(filters: PlannerFilters, ids: list[int] | None):
+    """Per mahalle, the period's counts by the reporter's gender and by age band, from small
+    cells of (mahalle, gender, age band)."""
+    g, a = Report.reporter_gender, Report.reporter_age_band
+    c = (
+        _of_mahalle(
+            filtered_reports(filters, filters.since, filters.until, with_category=False), ids
+        )
+        .with_only_columns(
+            Report.mahalle_id.label("mahalle_id"),
+            g.label("gen"),
+            a.label("age"),
+            func.count().label("n"),
+            func.sum(Report.record_key).label("rk"),
+        )
+        .group_by(Report.mahalle_id, g, a)
+        .subquery("people")
+    )
+    columns: list[Any] = [c.c.mahalle_id.label("mahalle_id")]
+    for gender in Gender:
+        match = c.c.gen == gender
+        if gender is Gender.undisclosed:
+            match = match | c.c.gen.is_(None)
+        columns += _cell(f"reports_gender_{gender.value}", match, c.c.n, c.c.rk)
+    for band in AgeBand:
+        match = c.c.age == band
+        if band is AgeBand.undisclosed:
+            match = match | c.c.age.is_(None)
+        columns += _cell(f"reports_age_{band.value}", match, c.c.n, c.c.rk)
+    return select(*columns).group_by(c.c.mahalle_id).subquery("by_reporter")
 
 
 def _report_aggregates(filters: PlannerFilters, ids: list[int] | None = None):
-    """Per-mahalle counts of the period and of the previous one: sums of `_small_cells`.
+    """Per-mahalle counts of the period and of the previous one: sums of small cells.
 
     No ordered-set aggregate here (it would rule out a parallel plan): the median is
     `_resolution_medians`.
@@ -97,20 +130,8 @@ def _report_aggregates(filters: PlannerFilters, ids: list[int] | None = None):
     c = _small_cells(filters, ids)
     cur, sens = c.c.cur, Category.sensitive
 
-    def total(column, where) -> Any:
-        # A sum of bigint is numeric in PostgreSQL: back to bigint, as count() gives.
-        return cast(func.coalesce(func.sum(column).filter(where), 0), BigInteger)
-
-    def cell(name: str, where, n=c.c.n, rk=c.c.rk) -> list[Any]:
-        # Each count with its cell key (sum of the record keys it counts, mod 256).
-        return [total(n, where).label(name), (total(rk, where) % KEY_RANGE).label(f"{name}_ckey")]
-
-    def rest(prefix: str, names: tuple[str, ...]) -> tuple[Any, Any]:
-        # The reports of no named value: the whole minus the named ones.
-        n, rk = c.c.n, c.c.rk
-        for name in names:
-            n, rk = n - c.c[f"{prefix}_{name}"], rk - c.c[f"{prefix}_{name}_rk"]
-        return n, rk
+    def cell(name: str, where) -> list[Any]:
+        return _cell(name, where, c.c.n, c.c.rk)
 
     columns: list[Any] = [
         c.c.mahalle_id.label("mahalle_id"),
@@ -133,21 +154,24 @@ def _report_aggregates(filters: PlannerFilters, ids: list[int] | None = None):
     ]
     for group in CategoryGroup:
         columns += cell(f"reports_{group.value}", cur & (Category.group == group))
-    for prefix, values, every in (
-        ("gender", NAMED_GENDERS, tuple(Gender)),
-        ("age", NAMED_AGE_BANDS, tuple(AgeBand)),
-    ):
-        names = tuple(v.value for v in values)
-        for v in every:
-            if v.value in names:
-                n, rk = c.c[f"{prefix}_{v.value}"], c.c[f"{prefix}_{v.value}_rk"]
-            else:
-                n, rk = rest(prefix, names)
-            columns += cell(f"reports_{prefix}_{v.value}", cur, n, rk)
-    return (
+    main = (
         select(*columns)
         .join_from(c, Category, Category.id == c.c.category_id)
         .group_by(c.c.mahalle_id)
+        .subquery("by_cell")
+    )
+    people = _reporter_cells(filters, ids)
+    return (
+        select(
+            *main.c,
+            # A mahalle with reports of the previous period only has none by reporter.
+            *[
+                func.coalesce(col, 0).label(col.name)
+                for col in people.c
+                if col.name != "mahalle_id"
+            ],
+        )
+        .outerjoin(people, people.c.mahalle_id == main.c.mahalle_id)
         .subquery("agg")
     )
 
