@@ -17,6 +17,16 @@ from app.models.base import Base, Timestamps, str_enum
 # at write time by PostgreSQL's CSPRNG (gen_random_uuid uses pg_strong_random; byte 0 of a
 # version-4 UUID is fully random), whichever code path inserts the row.
 RECORD_KEY_DEFAULT = sa.text("get_byte(uuid_send(gen_random_uuid()), 0)")
+# What the median days to resolution read of a resolved report (planning.indicator_rows).
+RESOLUTION_COLUMNS = [
+    "mahalle_id",
+    "category_id",
+    "time_band",
+    "municipality_id",
+    "forwarded_at",
+    "created_at",
+    "resolved_at",
+]
 
 
 def record_key_column() -> Mapped[int]:
@@ -115,6 +125,14 @@ class Report(Timestamps, Base):
                 "municipality_id",
             ],
             postgresql_where=sa.text("status = 'published'"),
+        ),
+        # The median days to resolution read only the resolved reports (a tenth of them), by
+        # index-only scan, instead of a second scan of every published report.
+        sa.Index(
+            "ix_report_resolutions",
+            "occurred_on",
+            postgresql_include=RESOLUTION_COLUMNS,
+            postgresql_where=sa.text("status = 'published' AND municipal_status = 'resolved'"),
         ),
     )
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import Select
+from sqlalchemy import Select, select
 
 from app.models import (
     Category,
@@ -60,15 +60,26 @@ def default_period(today: date | None = None) -> tuple[date, date]:
     return date(start // 12, start % 12 + 1, 1), following - timedelta(days=1)
 
 
-def filtered_reports(filters: PlannerFilters, since: date, until: date) -> Select:
-    """Published reports (the one visibility rule) in [since, until] matching the filters."""
-    stmt = (
-        visible_reports(None, filters.municipalities)
-        .join(Category, Category.id == Report.category_id)
-        .where(Report.occurred_on.between(since, until))
+def filtered_reports(
+    filters: PlannerFilters, since: date, until: date, *, with_category: bool = True
+) -> Select:
+    """Published reports (the one visibility rule) in [since, until] matching the filters.
+
+    With `with_category`, joined to their category (for callers that read its columns);
+    without, the category group filter is a semi-join, so a scan that reads report columns
+    only joins nothing per report.
+    """
+    stmt = visible_reports(None, filters.municipalities).where(
+        Report.occurred_on.between(since, until)
     )
+    if with_category:
+        stmt = stmt.join(Category, Category.id == Report.category_id)
     if filters.groups:
-        stmt = stmt.where(Category.group.in_(filters.groups))
+        if with_category:
+            stmt = stmt.where(Category.group.in_(filters.groups))
+        else:
+            of_groups = select(Category.id).where(Category.group.in_(filters.groups))
+            stmt = stmt.where(Report.category_id.in_(of_groups))
     if filters.time_bands:
         stmt = stmt.where(Report.time_band.in_(filters.time_bands))
     return stmt

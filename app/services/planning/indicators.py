@@ -14,228 +14,27 @@ from __future__ import annotations
 
 import json
 from collections.abc import Collection, Iterable, Mapping
-from datetime import date
 from types import SimpleNamespace
-from typing import Any
 
 import numpy as np
-from sqlalchemy import Select, func, select, text
 from sqlalchemy.orm import Session
 
-from app.models import (
-    AgeBand,
-    Category,
-    CategoryGroup,
-    Confirmation,
-    Gender,
-    Mahalle,
-    MunicipalStatus,
-    Report,
-    ServiceKind,
-    ServicePoint,
-    TimeBand,
-)
+from app.models import AgeBand, CategoryGroup, Gender
 from app.services import audits
 from app.services.planning import hotspots
 from app.services.planning.definitions import COUNT_CODES, INDICATORS
+from app.services.planning.indicator_rows import planner_rows
 from app.services.reference import municipality_k
-from app.services.scope import PlannerFilters, filtered_reports, mahalle_scope
+from app.services.scope import PlannerFilters
 from app.services.statistics import NOT_SIGNIFICANT, GiResult, empirical_bayes
-from app.services.suppression import PTable, cell_key, protect_partition, small
+from app.services.suppression import PTable, protect_partition, small
 
-# Simplification tolerance for display polygons, in degrees (~10 m).
-DISPLAY_TOLERANCE_DEG = 0.0001
+__all__ = ["HOTSPOT_CODES", "SCOPE_WIDE", "planner_indicators", "planner_rows", "suppress_row"]
 
-
-# --- The full indicator set for planners (DESIGN.md §4) -------------------------------------
-
-EVENING_NIGHT = (TimeBand.evening, TimeBand.night)
 # Values of a mahalle that depend on the other mahalle in scope too, not only on its own
 # reports: the empirical Bayes rate (pooled prior) and Gi* (its neighbours, permutations).
 HOTSPOT_CODES = frozenset({"hotspot_z", "hotspot_class"})
 SCOPE_WIDE = frozenset({"reports_per_1000_women_eb", *HOTSPOT_CODES})
-COUNSELLING_KINDS = (ServiceKind.counselling, ServiceKind.sonim)
-
-
-def _of_mahalle(stmt: Select, ids: list[int] | None) -> Select:
-    """Only the reports placed in the given mahalle (all of them with None)."""
-    return stmt if ids is None else stmt.where(Report.mahalle_id.in_(ids))
-
-
-def _report_aggregates(filters: PlannerFilters, ids: list[int] | None = None):
-    """Per-mahalle counts of the period and of the previous one, in one (parallel) scan.
-
-    The row flags are computed once in an inner select, so each FILTER tests booleans and
-    enums; no ordered-set aggregate here (it would rule out a parallel plan): the median is
-    `_resolution_medians`.
-    """
-    prev_since, _ = filters.previous
-    row = (
-        _of_mahalle(filtered_reports(filters, prev_since, filters.until), ids)
-        .with_only_columns(
-            Report.mahalle_id.label("mahalle_id"),
-            Report.record_key.label("rk"),
-            (Report.occurred_on >= filters.since).label("cur"),
-            Category.sensitive.label("sens"),
-            Category.group.label("grp"),
-            Report.time_band.in_(EVENING_NIGHT).label("en"),
-            Report.forwarded_at.is_not(None).label("fwd"),
-            (Report.municipal_status == MunicipalStatus.resolved).label("res"),
-            Report.perceived_safety.label("ps"),
-            Report.reporter_gender.label("gen"),
-            Report.reporter_age_band.label("age"),
-        )
-        .subquery("r")
-    )
-    cur, sens, rk = row.c.cur, row.c.sens, row.c.rk
-    count = func.count()
-
-    def cell(name: str, where) -> list[Any]:
-        # Each count with its cell key (sum of the record keys it counts, mod 256).
-        return [count.filter(where).label(name), cell_key(rk, where).label(f"{name}_ckey")]
-
-    columns: list[Any] = [
-        row.c.mahalle_id.label("mahalle_id"),
-        *cell("reports", cur),
-        *cell("sensitive_reports", cur & sens),
-        *cell("reports_evening_night", cur & row.c.en),
-        # Sensitive parts of cells whose dimension public points also show (time of day,
-        # municipal status, month): see `_sensitive_hidden`.
-        *cell("sensitive_evening_night", cur & sens & row.c.en),
-        *cell("sensitive_forwarded", cur & sens & row.c.fwd),
-        *cell("sensitive_resolved", cur & sens & row.c.res),
-        *cell("sensitive_previous", ~cur & sens),
-        func.avg(row.c.ps).filter(cur).label("mean_perceived_safety"),
-        *cell("forwarded_reports", cur & row.c.fwd),
-        *cell("resolved_reports", cur & row.c.res),
-        *cell("reports_previous", ~cur),
-    ]
-    for group in CategoryGroup:
-        columns += cell(f"reports_{group.value}", cur & (row.c.grp == group))
-    for g in Gender:
-        match = row.c.gen == g
-        if g is Gender.undisclosed:
-            match = match | row.c.gen.is_(None)
-        columns += cell(f"reports_gender_{g.value}", cur & match)
-    for b in AgeBand:
-        match = row.c.age == b
-        if b is AgeBand.undisclosed:
-            match = match | row.c.age.is_(None)
-        columns += cell(f"reports_age_{b.value}", cur & match)
-    return select(*columns).group_by(row.c.mahalle_id).subquery("agg")
-
-
-def _resolution_medians(filters: PlannerFilters, ids: list[int] | None = None):
-    """Median days from forwarding (or submission) to resolution, per mahalle."""
-    days = (
-        func.extract(
-            "epoch", Report.resolved_at - func.coalesce(Report.forwarded_at, Report.created_at)
-        )
-        / 86400.0
-    )
-    return (
-        _of_mahalle(filtered_reports(filters, filters.since, filters.until), ids)
-        .where(Report.municipal_status == MunicipalStatus.resolved, Report.resolved_at.is_not(None))
-        .with_only_columns(
-            Report.mahalle_id.label("mahalle_id"),
-            func.percentile_cont(0.5).within_group(days).label("median_days_to_resolution"),
-        )
-        .group_by(Report.mahalle_id)
-        .subquery("med")
-    )
-
-
-def _confirmation_aggregates(filters: PlannerFilters, ids: list[int] | None = None):
-    """Confirmations given in the period to published reports matching the filters."""
-    reports = _of_mahalle(filtered_reports(filters, date.min, date.max), ids)
-    given = func.date(Confirmation.created_at)
-    return (
-        reports.join(Confirmation, Confirmation.report_id == Report.id)
-        .where(given.between(filters.since, filters.until))
-        .with_only_columns(
-            Report.mahalle_id.label("mahalle_id"),
-            func.count(Confirmation.id).label("n"),
-            # Public points show their confirmations: the rest would be the sensitive part.
-            func.count(Confirmation.id).filter(Category.sensitive).label("sensitive_n"),
-            cell_key(Confirmation.record_key).label("n_ckey"),
-            cell_key(Confirmation.record_key, Category.sensitive).label("sensitive_n_ckey"),
-        )
-        .group_by(Report.mahalle_id)
-        .subquery("conf")
-    )
-
-
-def _nearest(kinds: tuple[ServiceKind, ...]):
-    point = func.Geography(func.ST_PointOnSurface(Mahalle.geom))
-    return (
-        select(func.min(func.ST_Distance(point, func.Geography(ServicePoint.location))))
-        .where(ServicePoint.kind.in_(kinds))
-        .scalar_subquery()
-    )
-
-
-def planner_rows(
-    session: Session,
-    filters: PlannerFilters,
-    with_geometry: bool = True,
-    mahalle_ids: Collection[int] | None = None,
-):
-    """One row per mahalle in scope (or of `mahalle_ids` in it) with every raw count, its cell
-    key (`<code>_ckey`) and value (before perturbation and suppression)."""
-    ids = None if mahalle_ids is None else sorted(set(mahalle_ids))
-    agg = _report_aggregates(filters, ids)
-    conf = _confirmation_aggregates(filters, ids)
-    med = _resolution_medians(filters, ids)
-    aud = audits.audit_aggregates(filters)
-    count_columns = [c for c in agg.c if c.name != "mahalle_id"]
-    columns = [
-        Mahalle.id,
-        Mahalle.code,
-        Mahalle.name,
-        Mahalle.district,
-        Mahalle.area_km2,
-        Mahalle.population_total,
-        Mahalle.women_residents,
-        Mahalle.women_is_estimate,
-        Mahalle.population_year,
-        Mahalle.municipality_id,
-        *[
-            c if c.name == "mean_perceived_safety" else func.coalesce(c, 0).label(c.name)
-            for c in count_columns
-        ],
-        med.c.median_days_to_resolution,
-        func.coalesce(conf.c.n, 0).label("confirmations"),
-        func.coalesce(conf.c.sensitive_n, 0).label("sensitive_confirmations"),
-        func.coalesce(conf.c.n_ckey, 0).label("confirmations_ckey"),
-        func.coalesce(conf.c.sensitive_n_ckey, 0).label("sensitive_confirmations_ckey"),
-        *[
-            func.coalesce(c, 0).label(c.name) if c.name.startswith("audit_points") else c
-            for c in aud.c
-            if c.name != "mahalle_id"
-        ],
-        _nearest(COUNSELLING_KINDS).label("distance_counselling_m"),
-        _nearest((ServiceKind.police,)).label("distance_police_m"),
-        _nearest((ServiceKind.health,)).label("distance_health_m"),
-    ]
-    if with_geometry:
-        columns.append(
-            func.ST_AsGeoJSON(
-                func.ST_SimplifyPreserveTopology(Mahalle.geom, DISPLAY_TOLERANCE_DEG), 6
-            ).label("geometry")
-        )
-    stmt = (
-        select(*columns)
-        .outerjoin(agg, agg.c.mahalle_id == Mahalle.id)
-        .outerjoin(conf, conf.c.mahalle_id == Mahalle.id)
-        .outerjoin(med, med.c.mahalle_id == Mahalle.id)
-        .outerjoin(aud, aud.c.mahalle_id == Mahalle.id)
-        .order_by(Mahalle.district, Mahalle.name)
-    )
-    if ids is not None:
-        stmt = stmt.where(Mahalle.id.in_(ids))
-    # JIT compilation costs more than it saves on these wide FILTER aggregates (measured).
-    session.execute(text("SET LOCAL jit = off"))
-    return session.execute(mahalle_scope(stmt, filters)).all()
 
 
 def _round(value, digits: int = 3):
