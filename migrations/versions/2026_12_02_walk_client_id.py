@@ -3,7 +3,7 @@ volunteer, so a start sent again (its answer lost on a bad connection) gives bac
 walk instead of a second, empty one.
 
 Revision ID: 20261202_0018
-Revises: 20261201_0015
+Revises: 20261202_0016
 Create Date: 2026-12-02 02:10:00+00:00
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "20261202_0018"
-down_revision: str | None = "20261201_0015"
+down_revision: str | None = "20261202_0016"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
