@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import select
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Connection, Engine, create_engine
-from sqlalchemy.exc import InterfaceError, OperationalError
+import psycopg
+from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.errors import DomainError, OutcomeUnknown
@@ -31,11 +33,11 @@ def make_engine(
 ) -> Engine:
     """An engine for `url` that never hangs on an absent database and recovers when it returns.
 
-    pool_pre_ping replaces connections the server dropped (a restart), so the first request
-    after PostgreSQL is back succeeds; connect_timeout and pool_timeout bound the wait when it
-    is not (the request is then answered 503).
+    A pooled connection the server has closed (a restart) is replaced when it is taken from
+    the pool (`_discard_if_closed`), so the first request after PostgreSQL is back succeeds;
+    connect_timeout and pool_timeout bound the wait when it is not (the request is then
+    answered 503).
     """
-    kwargs.setdefault("pool_pre_ping", True)
     # Never log statement parameters: they hold exact locations and reporters' words.
     kwargs.setdefault("hide_parameters", True)
     kwargs.setdefault("pool_size", 5)
@@ -51,7 +53,29 @@ def make_engine(
     connect_args = {"connect_timeout": connect_timeout_s, **kwargs.pop("connect_args", {})}
     if options:
         connect_args["options"] = " ".join(options)
-    return create_engine(url, connect_args=connect_args, **kwargs)
+    engine = create_engine(url, connect_args=connect_args, **kwargs)
+    if not kwargs.get("pool_pre_ping"):
+        event.listen(engine, "checkout", _discard_if_closed)
+    return engine
+
+
+def _discard_if_closed(dbapi_connection, record, proxy) -> None:  # type: ignore[no-untyped-def]
+    """Refuse a pooled connection the server has closed, without a round trip (SQLAlchemy's
+    pre-ping costs one per request): an idle connection has nothing to read unless the server
+    has said goodbye (a shutdown's FATAL message, or the end of the stream). The pool then
+    takes or opens another. Over TLS, buffered records say nothing of that: it pings."""
+    if dbapi_connection.closed or dbapi_connection.broken:
+        raise DisconnectionError("the connection is closed")
+    if dbapi_connection.pgconn.ssl_in_use:
+        try:
+            dbapi_connection.execute("SELECT 1").close()
+            dbapi_connection.rollback()
+        except psycopg.Error as exc:
+            raise DisconnectionError("the server does not answer") from exc
+        return
+    readable, _, _ = select.select([dbapi_connection.fileno()], [], [], 0)
+    if readable:
+        raise DisconnectionError("the server has closed the connection")
 
 
 def engine_for(settings: Settings, *, application_name: str = "morharita") -> Engine:

@@ -16,7 +16,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.gzip import GZipMiddleware
 
-from app import i18n, localdb, replica
+from app import localdb, replica
 from app.api import pages
 from app.api import router as api_router
 from app.api.openapi import install_openapi
@@ -25,6 +25,7 @@ from app.api.standards.errors import is_ogc, ogc_domain_error, ogc_exception
 from app.config import Settings, get_settings
 from app.db import engine_for, make_session_factory, replica_engine_for
 from app.errors import DatabaseUnavailable, DomainError, error_body, status_for
+from app.middleware import DefaultHeadersMiddleware, LanguageMiddleware
 from app.services import standards
 
 log = logging.getLogger("app")
@@ -192,39 +193,9 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.settings = settings
     install_error_handlers(app)
 
-    @app.middleware("http")
-    async def language(request: Request, call_next):
-        # The interface language for this request; `?lang=` is remembered in a session
-        # cookie only (gone when the browser closes, and quick exit deletes it): a lasting one
-        # would tell whoever picks up the phone that the site was visited.
-        chosen = request.query_params.get("lang")
-        locale = i18n.negotiate(
-            chosen, request.cookies.get(i18n.COOKIE), request.headers.get("accept-language", "")
-        )
-        token = i18n.set_locale(locale)
-        try:
-            response = await call_next(request)
-        finally:
-            i18n.reset_locale(token)
-        if chosen in i18n.LOCALES:
-            response.set_cookie(
-                i18n.COOKIE,
-                locale,
-                samesite="lax",
-                secure=settings.secure_cookies(request.url.scheme),
-                httponly=False,  # not a secret; lib/quick-exit.js deletes it on the way out
-            )
-        return response
-
-    @app.middleware("http")
-    async def no_store_by_default(request: Request, call_next):
-        # Nothing a reporter did may linger in a shared phone's cache; static files opt out.
-        # No answer is ever read as another type than it says (JSON as HTML, say): nosniff.
-        response = await call_next(request)
-        if not request.url.path.startswith(("/static/", "/vendor/")):
-            response.headers.setdefault("Cache-Control", "no-store")
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        return response
+    # The outermost last: default headers apply to every answer, the language's cookie too.
+    app.add_middleware(LanguageMiddleware, settings=settings)
+    app.add_middleware(DefaultHeadersMiddleware)
 
     app.include_router(api_router)
     install_openapi(app)

@@ -14,7 +14,8 @@ app (`morharita serve --workers 2`) on it, and measures interleaved rounds with 
 server order alternates each round; same URLs), pgbench -f with the statements our app ran
 for each URL (captured in-process, values inlined), and the indicator set against a bare
 GROUP BY over the same rows. Prints requests/s, the ratios ours/tipg and ours/floor, p50
-and p99 latencies and /proc/loadavg. Never run by `make test`.
+and p99 latencies and /proc/loadavg; for kept cases also the floor of the statements that build
+the answer (what a request runs when nothing is kept). Never run by `make test`.
 """
 
 from __future__ import annotations
@@ -100,23 +101,40 @@ def loadavg() -> str:
     return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
 
-def floors(url: str, paths: dict[str, str], seconds: int) -> dict[str, sbs.Measure]:
-    """pgbench of the statements our app runs for each path, on the same database."""
+# The floors' pgbench scripts: what the request runs ("floor") and, for kept cases, what
+# builds the answer when nothing is kept ("build").
+FLOOR, BUILD = "floor", "build"
+
+
+def floor_scripts(url: str, paths: dict[str, str], seconds: int) -> dict[str, dict[str, str]]:
+    """{case: {FLOOR: script, BUILD: script (kept cases)}}: the statements our app runs for
+    each path (captured in-process), each pgbench'd once here (a warm-up, printed)."""
     from app.services.standards import layer_cache
 
-    settings = Settings(_env_file=None, DATABASE_URL=url)
-    found = {}
+    # No webhook delivery loop in the capturing app: its statements would join the capture.
+    settings = Settings(_env_file=None, DATABASE_URL=url, webhooks_worker=False)
+    scripts: dict[str, dict[str, str]] = {}
     budget = layer_cache.TILES.max_bytes
-    for case, path in paths.items():
-        layer_cache.TILES.max_bytes = 0 if case.endswith(COMPUTED) else budget
+
+    def capture(path: str, keep: bool) -> tuple[int, str]:
+        layer_cache.TILES.max_bytes = budget if keep else 0
         layer_cache.TILES.clear()
         statements = sbs.captured_sql(lambda: create_app(settings), path)
-        script = sbs.pgbench_script(statements)
-        sbs.pgbench(url, script, 2, CONNECTIONS)  # warm-up
-        found[case] = sbs.pgbench(url, script, seconds, CONNECTIONS)
-        print(f"  floor {case}: {len(statements)} statements, {found[case].rps:.0f} tx/s")
+        return len(statements), sbs.pgbench_script(statements)
+
+    for case, path in paths.items():
+        count, script = capture(path, keep=not case.endswith(COMPUTED))
+        scripts[case] = {FLOOR: script}
+        sbs.pgbench(url, script, 2, CONNECTIONS)
+        found = sbs.pgbench(url, script, seconds, CONNECTIONS)
+        line = f"  floor {case}: {count} statements, {found.rps:.0f} tx/s"
+        if case.endswith(KEPT):
+            count, scripts[case][BUILD] = capture(path, keep=False)
+            built = sbs.pgbench(url, scripts[case][BUILD], seconds, CONNECTIONS)
+            line += f"; building it: {count} statements, {built.rps:.0f} tx/s"
+        print(line + " (before the rounds)", flush=True)
     layer_cache.TILES.max_bytes = budget
-    return found
+    return scripts
 
 
 def interleaved(
@@ -124,9 +142,11 @@ def interleaved(
     urls: dict[str, tuple[str, str]],
     rounds: int,
     seconds: int,
-    floor: dict[str, sbs.Measure],
+    url: str,
+    scripts: dict[str, dict[str, str]],
 ) -> dict[str, dict[str, list[sbs.Measure]]]:
-    """wrk rounds, alternating which server goes first; every case for both each round.
+    """wrk rounds, alternating which server goes first; every case for both each round, then
+    its floors (pgbench), so that servers and floors meet the same load.
     `servers`: the base URLs of "ours", "computed" (ours keeping nothing) and "tipg"."""
 
     def base(case: str, who: str) -> str:
@@ -134,7 +154,9 @@ def interleaved(
             return servers["tipg"]
         return servers[COMPUTED] if case.endswith(COMPUTED) else servers["ours"]
 
-    results: dict[str, dict[str, list[sbs.Measure]]] = {c: {"ours": [], "tipg": []} for c in urls}
+    results: dict[str, dict[str, list[sbs.Measure]]] = {
+        c: {"ours": [], "tipg": [], FLOOR: [], BUILD: []} for c in urls
+    }
     for case, (our_path, tipg_path) in urls.items():  # warm-up: plans, caches, catalogues
         sbs.wrk(base(case, "ours") + our_path, 1, CONNECTIONS)
         sbs.wrk(base(case, "tipg") + tipg_path, 1, CONNECTIONS)
@@ -144,8 +166,10 @@ def interleaved(
             for who in order:
                 path = our_path if who == "ours" else tipg_path
                 results[case][who].append(sbs.wrk(base(case, who) + path, seconds, CONNECTIONS))
+            for kind, script in scripts[case].items():
+                results[case][kind].append(sbs.pgbench(url, script, seconds, CONNECTIONS))
         print(f"  round {r + 1}/{rounds} done, load {loadavg()}", flush=True)
-        report(results, floor)
+        report(results)
     return results
 
 
@@ -222,17 +246,27 @@ def _ratio(a: float, b: float) -> str:
     return f"{a / b:.2f}" if b else "n/a"
 
 
-def report(results: dict[str, dict[str, list[sbs.Measure]]], floor: dict[str, sbs.Measure]) -> None:
-    """The table: medians over rounds (requests/s with one decimal: heavy cases are slow)."""
+def _median(measures: list[sbs.Measure]) -> sbs.Measure:
+    return sbs.Measure(
+        statistics.median(m.rps for m in measures),
+        statistics.median(m.p50_ms for m in measures),
+        statistics.median(m.p99_ms for m in measures),
+    )
+
+
+def report(results: dict[str, dict[str, list[sbs.Measure]]]) -> None:
+    """The table: medians over rounds (requests/s with one decimal: heavy cases are slow).
+    For kept cases, also the floor of the SQL that builds the answer and ours against it."""
     print(
         f"{'case':24} {'ours r/s':>8} {'tipg r/s':>8} {'ours/tipg':>9} {'floor tx/s':>10} "
         f"{'ours/floor':>10}  {'ours p50/p99 ms':>17} {'tipg p50/p99 ms':>17} "
-        f"{'floor p50/p99 ms':>17}"
+        f"{'floor p50/p99 ms':>17} {'build floor':>11} {'ours/build':>10}"
     )
     for case, by in results.items():
         o = statistics.median(m.rps for m in by["ours"])
         t = statistics.median(m.rps for m in by["tipg"])
-        f = floor[case]
+        f = _median(by[FLOOR])
+        b = _median(by[BUILD]) if by[BUILD] else None
         ours_lat = (
             statistics.median(m.p50_ms for m in by["ours"]),
             statistics.median(m.p99_ms for m in by["ours"]),
@@ -245,11 +279,13 @@ def report(results: dict[str, dict[str, list[sbs.Measure]]], floor: dict[str, sb
         print(
             f"{case:24} {o:8.1f} {t:8.1f} {_ratio(o, t):>9} {f.rps:10.1f} {_ratio(o, f.rps):>10}  "
             f"{ours_lat[0]:8.0f}/{ours_lat[1]:<8.0f} {tipg_lat[0]:8.0f}/{tipg_lat[1]:<8.0f} "
-            f"{f.p50_ms:8.0f}/{f.p99_ms:<8.0f}" + (f"  ({errors} errors)" if errors else "")
+            f"{f.p50_ms:8.0f}/{f.p99_ms:<8.0f}"
+            + (f" {b.rps:11.1f} {_ratio(o, b.rps):>10}" if b else "")
+            + (f"  ({errors} errors)" if errors else "")
         )
 
 
-def save(results: dict, floor: dict, summary: dict) -> Path:
+def save(results: dict, summary: dict) -> Path:
     """Every round's figures as JSON under .bench/, so a long run is never lost."""
     sbs.BENCH_DIR.mkdir(exist_ok=True)
     path = sbs.BENCH_DIR / f"ogc_vs_tipg-{time.strftime('%Y%m%dT%H%M%S')}.json"
@@ -258,7 +294,6 @@ def save(results: dict, floor: dict, summary: dict) -> Path:
         "rounds": {
             c: {w: [vars(m) for m in ms] for w, ms in by.items()} for c, by in results.items()
         },
-        "floor": {c: vars(m) for c, m in floor.items()},
         "loadavg": loadavg(),
     }
     path.write_text(json.dumps(data, indent=1))
@@ -291,7 +326,7 @@ def main() -> None:
     urls = {case: (ours.format(**values), tipg.format(**values)) for case, ours, tipg in cases}
     print(f"load before: {loadavg()}", flush=True)
     print("pgbench floors of our SQL:", flush=True)
-    floor = floors(url, {case: paths[0] for case, paths in urls.items()}, args.seconds)
+    scripts = floor_scripts(url, {case: paths[0] for case, paths in urls.items()}, args.seconds)
     any_computed = any(c.endswith(COMPUTED) for c in urls)
     with (
         sbs.ours_served(url, args.workers) as ours,
@@ -301,10 +336,10 @@ def main() -> None:
         print(f"ours {ours} (and {computed} keeping nothing), tipg {tipg}; ", end="")
         print(f"{args.rounds} rounds of {args.seconds} s", flush=True)
         servers = {"ours": ours, COMPUTED: computed, "tipg": tipg}
-        results = interleaved(servers, urls, args.rounds, args.seconds, floor)
+        results = interleaved(servers, urls, args.rounds, args.seconds, url, scripts)
     print(f"\nN = {summary['reports']:,} reports, {summary['public_points']:,} public points")
-    print(f"raw figures: {save(results, floor, summary)}")
-    report(results, floor)
+    print(f"raw figures: {save(results, summary)}")
+    report(results)
     print("\nindicators vs a bare GROUP BY over the same rows (median of 5, ms):")
     for label, full, bare in indicator_ratios(url, 5):
         print(f"  {label:28} {full:8.0f} vs {bare:6.0f}  ratio {full / bare:5.1f}x")

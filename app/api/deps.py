@@ -24,11 +24,13 @@ CSRF_HEADER = "X-CSRF-Token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
-def get_settings(request: Request) -> Settings:
+# Dependencies that do no I/O are `async def`: FastAPI runs a plain `def` in a worker thread,
+# a hand-over that costs more than these bodies.
+async def get_settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
-def get_session_factory(request: Request) -> sessionmaker[Session]:
+async def get_session_factory(request: Request) -> sessionmaker[Session]:
     return request.app.state.session_factory
 
 
@@ -43,7 +45,7 @@ def get_db(
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 
-def perturbation_table(settings: SettingsDep) -> suppression.PTable:
+async def perturbation_table(settings: SettingsDep) -> suppression.PTable:
     """The cell key perturbation table of the settings (read and validated once)."""
     return suppression.perturbation_table(settings.perturbation_table)
 
@@ -53,7 +55,7 @@ PTableDep = Annotated[suppression.PTable, Depends(perturbation_table)]
 SessionDep = Annotated[Session, Depends(get_db, scope="function")]
 
 
-def get_read_routing(request: Request) -> ReadRouting:
+async def get_read_routing(request: Request) -> ReadRouting:
     return request.app.state.read_routing
 
 

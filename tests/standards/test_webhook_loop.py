@@ -55,6 +55,8 @@ def _cleanup(engine, report_ids, user_ids) -> None:
             "DELETE FROM confirmation WHERE report_id = ANY(:reports)",
             "DELETE FROM report_note WHERE report_id = ANY(:reports)",
             "DELETE FROM report WHERE id = ANY(:reports)",
+            # Replica mode skips the foreign keys' ON DELETE CASCADE too: memberships by hand.
+            "DELETE FROM staff_membership WHERE user_id = ANY(:users)",
             "DELETE FROM app_user WHERE id = ANY(:users)",
         ):
             conn.execute(text(statement), params)

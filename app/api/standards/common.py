@@ -11,8 +11,10 @@ from fastapi import Depends, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
+from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
-from app.api.deps import SessionDep, SettingsDep, optional_user
+from app.api.deps import SESSION_COOKIE, SessionDep, SettingsDep, optional_user
 from app.errors import DomainError, InvalidInput, NotAuthenticated, status_for
 from app.models import User
 from app.services import accounts, suppression
@@ -64,9 +66,15 @@ class OgcRoute(APIRoute):
         return route
 
 
-def ogc_viewer(request: Request, db: SessionDep) -> User | None:
+async def ogc_viewer(request: Request, db: SessionDep) -> User | None:
     """The planner behind a personal API token (`Authorization: Bearer ...`) or a login
     session; None for the public. An unknown or revoked token is refused (401)."""
+    if "authorization" not in request.headers and SESSION_COOKIE not in request.cookies:
+        return None  # the public: nothing to look up (no hand-over to a worker thread)
+    return await run_in_threadpool(_token_or_session_user, request, db)
+
+
+def _token_or_session_user(request: Request, db: Session) -> User | None:
     scheme, _, value = request.headers.get("Authorization", "").partition(" ")
     if scheme.lower() == "bearer":
         user = accounts.user_for_api_token(db, value.strip())
@@ -78,7 +86,7 @@ def ogc_viewer(request: Request, db: SessionDep) -> User | None:
     return optional_user(request, db)
 
 
-def perturbation_table(settings: SettingsDep) -> suppression.PTable:
+async def perturbation_table(settings: SettingsDep) -> suppression.PTable:
     """The cell key perturbation table of the settings (read and validated once)."""
     return suppression.perturbation_table(settings.perturbation_table)
 

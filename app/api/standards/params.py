@@ -7,7 +7,7 @@ exception format with a message that names the parameter and what it should be.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, time
 from typing import Annotated
 
@@ -27,10 +27,10 @@ FULL_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 DATE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$")
 
 
-def only(*names: str) -> Callable[[Request], None]:
+def only(*names: str) -> Callable[[Request], Awaitable[None]]:
     """A dependency that refuses query parameters other than `names` (400)."""
 
-    def check(request: Request) -> None:
+    async def check(request: Request) -> None:
         unknown = sorted({key for key in request.query_params if key not in names})
         if unknown:
             raise InvalidInput(
@@ -42,7 +42,7 @@ def only(*names: str) -> Callable[[Request], None]:
     return check
 
 
-def output_format(request: Request) -> str:
+async def output_format(request: Request) -> str:
     """`f=json|html`, else the Accept header: HTML for a browser, JSON for everyone else."""
     chosen = request.query_params.get("f")
     if chosen is not None:
@@ -119,7 +119,7 @@ def _integer(request: Request, name: str, default: int, low: int, high: int | No
     return value if high is None else min(value, high)
 
 
-def item_query(request: Request) -> ItemQuery:
+async def item_query(request: Request) -> ItemQuery:
     """bbox, datetime, limit (1 to 10,000: a larger one is cut to 10,000) and offset."""
     bbox: BBox | None = None
     interval: Interval | None = None

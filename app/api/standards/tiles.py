@@ -103,7 +103,7 @@ def planner_tile_filters(request: Request) -> PlannerFilters:
     )
 
 
-def perturbation_table(settings: SettingsDep) -> suppression.PTable:
+async def perturbation_table(settings: SettingsDep) -> suppression.PTable:
     """The cell key perturbation table of the settings (read and validated once)."""
     return suppression.perturbation_table(settings.perturbation_table)
 

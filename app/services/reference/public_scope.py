@@ -9,6 +9,8 @@ is not undone by a query for the whole deployment or for its metropolitan munici
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from sqlalchemy import Subquery, func, select
 from sqlalchemy.orm import Session, aliased
 
@@ -16,6 +18,8 @@ from app.models import Municipality
 from app.services.reference.municipalities import municipality_by_code, municipality_list
 
 
+# Built once per k: constructing the recursive select took a third of a computed tile's CPU.
+@lru_cache(maxsize=16)
 def strictest_k(deployment_k: int) -> Subquery:
     """(municipality_id, k) for every municipality: the highest own k on its chain up to the
     top, at least `deployment_k`. Join it on a row's municipality to suppress that row."""

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from app.errors import NotPermitted
@@ -111,8 +112,13 @@ def staff_area(session: Session, user: User, code: str | None) -> tuple[int, ...
 def municipality_k(session: Session, floor: int) -> dict[int, int]:
     """The small-cell threshold in each municipality's area (`strictest_k`: the highest k on
     its chain of parents, never below the deployment's `floor`), as a mapping by id."""
+    return {int(m): int(k) for m, k in session.execute(_municipality_k_select(floor))}
+
+
+@lru_cache(maxsize=16)
+def _municipality_k_select(floor: int) -> Select:
     ks = strictest_k(floor)
-    return {int(m): int(k) for m, k in session.execute(select(ks.c.municipality_id, ks.c.k))}
+    return select(ks.c.municipality_id, ks.c.k)
 
 
 def area_k(session: Session, floor: int, area: tuple[int, ...] | None) -> int:
