@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 import psycopg
+from psycopg import pq
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
@@ -66,15 +67,20 @@ def _discard_if_closed(dbapi_connection, record, proxy) -> None:  # type: ignore
     takes or opens another. Over TLS, buffered records say nothing of that: it pings."""
     if dbapi_connection.closed or dbapi_connection.broken:
         raise DisconnectionError("the connection is closed")
-    if dbapi_connection.pgconn.ssl_in_use:
+    pgconn = dbapi_connection.pgconn
+    if pgconn.ssl_in_use:
+        # One round trip outside any transaction (libpq's own exec: no BEGIN/ROLLBACK).
         try:
-            dbapi_connection.execute("SELECT 1").close()
-            dbapi_connection.rollback()
+            answered = pgconn.exec_(b"SELECT 1").status == pq.ExecStatus.TUPLES_OK
         except psycopg.Error as exc:
             raise DisconnectionError("the server does not answer") from exc
+        if not answered:
+            raise DisconnectionError("the server does not answer")
         return
-    readable, _, _ = select.select([dbapi_connection.fileno()], [], [], 0)
-    if readable:
+    # poll, not select: select() refuses file descriptors from 1024 up (a busy worker's).
+    waiting = select.poll()
+    waiting.register(dbapi_connection.fileno(), select.POLLIN | select.POLLHUP | select.POLLERR)
+    if waiting.poll(0):
         raise DisconnectionError("the server has closed the connection")
 
 

@@ -171,8 +171,11 @@ def withhold_complements(
     The cells of one table that differ in one disaggregation key only (every mahalle, every
     age band...) add up to the cell without that key (the headline for one-key cells). When
     that total is shown and exactly one of its parts is withheld, the smallest other part
-    goes too; when the total is withheld and every part is shown, the smallest part goes.
-    Repeated until nothing changes: a cell withheld for one total can be a part of another.
+    goes too (a zero one if no other is left); when the total is withheld and every part is
+    shown, the smallest part goes. Repeated until nothing changes: a cell withheld for one
+    total can be a part of another. Each table stands alone (a period is not summed from
+    shorter ones here); a part that is the only one entered is left as it is (the total
+    does not tell whether other parts exist).
     """
     index = {(table, frozenset(d.items())): i for i, (table, d, _) in enumerate(cells)}
     parts: dict[tuple, list[int]] = defaultdict(list)
@@ -190,9 +193,11 @@ def withhold_complements(
             ):
                 continue  # no total, or shown values that are not counts: no sum to undo
             out = [i for i in members if i in withheld]
-            shown = sorted((cells[i][2], i) for i in members if i not in withheld and cells[i][2])
+            # The smallest other count goes; a zero only when no other is left (a shown 0
+            # beside one withheld part gives it away as the total).
+            shown = sorted((cells[i][2] == 0, cells[i][2], i) for i in members if i not in withheld)
             if shown and (len(out) == 1 if total not in withheld else not out):
-                withheld.add(shown[0][1])
-                added.add(shown[0][1])
+                withheld.add(shown[0][2])
+                added.add(shown[0][2])
                 changed = True
     return added

@@ -17,7 +17,7 @@
 // her (never a log-in page it redirected to), and deleted at log-out (lib/staff-nav.js), when
 // the server no longer knows her (a redirect to /login), and by quick exit; a copy older than
 // one session (the server's X-Offline-Max-Age) is deleted instead of opened.
-const CACHE = 'static-v2';
+const CACHE = 'static-v3'; // a new name whenever a module's exports change: no stale mix
 const STAFF_CACHE = 'staff-v1'; // also named in lib/staff-nav.js, which deletes it at log-out
 const WALK_PAGE = '/audits';
 const REFERENCE = ['/api/v1/categories', '/api/v1/municipalities', '/api/v1/area', '/api/v1/mahalle'];

@@ -23,7 +23,7 @@ pytestmark = pytest.mark.browser
 
 WALK_COPY = "async () => !!(await caches.match('/audits', {cacheName: 'staff-v1'}))"
 SHELL_HAS_WALK = """async () => {
-    const keys = (await (await caches.open('static-v2')).keys()).map(r => new URL(r.url).pathname);
+    const keys = (await (await caches.open('static-v3')).keys()).map(r => new URL(r.url).pathname);
     return keys.includes('/static/js/audits/record.js') && keys.includes('/vendor/leaflet/leaflet.js');
 }"""
 

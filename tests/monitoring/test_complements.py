@@ -22,6 +22,11 @@ def test_one_withheld_part_takes_the_smallest_other_with_it():
     t = ("g", 1)
     cells = [(t, {}, 20), (t, {"m": "a"}, 2), (t, {"m": "b"}, 8), (t, {"m": "c"}, 10)]
     assert withhold_complements(cells, {1}) == {2}
+    # The only other part is 0: the 0 goes too (3 = 3 + 0 would give the withheld one away).
+    assert withhold_complements([(t, {}, 3), (t, {"s": "f"}, 3), (t, {"s": "m"}, 0)], {1}) == {2}
+    # A non-zero part goes before a zero one.
+    zero = [(t, {}, 9), (t, {"m": "a"}, 3), (t, {"m": "b"}, 0), (t, {"m": "c"}, 6)]
+    assert withhold_complements(zero, {1}) == {3}
     # Two withheld parts already hide each other; nothing more goes.
     assert withhold_complements([*cells, (t, {"m": "d"}, 3)], {1, 4}) == set()
     # Without an entered total nothing adds up to a secret.

@@ -19,7 +19,7 @@ def test_service_worker_is_served_from_the_root_with_its_scope(client):
     assert response.headers["content-type"].startswith("text/javascript")
     assert response.headers["service-worker-allowed"] == "/"
     assert response.headers["cache-control"] == "no-cache"  # a new version is picked up
-    assert "const CACHE = 'static-v2';" in response.text  # a name that says nothing
+    assert "const CACHE = 'static-v3';" in response.text  # a name that says nothing
     assert "'/api/'" in response.text  # API answers are never cached
 
 

@@ -140,11 +140,11 @@ def test_service_worker_opens_the_shell_offline_without_report_data(server, db, 
         wait_for_map(page)
         page.wait_for_function("() => navigator.serviceWorker.controller !== null")
         page.wait_for_function(
-            """async () => (await (await caches.open('static-v2')).keys()).length >= 10"""
+            """async () => (await (await caches.open('static-v3')).keys()).length >= 10"""
         )
         cached = page.evaluate(
             """async () => {
-                const cache = await caches.open('static-v2');
+                const cache = await caches.open('static-v3');
                 const keys = (await cache.keys()).map(r => new URL(r.url).pathname);
                 const shell = await (await cache.match('/')).text();
                 return {keys, shell};

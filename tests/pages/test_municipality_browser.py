@@ -266,7 +266,7 @@ def test_the_offline_cache_keeps_no_municipality(server, db, chromium):
         page.wait_for_timeout(300)  # the worker's cache writes settle
         cached = page.evaluate(
             """async () => {
-                const cache = await caches.open('static-v2');
+                const cache = await caches.open('static-v3');
                 const keys = (await cache.keys()).map(r => r.url);
                 const shell = await (await cache.match('/')).text();
                 return {keys, shell};

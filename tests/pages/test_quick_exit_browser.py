@@ -107,7 +107,7 @@ def test_quick_exit_leaves_nothing_behind(server, chromium):
 
         before = page.evaluate(LEFT_BEHIND)
         assert before["history"] == arrived  # the whole visit is one entry
-        assert before["caches"] == ["static-v2"]  # a neutral name
+        assert before["caches"] == ["static-v3"]  # a neutral name
         assert before["workers"] == 1 and "mh_lang=tr" in before["cookie"]
         assert live_workers(context, page, server.url, wait_s=1) != []  # the probe sees it
         assert [c["expires"] for c in context.cookies() if c["name"] == "mh_lang"] == [-1]

@@ -3,6 +3,7 @@ from it, and the version moves only when what the public sees may change."""
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 
@@ -138,53 +139,74 @@ def test_the_cache_keeps_within_its_budget_and_zero_keeps_nothing(db):
     assert calls[-2:] == [7, 7]
 
 
+def _until(check, timeout_s: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout_s
+    while not check():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.01)
+
+
 def test_one_answer_is_computed_once_for_requests_asking_at_the_same_time(db):
+    engine = db.get_bind().engine
     calls: list[str] = []
-    started = threading.Event()
+    started, release = threading.Event(), threading.Event()
 
     def slow() -> bytes:
         calls.append(threading.current_thread().name)
         started.set()
-        time.sleep(0.5)
+        assert release.wait(10)  # until every other request is waiting for this one
         return b"tile"
 
     cache = layer_cache.LayerCache(max_bytes=10_000)
     answers: list[bytes] = []
 
     def ask() -> None:
-        with Session(db.get_bind().engine) as session:  # a request's own connection
+        with Session(engine) as session:  # a request's own connection
             answers.append(cache.get_or_compute(session, "z12", slow))
 
     first = threading.Thread(target=ask, name="first")
     first.start()
-    started.wait(5)
+    assert started.wait(10)
     others = [threading.Thread(target=ask, name=f"other-{i}") for i in range(3)]
     for t in others:
         t.start()
+    _until(lambda: cache.misses == 4)  # all four asked while it was being computed
+    release.set()
     for t in [first, *others]:
         t.join(10)
     assert calls == ["first"] and answers == [b"tile"] * 4 and cache.shared == 3
 
-    # A computation that fails: the request waiting computes it itself.
+    # A computation that fails: the request waiting for it computes it itself, after it.
+    order: list[str] = []
+    started.clear()
+    release.clear()
+
     def broken() -> bytes:
+        order.append("broken starts")
         started.set()
-        time.sleep(0.3)
+        assert release.wait(10)
+        order.append("broken fails")
         raise RuntimeError("database went away")
 
-    started.clear()
-    errors: list[str] = []
-
     def ask_broken() -> None:
-        try:
-            with Session(db.get_bind().engine) as session:
-                cache.get_or_compute(session, "z13", broken)
-        except RuntimeError as exc:
-            errors.append(str(exc))
+        with Session(engine) as session, contextlib.suppress(RuntimeError):
+            cache.get_or_compute(session, "z13", broken)
 
     failing = threading.Thread(target=ask_broken)
     failing.start()
-    started.wait(5)
-    with Session(db.get_bind().engine) as session:
-        assert cache.get_or_compute(session, "z13", lambda: b"retried") == b"retried"
-    failing.join(10)
-    assert errors == ["database went away"]
+    assert started.wait(10)
+    retried: list[bytes] = []
+
+    def ask_again() -> None:
+        with Session(engine) as session:
+            retried.append(
+                cache.get_or_compute(session, "z13", lambda: order.append("retry") or b"r")
+            )
+
+    waiter = threading.Thread(target=ask_again)
+    waiter.start()
+    _until(lambda: cache.misses == 6)
+    release.set()
+    for t in (failing, waiter):
+        t.join(10)
+    assert order == ["broken starts", "broken fails", "retry"] and retried == [b"r"]

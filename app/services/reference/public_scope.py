@@ -35,12 +35,14 @@ def strictest_k(deployment_k: int) -> Subquery:
     )
     ancestor = aliased(Municipality)
     k = func.greatest(deployment_k, func.coalesce(func.max(ancestor.k_threshold), 0))
-    return (
+    ks = (
         select(chain.c.municipality_id, k.label("k"))
         .join(ancestor, ancestor.id == chain.c.ancestor_id)
         .group_by(chain.c.municipality_id)
         .subquery("municipality_k")
     )
+    ks.c  # noqa: B018 (its columns are made on first use: here, not in two threads at once)
+    return ks
 
 
 def public_k(session: Session, deployment_k: int, code: str | None) -> int:

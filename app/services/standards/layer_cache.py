@@ -89,28 +89,30 @@ class LayerCache:
             self.misses += 1
         if flight is not None:  # another request computes it: the same version, same answer
             if flight.done.wait(WAIT_S) and flight.ok:
-                self.shared += 1
+                with self._lock:
+                    self.shared += 1
                 return flight.value  # type: ignore[return-value]
             return compute()
         try:
             value = compute()
             mine.value, mine.ok = value, True
+            size = _size(value)
         finally:
             with self._lock:
+                if mine.ok:  # kept before the flight ends: no request finds neither
+                    self._keep(full, value, size)
                 del self._flights[full]
             mine.done.set()
-        self._keep(full, value)
         return value
 
-    def _keep(self, full: Hashable, value: object) -> None:
-        size = _size(value)
-        with self._lock:
-            if full not in self._entries and size <= self.max_bytes:
-                self._entries[full] = (value, size)
-                self._bytes += size
-                while self._bytes > self.max_bytes:
-                    _old, (_value, old_size) = self._entries.popitem(last=False)
-                    self._bytes -= old_size
+    def _keep(self, full: Hashable, value: object, size: int) -> None:
+        """Store an answer (the lock held)."""
+        if full not in self._entries and size <= self.max_bytes:
+            self._entries[full] = (value, size)
+            self._bytes += size
+            while self._bytes > self.max_bytes:
+                _old, (_value, old_size) = self._entries.popitem(last=False)
+                self._bytes -= old_size
 
     def clear(self) -> None:
         with self._lock:
