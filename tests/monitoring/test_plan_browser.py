@@ -14,23 +14,13 @@ from app.schemas.interventions import InterventionCreate, PlaceGeometry
 from app.schemas.monitoring import ObservationCreate
 from app.services.monitoring import indicators, interventions, periods
 from tests.monitoring.support import YEAR, build_plan
-from tests.support.browser import browser_page
+from tests.support.browser import browser_page, staff_log_in
 from tests.support.factories import KIZILAY, PASSWORD
 
 pytest_plugins = ("tests.support.browser",)
 pytestmark = pytest.mark.browser
 
 DESK = {"viewport": {"width": 1280, "height": 900}, "locale": "tr-TR", "service_workers": "block"}
-
-
-def _log_in(page, path: str, email: str) -> None:
-    page.goto(path)
-    page.locator("#login-form").wait_for()
-    page.get_by_label("E-posta").fill(email)
-    page.get_by_label("Parola").fill(PASSWORD)
-    page.get_by_role("button", name="Giriş yap").click()
-    page.wait_for_url(f"**{path}")
-    page.locator("body[data-ready=true]").wait_for()  # the page's module has wired its forms
 
 
 def test_an_update_entered_accepted_and_shown_publicly(server, db, settings, chromium, laptop):
@@ -54,7 +44,7 @@ def test_an_update_entered_accepted_and_shown_publicly(server, db, settings, chr
     db.commit()
     page = laptop.page
     page.set_default_timeout(45_000)  # each step reloads the page; slow under a loaded CI
-    _log_in(page, "/plans/YEEP-TEST/work", world.reporter.email)
+    staff_log_in(page, "/plans/YEEP-TEST/work", world.reporter.email, PASSWORD, ready=True)
     form = page.locator("form.js-update")
     form.get_by_label("Madde").select_option("1.1.1")
     form.get_by_label("İlerleme (yüzde)").fill("60")
@@ -75,7 +65,7 @@ def test_an_update_entered_accepted_and_shown_publicly(server, db, settings, chr
 
     with browser_page(chromium, server.url, **DESK) as (_, desk, traffic):
         desk.set_default_timeout(45_000)
-        _log_in(desk, "/plans/YEEP-TEST/work", world.planner.email)
+        staff_log_in(desk, "/plans/YEEP-TEST/work", world.planner.email, PASSWORD, ready=True)
         pending = desk.locator(".js-review")
         pending.get_by_text("Kızılay'da 80 lamba yenilendi.").wait_for()
         pending.get_by_label("Birime not").fill("Kanıt yeterli.")

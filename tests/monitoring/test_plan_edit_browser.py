@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 
 from app.models import EqualityPlan, PlanIndicator, PlanItem, ReportStatus, Role
 from app.services.reference import mahalle_at
-from tests.support.browser import axe_serious, browser_page, phone_context
+from tests.support.browser import axe_serious, browser_page, phone_context, staff_log_in
 from tests.support.factories import KIZILAY, PASSWORD, login, make_report, make_user
 
 pytest_plugins = ("tests.support.browser",)
@@ -42,16 +42,6 @@ def _xlsx(path, rows):
         sheet.append(row)
     book.save(path)
     return path
-
-
-def _log_in(page, path: str, email: str) -> None:
-    page.goto(path)
-    page.locator("#login-form").wait_for()
-    page.get_by_label("E-posta").fill(email)
-    page.get_by_label("Parola").fill(PASSWORD)
-    page.get_by_role("button", name="Giriş yap").click()
-    page.wait_for_url(f"**{path}")
-    page.locator("body[data-ready=true]").wait_for()
 
 
 def _reloading(page, action) -> None:
@@ -97,7 +87,7 @@ def test_the_equality_unit_imports_edits_and_publishes_a_plan(
     )  # fmt: skip
 
     with browser_page(chromium, server.url, timeout_ms=60_000, **DESK) as (_, page, traffic):
-        _log_in(page, "/plans/import", planner.email)
+        staff_log_in(page, "/plans/import", planner.email, PASSWORD, ready=True)
         page.goto("/plans")
         page.get_by_role("link", name="Tablodan plan içe aktarın").click()
         page.wait_for_url("**/plans/import")
@@ -220,7 +210,7 @@ def test_the_equality_unit_imports_edits_and_publishes_a_plan(
     assert "Tablodan gelen eşitlik planı" in text and "Lamba yenileme" in text
 
     with phone_context(chromium, server.url, timeout_ms=60_000) as (_, phone):
-        _log_in(phone.page, "/plans/import", planner.email)
+        staff_log_in(phone.page, "/plans/import", planner.email, PASSWORD, ready=True)
         assert axe_serious(phone.page, "plan-import-phone") == []
         for path in (f"/plans/{CODE}/work", "/plans"):
             phone.page.goto(path)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from app.models import Role
-from tests.support.browser import SCREENSHOTS, browser_page
+from tests.support.browser import SCREENSHOTS, browser_page, staff_log_in
 from tests.support.factories import PASSWORD, make_report, make_user
 
 pytestmark = pytest.mark.browser
@@ -34,17 +34,6 @@ def context_options(size: str) -> dict:
     return options
 
 
-def log_in(page, path: str, email: str) -> None:
-    page.goto(path)
-    page.locator("#login-form").wait_for()
-    page.get_by_label("E-posta").fill(email)
-    page.get_by_label("Parola").fill(PASSWORD)
-    page.get_by_role("button", name="Giriş yap").click()
-    # The login form is served at the page's own address: wait for the page itself.
-    page.locator("#login-form").wait_for(state="detached")
-    page.wait_for_load_state("networkidle")
-
-
 def overflow(page) -> int:
     """How many px the page is wider than the screen (0: no sideways scrolling).
 
@@ -66,7 +55,7 @@ def test_the_first_report_of_the_queue_is_above_the_fold(server, db, settings, c
     user = make_user(db, settings, Role.moderator)
     db.commit()
     with browser_page(chromium, server.url, **context_options(size)) as (_, page, traffic):
-        log_in(page, "/moderation", user.email)
+        staff_log_in(page, "/moderation", user.email, PASSWORD)
         first = page.locator(".queue-item").first
         first.wait_for()
         top = first.bounding_box()["y"]
@@ -90,7 +79,7 @@ def test_the_dashboard_stacks_on_a_phone(server, db, settings, chromium):
     user = make_user(db, settings, Role.planner)
     db.commit()
     with browser_page(chromium, server.url, **context_options("phone")) as (_, page, traffic):
-        log_in(page, "/dashboard", user.email)
+        staff_log_in(page, "/dashboard", user.email, PASSWORD)
         page.wait_for_function(
             "() => document.querySelectorAll('#table tbody tr, table tbody tr').length > 0"
         )
@@ -117,7 +106,7 @@ def test_screenshots_of_every_staff_page(server, db, settings, chromium, role, s
     OUT.mkdir(parents=True, exist_ok=True)
     with browser_page(chromium, server.url, **context_options(size)) as (_, page, traffic):
         paths = STAFF_PAGES[role]
-        log_in(page, paths[0], user.email)
+        staff_log_in(page, paths[0], user.email, PASSWORD)
         for i, path in enumerate(paths):
             if i:
                 page.goto(path)

@@ -235,14 +235,19 @@ class Laptop:
         staff_log_in(self.page, path, email, password)
 
 
-def staff_log_in(page: Page, path: str, email: str, password: str) -> None:
-    """Open a staff page, log in on the form it sends to (in Turkish), and come back to it."""
+def staff_log_in(page: Page, path: str, email: str, password: str, *, ready: bool = False) -> None:
+    """Open a staff page, log in on the form it sends to (in Turkish), and come back to it;
+    with `ready`, also wait until the page's module has wired its forms (`data-ready`)."""
     page.goto(path)
     page.locator("#login-form").wait_for()
     page.get_by_label("E-posta").fill(email)
     page.get_by_label("Parola").fill(password)
     page.get_by_role("button", name="Giriş yap").click()
     page.wait_for_url(lambda url: urlsplit(url).path == path)
+    # The login form may be served at the page's own address: wait for the page itself.
+    page.locator("#login-form").wait_for(state="detached")
+    if ready:
+        page.locator("body[data-ready=true]").wait_for()
 
 
 @pytest.fixture

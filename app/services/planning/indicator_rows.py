@@ -38,6 +38,18 @@ from app.services.suppression import KEY_RANGE, cell_key
 
 # Simplification tolerance for display polygons, in degrees (~10 m).
 DISPLAY_TOLERANCE_DEG = 0.0001
+# What every indicator row says of its mahalle (the public set leaves out the id and the
+# municipality, which only the planners' rows carry).
+MAHALLE_FACTS = (
+    Mahalle.code,
+    Mahalle.name,
+    Mahalle.district,
+    Mahalle.area_km2,
+    Mahalle.population_total,
+    Mahalle.women_residents,
+    Mahalle.women_is_estimate,
+    Mahalle.population_year,
+)
 
 EVENING_NIGHT = (TimeBand.evening, TimeBand.night)
 COUNSELLING_KINDS = (ServiceKind.counselling, ServiceKind.sonim)
@@ -241,14 +253,7 @@ def planner_rows(
     count_columns = [c for c in agg.c if c.name != "mahalle_id"]
     columns = [
         Mahalle.id,
-        Mahalle.code,
-        Mahalle.name,
-        Mahalle.district,
-        Mahalle.area_km2,
-        Mahalle.population_total,
-        Mahalle.women_residents,
-        Mahalle.women_is_estimate,
-        Mahalle.population_year,
+        *MAHALLE_FACTS,
         Mahalle.municipality_id,
         *[
             c if c.name == "mean_perceived_safety" else func.coalesce(c, 0).label(c.name)

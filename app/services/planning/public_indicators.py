@@ -26,7 +26,7 @@ from app.models import (
     Report,
 )
 from app.services.planning.definitions import BY_CODE
-from app.services.planning.indicator_rows import DISPLAY_TOLERANCE_DEG
+from app.services.planning.indicator_rows import DISPLAY_TOLERANCE_DEG, MAHALLE_FACTS
 from app.services.reference import area_for_code, public_k, strictest_k
 from app.services.suppression import KEY_RANGE, PTable, small
 from app.services.visibility import visible_reports
@@ -95,14 +95,7 @@ def mahalle_report_counts(session: Session, filters: IndicatorFilters, k: int):
     session.execute(NO_JIT)
     stmt = (
         select(
-            Mahalle.code,
-            Mahalle.name,
-            Mahalle.district,
-            Mahalle.area_km2,
-            Mahalle.population_total,
-            Mahalle.women_residents,
-            Mahalle.women_is_estimate,
-            Mahalle.population_year,
+            *MAHALLE_FACTS,
             func.coalesce(per_mahalle.c.n, 0).label("reports"),
             func.coalesce(per_mahalle.c.sensitive, 0).label("sensitive_reports"),
             func.coalesce(per_mahalle.c.ckey, 0).label("reports_ckey"),
